@@ -1,0 +1,83 @@
+/**
+ * The `Model` interface: the only thing algorithms are written against.
+ *
+ * Every call is batched: `x` has shape [N, ...inputShape]. Gradients are vector-Jacobian
+ * products of one chosen output per example (a class index) or of a custom output seed.
+ */
+import type { Tensor } from './tensor.js';
+import type { RuleAssignment } from './rules/rule.js';
+
+/** How the scalar whose gradient is taken is formed from the model output, per example. */
+export type OutputSeed =
+  /** Per example, the flat index into the per-example output (the class index for logits). */
+  | { readonly kind: 'index'; readonly indices: readonly number[] }
+  /** A tensor of the output's shape [N, ...outputShape]: the VJP seed itself. */
+  | { readonly kind: 'tensor'; readonly seed: Tensor };
+
+export interface Capabilities {
+  /** `gradient()` works (input VJP). */
+  readonly gradients: boolean;
+  /** Named layers can be tapped (activations, layer gradients, overrides). */
+  readonly layers: boolean;
+  /** `gradient()` honours `rules` (propagation-rule modified VJP). */
+  readonly rules: boolean;
+}
+
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+}
+
+export interface GradientRequest extends CallOptions {
+  readonly seed: OutputSeed;
+  /** Layers whose activations and gradients (of the seeded output) are returned. */
+  readonly layers?: readonly string[];
+  /**
+   * Replace a layer's output by the given tensor ([N, ...layerShape]) during the forward pass.
+   * Gradients then flow to that tensor (used by layer integrated gradients and conductance).
+   */
+  readonly overrides?: Readonly<Record<string, Tensor>>;
+  /** Propagation rules per graph node. Needs `capabilities.rules`. */
+  readonly rules?: RuleAssignment;
+  /**
+   * Reference input (same shape as x) for rules that need reference activations (DeepLIFT).
+   * Ignored by rules that do not.
+   */
+  readonly reference?: Tensor;
+}
+
+export interface LayerTap {
+  readonly activation: Tensor;
+  readonly gradient: Tensor;
+}
+
+export interface GradientResult {
+  /** Model outputs [N, ...outputShape]. */
+  readonly outputs: Tensor;
+  /** d(seeded output)/d(input), [N, ...inputShape]. */
+  readonly inputGradient: Tensor;
+  /** Requested layer taps. */
+  readonly layers: Readonly<Record<string, LayerTap>>;
+}
+
+export interface ActivationResult {
+  readonly outputs: Tensor;
+  readonly layers: Readonly<Record<string, Tensor>>;
+}
+
+export interface Model {
+  /** Per-example input shape (no batch dimension), in the model's native layout. */
+  readonly inputShape: readonly number[];
+  /** Per-example output shape. */
+  readonly outputShape: readonly number[];
+  readonly capabilities: Capabilities;
+  /** Names of layers that may be tapped (empty when `capabilities.layers` is false). */
+  readonly layerNames: readonly string[];
+  /** Human-readable description of the backend (e.g. "reference", "tfjs-wasm"). */
+  readonly backend: string;
+  forward(x: Tensor, options?: CallOptions): Promise<Tensor>;
+  /** Throws `CapabilityError` when `capabilities.gradients` is false. */
+  gradient(x: Tensor, request: GradientRequest): Promise<GradientResult>;
+  /** Throws `CapabilityError` when `capabilities.layers` is false. */
+  activations(x: Tensor, layers: readonly string[], options?: CallOptions): Promise<ActivationResult>;
+  dispose(): void | Promise<void>;
+}
