@@ -1,7 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import shared from '../../vitest.shared.ts';
 
-export default defineConfig({
-  resolve: { conditions: ['@glasswing/source'] },
-  ssr: { resolve: { conditions: ['@glasswing/source'] } },
-  test: { testTimeout: 120_000, hookTimeout: 120_000 },
-});
+export default shared;
