@@ -1,1 +1,1 @@
-export {};
+export { referenceKernels } from './referenceKernels.js';

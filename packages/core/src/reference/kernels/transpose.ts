@@ -1,0 +1,44 @@
+/** transpose by an arbitrary permutation: out.shape[i] = x.shape[perm[i]]. */
+import { ShapeError } from '../../errors.js';
+import type { Tensor } from '../../tensor.js';
+import { checkTensor, fmt, stridesOf } from './util.js';
+
+export function transpose(x: Tensor, perm: readonly number[]): Tensor {
+  checkTensor(x, 'transpose');
+  const rank = x.shape.length;
+  if (!Array.isArray(perm) || perm.length !== rank) {
+    throw new ShapeError(`transpose: permutation [${String(perm)}] does not match rank ${rank} of ${fmt(x.shape)}`);
+  }
+  const seen = new Array<boolean>(rank).fill(false);
+  for (const p of perm) {
+    if (!Number.isInteger(p) || p < 0 || p >= rank || seen[p]) {
+      throw new ShapeError(`transpose: [${perm.join(', ')}] is not a permutation of 0..${rank - 1}`);
+    }
+    seen[p] = true;
+  }
+  const shape = perm.map((p) => x.shape[p]!);
+  const a = x.data;
+  const n = a.length;
+  const o = new Float32Array(n);
+  if (n === 0 || rank === 0) {
+    o.set(a);
+    return { shape, data: o };
+  }
+  const xs = stridesOf(x.shape);
+  const st = perm.map((p) => xs[p]!); // input stride per output dim
+  const inner = shape[rank - 1]!;
+  const is = st[rank - 1]!;
+  const idx = new Array<number>(rank).fill(0);
+  let aOff = 0;
+  for (let oOff = 0; oOff < n; oOff += inner) {
+    for (let i = 0; i < inner; i++) o[oOff + i] = a[aOff + i * is]!;
+    for (let d = rank - 2; d >= 0; d--) {
+      idx[d]++;
+      aOff += st[d]!;
+      if (idx[d]! < shape[d]!) break;
+      aOff -= st[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+  }
+  return { shape, data: o };
+}

@@ -1,0 +1,54 @@
+/** The pure-JavaScript reference backend: `Kernels<Tensor>` where the backend tensor is the host Tensor. */
+import type { Kernels } from '../ir/kernels.js';
+import type { Tensor } from '../tensor.js';
+import { makeBinary } from './kernels/binary.js';
+import { broadcastTo } from './kernels/broadcastTo.js';
+import { concat } from './kernels/concat.js';
+import { conv2d } from './kernels/conv2d.js';
+import { conv2dBackpropInput } from './kernels/conv2dBackpropInput.js';
+import { fill, fromHost, shapeOf, toHost } from './kernels/data.js';
+import { matmul } from './kernels/matmul.js';
+import { avgPool } from './kernels/avgPool.js';
+import { avgPoolBackprop } from './kernels/avgPoolBackprop.js';
+import { maxPool } from './kernels/maxPool.js';
+import { maxPoolBackprop } from './kernels/maxPoolBackprop.js';
+import { reshape } from './kernels/reshape.js';
+import { slice } from './kernels/slice.js';
+import { softmax } from './kernels/softmax.js';
+import { sum } from './kernels/sum.js';
+import { transpose } from './kernels/transpose.js';
+import { makeUnary, unary } from './kernels/unary.js';
+
+export const referenceKernels: Kernels<Tensor> = Object.freeze({
+  name: 'reference',
+  fromHost,
+  toHost,
+  shape: shapeOf,
+  fill,
+  add: makeBinary('add'),
+  sub: makeBinary('sub'),
+  mul: makeBinary('mul'),
+  div: makeBinary('div'),
+  neg: makeUnary('neg'),
+  abs: makeUnary('abs'),
+  exp: makeUnary('exp'),
+  relu: makeUnary('relu'),
+  leakyRelu: (x: Tensor, alpha: number) => unary('leakyRelu', x, alpha),
+  sigmoid: makeUnary('sigmoid'),
+  tanh: makeUnary('tanh'),
+  step: makeUnary('step'),
+  sum,
+  softmax,
+  reshape,
+  transpose,
+  concat,
+  slice,
+  broadcastTo,
+  matmul,
+  conv2d,
+  conv2dBackpropInput,
+  maxPool,
+  maxPoolBackprop,
+  avgPool,
+  avgPoolBackprop,
+});
