@@ -5,7 +5,7 @@ import { COLORMAP_SIZE, colormapTable, divergingColor } from './colormap.js';
 import { renderHeatmap, renderHeatmapPng, symmetricScale } from './heatmap.js';
 
 /** sRGB 8-bit -> OKLab, written independently of the map's forward conversion. */
-function toOklab([r, g, b]: readonly number[]): [number, number, number] {
+function toOklab([r, g, b]: ArrayLike<number>): [number, number, number] {
   const lin = (c: number) => {
     const x = c / 255;
     return x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
