@@ -5,12 +5,13 @@ import { COLORMAP_SIZE, colormapTable, divergingColor } from './colormap.js';
 import { renderHeatmap, renderHeatmapPng, symmetricScale } from './heatmap.js';
 
 /** sRGB 8-bit -> OKLab, written independently of the map's forward conversion. */
-function toOklab([r, g, b]: ArrayLike<number>): [number, number, number] {
+function toOklab(rgb: ArrayLike<number>): [number, number, number] {
+  const [r, g, b] = [rgb[0]!, rgb[1]!, rgb[2]!];
   const lin = (c: number) => {
     const x = c / 255;
     return x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
   };
-  const [R, G, B] = [lin(r!), lin(g!), lin(b!)];
+  const [R, G, B] = [lin(r), lin(g), lin(b)];
   const l = Math.cbrt(0.4122214708 * R + 0.5363325363 * G + 0.0514459929 * B);
   const m = Math.cbrt(0.2119034982 * R + 0.6806995451 * G + 0.1073969566 * B);
   const s = Math.cbrt(0.0883024619 * R + 0.2817188376 * G + 0.6299787005 * B);
