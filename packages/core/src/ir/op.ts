@@ -25,6 +25,15 @@ export interface OpDef {
   /**
    * Gradients for each input given output gradients. Return `undefined` for parameter inputs.
    * `inputs`/`outputs` are the forward values (after any rule modification).
+   * `needed[i] === false` (optional) means the caller does not need input i's gradient; the op may
+   * then skip that work and return `undefined` for it.
    */
-  vjp<T>(k: Kernels<T>, inputs: readonly T[], outputs: readonly T[], dys: readonly T[], node: GraphNode): (T | undefined)[];
+  vjp<T>(
+    k: Kernels<T>,
+    inputs: readonly T[],
+    outputs: readonly T[],
+    dys: readonly T[],
+    node: GraphNode,
+    needed?: readonly boolean[],
+  ): (T | undefined)[];
 }
