@@ -1,6 +1,77 @@
-import { UnsupportedOpError } from '../../errors.js';
+/**
+ * 2-D cross-correlation (no bias) for NCHW/OIHW and NHWC/HWIO, with strides, asymmetric pads,
+ * dilations and groups. Per output pixel the non-zero taps of its receptive field are gathered
+ * once, then accumulated against weight rows (4 taps per pass over the output channels).
+ */
 import type { Conv2DParams } from '../../ir/kernels.js';
 import type { Tensor } from '../../tensor.js';
-export function conv2d(_x: Tensor, _w: Tensor, _p: Conv2DParams): Tensor {
-  throw new UnsupportedOpError('Conv', 'reference conv2d: not implemented yet');
+import { convGeometry, weightsHWIO } from './convGeometry.js';
+import { checkTensor } from './util.js';
+
+export function conv2d(x: Tensor, w: Tensor, p: Conv2DParams): Tensor {
+  checkTensor(x, 'conv2d (x)');
+  checkTensor(w, 'conv2d (w)');
+  const g = convGeometry(x.shape, w.shape, p, 'conv2d');
+  const { N, H, W, O, kh, kw, Cg, Og, group, Ho, Wo, sh, sw, dh, dw, pt, pl } = g;
+  const [xsN, xsC, xsH, xsW] = g.xs;
+  const [ysN, ysC, ysH, ysW] = g.ys;
+  const X = x.data;
+  const Wm = weightsHWIO(w.data, g, p.layout === 'NHWC'); // [R, O], R = (ky, kx, c)
+  const Y = new Float32Array(N * O * Ho * Wo);
+  const R = kh * kw * Cg;
+  const vals = new Float64Array(R);
+  const offs = new Int32Array(R);
+  const acc = new Float64Array(Og);
+  for (let n = 0; n < N; n++) {
+    const xN = n * xsN;
+    const yN = n * ysN;
+    for (let oy = 0; oy < Ho; oy++) {
+      const iy0 = oy * sh - pt;
+      for (let ox = 0; ox < Wo; ox++) {
+        const ix0 = ox * sw - pl;
+        const yPix = yN + oy * ysH + ox * ysW;
+        for (let gi = 0; gi < group; gi++) {
+          const oBase = gi * Og;
+          const xBase = xN + gi * Cg * xsC;
+          // Gather the non-zero taps: value and the offset of its weight row (+ group column).
+          let nnz = 0;
+          for (let ky = 0; ky < kh; ky++) {
+            const iy = iy0 + ky * dh;
+            if (iy < 0 || iy >= H) continue;
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = ix0 + kx * dw;
+              if (ix < 0 || ix >= W) continue;
+              const src = xBase + iy * xsH + ix * xsW;
+              const rRow = (ky * kw + kx) * Cg;
+              for (let c = 0; c < Cg; c++) {
+                const v = X[src + c * xsC]!;
+                if (v !== 0) {
+                  vals[nnz] = v;
+                  offs[nnz] = (rRow + c) * O + oBase;
+                  nnz++;
+                }
+              }
+            }
+          }
+          acc.fill(0);
+          let t = 0;
+          for (; t + 4 <= nnz; t += 4) {
+            const v0 = vals[t]!, v1 = vals[t + 1]!, v2 = vals[t + 2]!, v3 = vals[t + 3]!;
+            const w0 = offs[t]!, w1 = offs[t + 1]!, w2 = offs[t + 2]!, w3 = offs[t + 3]!;
+            for (let o = 0; o < Og; o++) {
+              acc[o] += v0 * Wm[w0 + o]! + v1 * Wm[w1 + o]! + v2 * Wm[w2 + o]! + v3 * Wm[w3 + o]!;
+            }
+          }
+          for (; t < nnz; t++) {
+            const v = vals[t]!;
+            const w0 = offs[t]!;
+            for (let o = 0; o < Og; o++) acc[o] += v * Wm[w0 + o]!;
+          }
+          const dst = yPix + oBase * ysC;
+          for (let o = 0; o < Og; o++) Y[dst + o * ysC] = acc[o]!;
+        }
+      }
+    }
+  }
+  return { shape: g.yShape, data: Y };
 }

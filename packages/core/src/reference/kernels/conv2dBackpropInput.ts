@@ -1,6 +1,87 @@
-import { UnsupportedOpError } from '../../errors.js';
+/**
+ * Gradient of conv2d w.r.t. its input (a transposed convolution). Per output pixel the non-zero
+ * output gradients are gathered, combined into one receptive-field patch against the
+ * transposed weights (4 channels per pass), and the patch is scattered back onto the input.
+ */
+import { ShapeError } from '../../errors.js';
 import type { Conv2DParams } from '../../ir/kernels.js';
 import type { Tensor } from '../../tensor.js';
-export function conv2dBackpropInput(_dy: Tensor, _w: Tensor, _s: readonly number[], _p: Conv2DParams): Tensor {
-  throw new UnsupportedOpError('Conv', 'reference conv2dBackpropInput: not implemented yet');
+import { convGeometry, weightsHWIO } from './convGeometry.js';
+import { checkShape, checkTensor, fmt } from './util.js';
+
+export function conv2dBackpropInput(dy: Tensor, w: Tensor, inputShape: readonly number[], p: Conv2DParams): Tensor {
+  checkTensor(dy, 'conv2dBackpropInput (dy)');
+  checkTensor(w, 'conv2dBackpropInput (w)');
+  const xShape = checkShape(inputShape, 'conv2dBackpropInput (inputShape)');
+  const g = convGeometry(xShape, w.shape, p, 'conv2dBackpropInput');
+  if (dy.shape.length !== 4 || dy.shape.some((d, i) => d !== g.yShape[i])) {
+    throw new ShapeError(`conv2dBackpropInput: dy ${fmt(dy.shape)} does not match the conv output ${fmt(g.yShape)} for input ${fmt(xShape)}`);
+  }
+  const { N, C, H, W, O, kh, kw, Cg, Og, group, Ho, Wo, sh, sw, dh, dw, pt, pl } = g;
+  const [xsN, xsC, xsH, xsW] = g.xs;
+  const [ysN, ysC, ysH, ysW] = g.ys;
+  const R = kh * kw * Cg;
+  // Transposed weights [O, R] with r = (ky, kx, c).
+  const Wm = weightsHWIO(w.data, g, p.layout === 'NHWC');
+  const Wt = new Float32Array(O * R);
+  for (let r = 0; r < R; r++) for (let o = 0; o < O; o++) Wt[o * R + r] = Wm[r * O + o]!;
+  const D = dy.data;
+  const DX = new Float32Array(N * C * H * W);
+  const dx = new Float64Array(C * H * W); // one example, in the input's layout
+  const vals = new Float64Array(Og);
+  const offs = new Int32Array(Og);
+  const patch = new Float64Array(R);
+  for (let n = 0; n < N; n++) {
+    dx.fill(0);
+    const yN = n * ysN;
+    for (let oy = 0; oy < Ho; oy++) {
+      const iy0 = oy * sh - pt;
+      for (let ox = 0; ox < Wo; ox++) {
+        const ix0 = ox * sw - pl;
+        const yPix = yN + oy * ysH + ox * ysW;
+        for (let gi = 0; gi < group; gi++) {
+          let nnz = 0;
+          for (let o = 0; o < Og; o++) {
+            const oc = gi * Og + o;
+            const v = D[yPix + oc * ysC]!;
+            if (v !== 0) {
+              vals[nnz] = v;
+              offs[nnz] = oc * R;
+              nnz++;
+            }
+          }
+          if (nnz === 0) continue;
+          patch.fill(0);
+          let t = 0;
+          for (; t + 4 <= nnz; t += 4) {
+            const v0 = vals[t]!, v1 = vals[t + 1]!, v2 = vals[t + 2]!, v3 = vals[t + 3]!;
+            const w0 = offs[t]!, w1 = offs[t + 1]!, w2 = offs[t + 2]!, w3 = offs[t + 3]!;
+            for (let r = 0; r < R; r++) {
+              patch[r] += v0 * Wt[w0 + r]! + v1 * Wt[w1 + r]! + v2 * Wt[w2 + r]! + v3 * Wt[w3 + r]!;
+            }
+          }
+          for (; t < nnz; t++) {
+            const v = vals[t]!;
+            const w0 = offs[t]!;
+            for (let r = 0; r < R; r++) patch[r] += v * Wt[w0 + r]!;
+          }
+          // Scatter the patch onto the receptive field (taps in the padding are dropped).
+          const cBase = gi * Cg * xsC;
+          for (let ky = 0; ky < kh; ky++) {
+            const iy = iy0 + ky * dh;
+            if (iy < 0 || iy >= H) continue;
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = ix0 + kx * dw;
+              if (ix < 0 || ix >= W) continue;
+              const dst = cBase + iy * xsH + ix * xsW;
+              const rRow = (ky * kw + kx) * Cg;
+              for (let c = 0; c < Cg; c++) dx[dst + c * xsC] += patch[rRow + c]!;
+            }
+          }
+        }
+      }
+    }
+    DX.set(dx, n * xsN);
+  }
+  return { shape: xShape, data: DX };
 }

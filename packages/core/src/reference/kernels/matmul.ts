@@ -14,39 +14,39 @@ function transposeInto(src: Float32Array, off: number, rows: number, cols: numbe
   }
 }
 
-/** C[M,N] = A[M,K] · B[K,N] (i-k-j order, float64 row accumulator, zero entries of A skipped). */
+/**
+ * C[M,N] = A[M,K] · B[K,N] in i-k-j order: per row of A its non-zero entries are gathered, then
+ * accumulated 4 at a time into a float64 row accumulator over contiguous rows of B.
+ */
 function mmNN(
   A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number,
-  M: number, K: number, N: number, acc: Float64Array,
+  M: number, K: number, N: number, acc: Float64Array, vals: Float64Array, offs: Int32Array,
 ): void {
   for (let i = 0; i < M; i++) {
-    acc.fill(0);
     const aRow = aOff + i * K;
+    let nnz = 0;
     for (let k = 0; k < K; k++) {
-      const aik = A[aRow + k]!;
-      if (aik === 0) continue;
-      const bRow = bOff + k * N;
-      for (let j = 0; j < N; j++) acc[j] += aik * B[bRow + j]!;
+      const v = A[aRow + k]!;
+      if (v !== 0) {
+        vals[nnz] = v;
+        offs[nnz] = bOff + k * N;
+        nnz++;
+      }
+    }
+    acc.fill(0);
+    let t = 0;
+    for (; t + 4 <= nnz; t += 4) {
+      const v0 = vals[t]!, v1 = vals[t + 1]!, v2 = vals[t + 2]!, v3 = vals[t + 3]!;
+      const b0 = offs[t]!, b1 = offs[t + 1]!, b2 = offs[t + 2]!, b3 = offs[t + 3]!;
+      for (let j = 0; j < N; j++) acc[j] += v0 * B[b0 + j]! + v1 * B[b1 + j]! + v2 * B[b2 + j]! + v3 * B[b3 + j]!;
+    }
+    for (; t < nnz; t++) {
+      const v = vals[t]!;
+      const b0 = offs[t]!;
+      for (let j = 0; j < N; j++) acc[j] += v * B[b0 + j]!;
     }
     const cRow = cOff + i * N;
     for (let j = 0; j < N; j++) C[cRow + j] = acc[j]!;
-  }
-}
-
-/** C[M,N] = A[M,K] · B[N,K]^T (contiguous dot products). */
-function mmNT(
-  A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number,
-  M: number, K: number, N: number,
-): void {
-  for (let i = 0; i < M; i++) {
-    const aRow = aOff + i * K;
-    const cRow = cOff + i * N;
-    for (let j = 0; j < N; j++) {
-      const bRow = bOff + j * K;
-      let s = 0;
-      for (let k = 0; k < K; k++) s += A[aRow + k]! * B[bRow + k]!;
-      C[cRow + j] = s;
-    }
   }
 }
 
@@ -83,9 +83,11 @@ export function matmul(a: Tensor, b: Tensor, transA: boolean, transB: boolean): 
   const aStep = ra === 2 ? 0 : M * K;
   const bStep = rb === 2 ? 0 : K * N;
   const acc = new Float64Array(N);
-  // Transposed operands are copied once (per batch entry, or once when shared) into row-major form.
+  const vals = new Float64Array(K);
+  const offs = new Int32Array(K);
+  // Transposed operands are copied (once per batch entry, or once when shared) into row-major form.
   const aT = transA ? new Float32Array(M * K) : undefined;
-  const bT = transA && transB ? new Float32Array(K * N) : undefined;
+  const bT = transB ? new Float32Array(K * N) : undefined;
   for (let p = 0; p < nb; p++) {
     let A = a.data;
     let aOff = p * aStep;
@@ -94,14 +96,14 @@ export function matmul(a: Tensor, b: Tensor, transA: boolean, transB: boolean): 
       A = aT;
       aOff = 0;
     }
-    const bOff = p * bStep;
-    const cOff = p * M * N;
-    if (!transB) mmNN(A, aOff, b.data, bOff, out, cOff, M, K, N, acc);
-    else if (!bT) mmNT(A, aOff, b.data, bOff, out, cOff, M, K, N);
-    else {
+    let B = b.data;
+    let bOff = p * bStep;
+    if (bT) {
       if (p === 0 || bStep !== 0) transposeInto(b.data, bOff, N, K, bT);
-      mmNN(A, aOff, bT, 0, out, cOff, M, K, N, acc);
+      B = bT;
+      bOff = 0;
     }
+    mmNN(A, aOff, B, bOff, out, p * M * N, M, K, N, acc, vals, offs);
   }
   return { shape: [...batch, M, N], data: out };
 }
