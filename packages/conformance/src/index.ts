@@ -1,1 +1,15 @@
-export {};
+/**
+ * @glasswing/conformance — the shared adapter conformance suite.
+ *
+ *   describeAdapterConformance({ name: 'tfjs-cpu', createModel: (g) => createTfjsModel(g, { backend: 'cpu' }) });
+ */
+export { describeAdapterConformance } from './describe.js';
+export { runConformanceChecks, conformanceTestIds } from './runner.js';
+export type { ConformanceReport, ConformanceStatus } from './runner.js';
+export type { ConformanceOptions, ExpectedFailure } from './options.js';
+export { conformanceGraphs, mlpGraph, cnnNchwGraph, cnnNhwcGraph, dagGraph } from './graphs/index.js';
+export type { ConformanceGraph } from './graphs/index.js';
+export { CONFORMANCE_CHECKS, resolveTolerance } from './checks/index.js';
+export type { CheckContext, ConformanceCheck, ConformanceTolerance, ResolvedTolerance } from './checks/index.js';
+export { ConformanceError, expectClose } from './numeric.js';
+export type { Tolerance } from './numeric.js';

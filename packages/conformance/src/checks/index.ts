@@ -1,0 +1,35 @@
+import { integratedGradientsCheck, inputXGradientCheck, saliencyCheck, smoothGradCheck } from './algorithms.js';
+import { inputShapeErrorCheck, targetErrorCheck, unknownLayerErrorCheck } from './errors.js';
+import {
+  batchInvarianceCheck,
+  forwardCheck,
+  gradientFiniteDifferenceCheck,
+  gradientIndexCheck,
+  gradientTensorCheck,
+} from './gradients.js';
+import { activationsCheck, layerFiniteDifferenceCheck, layerGradientCheck, overridesCheck } from './layers.js';
+import { guidedReluCheck } from './rules.js';
+import type { ConformanceCheck } from './context.js';
+
+export * from './context.js';
+
+/** Every per-graph check, in run order. */
+export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
+  forwardCheck,
+  gradientIndexCheck,
+  gradientTensorCheck,
+  gradientFiniteDifferenceCheck,
+  batchInvarianceCheck,
+  activationsCheck,
+  layerGradientCheck,
+  layerFiniteDifferenceCheck,
+  overridesCheck,
+  guidedReluCheck,
+  inputShapeErrorCheck,
+  targetErrorCheck,
+  unknownLayerErrorCheck,
+  integratedGradientsCheck,
+  saliencyCheck,
+  smoothGradCheck,
+  inputXGradientCheck,
+];

@@ -1,0 +1,67 @@
+/**
+ * `runConformanceChecks`: the suite without a test framework (for scripts and reports).
+ * Same graphs, checks, capability skips and expected failures as `describeAdapterConformance`.
+ */
+import { createReferenceModel, type Model } from '@glasswing/core';
+import { CONFORMANCE_CHECKS, resolveTolerance, satisfies } from './checks/index.js';
+import { DISPOSE_TEST_ID, disposeCheck } from './checks/dispose.js';
+import { conformanceGraphs } from './graphs/index.js';
+import type { ConformanceOptions } from './options.js';
+
+export type ConformanceStatus = 'passed' | 'failed' | 'skipped' | 'expected-failure' | 'unexpected-pass';
+
+export interface ConformanceReport {
+  /** `<graph>/<check>` or `dispose`. */
+  readonly test: string;
+  readonly status: ConformanceStatus;
+  readonly message?: string;
+  readonly ms: number;
+}
+
+/** Every test id the suite registers for these options (what `expectedFailures` may name). */
+export function conformanceTestIds(options: Pick<ConformanceOptions, 'graphs'> = {}): string[] {
+  const graphs = options.graphs ?? conformanceGraphs();
+  return [...graphs.flatMap((g) => CONFORMANCE_CHECKS.map((c) => `${g.id}/${c.id}`)), DISPOSE_TEST_ID];
+}
+
+export async function runConformanceChecks(options: ConformanceOptions): Promise<ConformanceReport[]> {
+  const graphs = options.graphs ?? conformanceGraphs();
+  const tolerance = resolveTolerance(options.tolerance);
+  const expected = new Map((options.expectedFailures ?? []).map((e) => [e.test, e.reason]));
+  const reports: ConformanceReport[] = [];
+  const record = async (test: string, body: () => Promise<'skipped' | void>): Promise<void> => {
+    const start = performance.now();
+    let status: ConformanceStatus;
+    let message: string | undefined;
+    try {
+      const r = await body();
+      status = r === 'skipped' ? 'skipped' : expected.has(test) ? 'unexpected-pass' : 'passed';
+      if (status === 'unexpected-pass') message = `expected to fail (${expected.get(test)}) but passed`;
+    } catch (error) {
+      status = expected.has(test) ? 'expected-failure' : 'failed';
+      message = error instanceof Error ? error.message : String(error);
+    }
+    reports.push({ test, status, ms: performance.now() - start, ...(message !== undefined ? { message } : {}) });
+  };
+  for (const spec of graphs) {
+    let model: Model | undefined;
+    let createError: unknown;
+    try {
+      model = await options.createModel(spec.graph);
+    } catch (error) {
+      createError = error;
+    }
+    const reference = createReferenceModel(spec.graph);
+    for (const check of CONFORMANCE_CHECKS) {
+      await record(`${spec.id}/${check.id}`, async () => {
+        if (!model) throw createError;
+        if (!satisfies(model.capabilities, check.requires)) return 'skipped';
+        await check.run({ model, reference, spec, tolerance });
+      });
+    }
+    await model?.dispose();
+    await reference.dispose();
+  }
+  await record(DISPOSE_TEST_ID, () => disposeCheck(options.createModel, graphs[0]!));
+  return reports;
+}
