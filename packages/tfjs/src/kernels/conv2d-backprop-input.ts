@@ -1,0 +1,83 @@
+/**
+ * conv2dBackpropInput as a FORWARD conv2d: the output gradient (zero-upsampled by the stride) is
+ * correlated with the spatially flipped filter whose in/out channels are swapped. The forward
+ * conv path is much faster than tfjs's Conv2DBackpropInput kernels (XNNPACK on wasm), and the
+ * flipped filter is cached per persistent weight tensor. Weight gradients are never computed.
+ *
+ * Derivation (one spatial axis): y[o] = Σ_k x[o·s − t + k·d] w[k]. With dyd the stride-upsampled
+ * dy (dyd[o·s] = dy[o]), dx[i] = Σ_k' dyd[i − P + k'·d] wflip[k'] with P = (K−1)·d − t, i.e. a
+ * stride-1 correlation with begin padding P and end padding H − L − P + (K−1)·d (negative = crop).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Conv2DParams } from '@glasswing/core';
+import { convCore } from './conv2d.js';
+import { padOrCrop, shapeToNHWC, toNCHW, toNHWC } from './layout.js';
+import type { WeightCache } from './weight-cache.js';
+
+export function conv2dBackpropInput(
+  cache: WeightCache,
+  dy: tf.Tensor,
+  w: tf.Tensor,
+  inputShape: readonly number[],
+  p: Conv2DParams,
+): tf.Tensor {
+  const group = p.group;
+  if (p.layout === 'NCHW') {
+    // OIHW [O, I/g, kh, kw] -> per group [kh, kw, O/g, I/g], flipped.
+    const flipped = cache.get(w, `bwd:NCHW:${group}`, () =>
+      tf.split(w, group, 0).map((wg) => tf.reverse(tf.transpose(wg, [2, 3, 0, 1]), [0, 1])),
+    );
+    return toNCHW(backpropNHWC(toNHWC(dy), flipped, shapeToNHWC(inputShape), p));
+  }
+  // HWIO [kh, kw, I/g, O] -> per group [kh, kw, O/g, I/g], flipped.
+  const flipped = cache.get(w, `bwd:NHWC:${group}`, () =>
+    tf.split(w, group, 3).map((wg) => tf.reverse(tf.transpose(wg, [0, 1, 3, 2]), [0, 1])),
+  );
+  return backpropNHWC(dy as tf.Tensor4D, flipped, inputShape, p);
+}
+
+function backpropNHWC(
+  dy: tf.Tensor4D,
+  flipped: readonly tf.Tensor[],
+  inputShape: readonly number[],
+  p: Conv2DParams,
+): tf.Tensor4D {
+  const [, h, w] = inputShape as [number, number, number, number];
+  const [sh, sw] = p.strides;
+  const [dh, dw] = p.dilations;
+  const kh = flipped[0]!.shape[0]!;
+  const kw = flipped[0]!.shape[1]!;
+  const up = upsample(dy, sh, sw);
+  const lh = up.shape[1];
+  const lw = up.shape[2];
+  const pt = (kh - 1) * dh - p.pads[0];
+  const pl = (kw - 1) * dw - p.pads[1];
+  const pb = h - lh - pt + (kh - 1) * dh;
+  const pr = w - lw - pl + (kw - 1) * dw;
+  // Negative pads crop; the conv itself then sees non-negative padding only.
+  const src = padOrCrop(up, [Math.min(pt, 0), Math.min(pl, 0), Math.min(pb, 0), Math.min(pr, 0)]);
+  const pads = [Math.max(pt, 0), Math.max(pl, 0), Math.max(pb, 0), Math.max(pr, 0)] as const;
+  const dil = [dh, dw] as const;
+  if (flipped.length === 1) return convCore(src, flipped[0] as tf.Tensor4D, [1, 1], pads, dil);
+  const parts = tf.split(src, flipped.length, 3) as tf.Tensor4D[];
+  return tf.concat(
+    parts.map((part, g) => convCore(part, flipped[g] as tf.Tensor4D, [1, 1], pads, dil)),
+    3,
+  );
+}
+
+/** Insert (s − 1) zeros after every element along H and W (trailing zeros are harmless). */
+function upsample(dy: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
+  if (sh === 1 && sw === 1) return dy;
+  const [n, oh, ow, c] = dy.shape;
+  const six = tf.reshape(dy, [n, oh, 1, ow, 1, c]);
+  const padded = tf.pad(six, [
+    [0, 0],
+    [0, 0],
+    [0, sh - 1],
+    [0, 0],
+    [0, sw - 1],
+    [0, 0],
+  ]);
+  return tf.reshape(padded, [n, oh * sh, ow * sw, c]) as tf.Tensor4D;
+}

@@ -1,0 +1,92 @@
+/**
+ * `Kernels<tf.Tensor>` for TensorFlow.js (any registered backend; tested on cpu and wasm).
+ * One file per kernel. `createTfjsKernels()` returns an instance owning its transformed-weight
+ * cache (dispose it with the model); `tfjsKernels` is a shared default instance.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Kernels } from '@glasswing/core';
+import { avgPool } from './avg-pool.js';
+import { avgPoolBackprop } from './avg-pool-backprop.js';
+import { add, div, mul, sub } from './binary.js';
+import { broadcastTo } from './broadcast-to.js';
+import { concat } from './concat.js';
+import { conv2d } from './conv2d.js';
+import { conv2dBackpropInput } from './conv2d-backprop-input.js';
+import { fill } from './fill.js';
+import { fromHost } from './from-host.js';
+import { leakyRelu } from './leaky-relu.js';
+import { matmul } from './matmul.js';
+import { maxPool } from './max-pool.js';
+import { maxPoolBackprop, probeTieOrder, type TieOrder } from './max-pool-backprop.js';
+import { reshape } from './reshape.js';
+import { shape } from './shape.js';
+import { slice } from './slice.js';
+import { softmax } from './softmax.js';
+import { step } from './step.js';
+import { sum } from './sum.js';
+import { toHost } from './to-host.js';
+import { transpose } from './transpose.js';
+import { abs, exp, neg, relu, sigmoid, tanh } from './unary.js';
+import { WeightCache } from './weight-cache.js';
+
+export interface TfjsKernels extends Kernels<tf.Tensor> {
+  /** Frees the cached transformed weights (call when the model that used them is disposed). */
+  dispose(): void;
+  /** Number of cached transformed-weight tensors. */
+  readonly cachedWeights: number;
+}
+
+export function createTfjsKernels(): TfjsKernels {
+  const cache = new WeightCache();
+  const tieOrders = new Map<string, TieOrder>();
+  const tieOrder = (backend: string): TieOrder => {
+    let order = tieOrders.get(backend);
+    if (order === undefined) {
+      order = probeTieOrder();
+      tieOrders.set(backend, order);
+    }
+    return order;
+  };
+  return {
+    get name() {
+      return `tfjs-${tf.getBackend()}`;
+    },
+    get cachedWeights() {
+      return cache.size;
+    },
+    dispose: () => cache.dispose(),
+    fromHost,
+    toHost,
+    shape,
+    fill,
+    add,
+    sub,
+    mul,
+    div,
+    neg,
+    abs,
+    exp,
+    relu,
+    leakyRelu,
+    sigmoid,
+    tanh,
+    step,
+    sum,
+    softmax,
+    reshape,
+    transpose,
+    concat,
+    slice,
+    broadcastTo,
+    matmul,
+    conv2d: (x, w, p) => conv2d(cache, x, w, p),
+    conv2dBackpropInput: (dy, w, inputShape, p) => conv2dBackpropInput(cache, dy, w, inputShape, p),
+    maxPool,
+    maxPoolBackprop: (dy, x, p) => maxPoolBackprop(tieOrder, dy, x, p),
+    avgPool,
+    avgPoolBackprop,
+  };
+}
+
+/** Shared default kernel instance (its weight cache lives as long as the process). */
+export const tfjsKernels: TfjsKernels = createTfjsKernels();
