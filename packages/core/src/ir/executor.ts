@@ -1,36 +1,234 @@
+/**
+ * GraphExecutor: runs a validated graph on any Kernels<T> — forward with layer taps and
+ * overrides, and reverse mode (plain or rule-modified VJP) over the topologically sorted nodes.
+ */
+import { InvalidArgumentError, ShapeError } from '../errors.js';
+import type { RuleAssignment } from '../rules/rule.js';
 import type { Graph } from './graph.js';
 import type { Kernels } from './kernels.js';
-import type { RuleAssignment } from '../rules/rule.js';
+import { getOp } from './ops/index.js';
+import { makePlan, nodesNeeded, tensorsDownstream, tensorsUpstream } from './plan.js';
+import type { GraphPlan } from './plan.js';
+import { ruleVjp, validateRule } from './rule-vjp.js';
+import { inferGraphShapes, validateGraph } from './validate.js';
 
 export interface ForwardOptions<T> {
+  /** Layers (node names) whose activations are returned. */
   readonly layers?: readonly string[];
+  /** Replace these layers' outputs ([N, ...layerShape]) during the forward pass. */
   readonly overrides?: Readonly<Record<string, T>>;
 }
+
 export interface ForwardResult<T> {
   readonly outputs: T;
   readonly layers: Record<string, T>;
 }
+
 export interface BackwardOptions<T> extends ForwardOptions<T> {
+  /** Propagation rules per node name; other nodes use the plain VJP. */
   readonly rules?: RuleAssignment;
+  /** Reference input (same shape as x) for rules with vjp 'secant'. */
   readonly reference?: T;
 }
+
 export interface BackwardResult<T> {
   readonly outputs: T;
   readonly inputGradient: T;
   readonly layers: Record<string, { activation: T; gradient: T }>;
 }
 
+function fmt(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
 export class GraphExecutor<T> {
   readonly graph: Graph;
   readonly kernels: Kernels<T>;
+  /** Tappable layer names (= node names), in graph order. */
+  readonly layerNames: readonly string[];
+  /** Inferred tensor shapes (batch dimension -1 unless fixed by the graph). */
+  readonly shapes: Readonly<Record<string, readonly number[]>>;
+  private readonly plan: GraphPlan;
+  private readonly constants: Map<string, T>;
+
   constructor(graph: Graph, kernels: Kernels<T>) {
+    validateGraph(graph);
     this.graph = graph;
     this.kernels = kernels;
+    this.plan = makePlan(graph);
+    this.shapes = inferGraphShapes(graph);
+    this.layerNames = graph.nodes.map((n) => n.name);
+    this.constants = new Map(Object.entries(graph.initializers).map(([name, t]) => [name, kernels.fromHost(t)]));
   }
-  forward(_x: T, _opts: ForwardOptions<T> = {}): ForwardResult<T> {
-    throw new Error('not implemented yet');
+
+  /** The uploaded initializers (for the caller to release when done). */
+  constantValues(): T[] {
+    return [...this.constants.values()];
   }
-  backward(_x: T, _seed: T, _opts: BackwardOptions<T> = {}): BackwardResult<T> {
-    throw new Error('not implemented yet');
+
+  /** Layer output shape with batch dimension -1. */
+  layerShape(name: string): readonly number[] {
+    return this.shapes[this.graph.nodes[this.nodeOf(name)]!.outputs[0]!]!;
+  }
+
+  forward(x: T, opts: ForwardOptions<T> = {}): ForwardResult<T> {
+    const layers = this.checkLayers(opts.layers ?? []);
+    const overrides = this.checkOverrides(x, opts.overrides ?? {});
+    const outputsOf = layers.map((i) => this.plan.nodes[i]!.outputs[0]!);
+    const values = this.run(x, overrides, [this.plan.outputName, ...outputsOf]);
+    const taps: Record<string, T> = {};
+    layers.forEach((i, j) => (taps[this.plan.nodes[i]!.name] = values.get(outputsOf[j]!)!));
+    return { outputs: values.get(this.plan.outputName)!, layers: taps };
+  }
+
+  backward(x: T, seed: T, opts: BackwardOptions<T> = {}): BackwardResult<T> {
+    const k = this.kernels;
+    const plan = this.plan;
+    const layers = this.checkLayers(opts.layers ?? []);
+    const overrides = this.checkOverrides(x, opts.overrides ?? {});
+    const rules = opts.rules ?? {};
+    let needsReference = false;
+    for (const [name, rule] of Object.entries(rules)) {
+      if (!plan.nodeIndex.has(name)) {
+        throw new InvalidArgumentError(`rules name unknown layer ${name}; valid layers: ${this.layerNames.join(', ')}`);
+      }
+      validateRule(rule, name);
+      if (rule.vjp === 'secant') needsReference = true;
+    }
+    const outName = plan.outputName;
+    const tapNames = layers.map((i) => plan.nodes[i]!.outputs[0]!);
+    const values = this.run(x, overrides, [outName, ...tapNames]);
+    const outputs = values.get(outName)!;
+    const seedShape = k.shape(seed);
+    if (fmt(seedShape) !== fmt(k.shape(outputs))) {
+      throw new ShapeError(`seed has shape ${fmt(seedShape)} but the output has shape ${fmt(k.shape(outputs))}`);
+    }
+
+    let refValues: Map<string, T> | undefined;
+    if (needsReference) {
+      if (opts.reference === undefined) {
+        throw new InvalidArgumentError("a rule with vjp 'secant' needs a reference input");
+      }
+      if (fmt(k.shape(opts.reference)) !== fmt(k.shape(x))) {
+        throw new ShapeError(`reference has shape ${fmt(k.shape(opts.reference))} but the input has shape ${fmt(k.shape(x))}`);
+      }
+      refValues = this.run(opts.reference, new Map(), [outName]);
+    }
+
+    // Tensors that receive a gradient: downstream of a source and upstream of the output.
+    const cut = new Set(overrides.keys());
+    const sources = [plan.inputName, ...tapNames, ...[...cut].map((i) => plan.nodes[i]!.outputs[0]!)];
+    const live = tensorsDownstream(plan, sources, cut);
+    const upstream = tensorsUpstream(plan, outName);
+
+    const grads = new Map<string, T>([[outName, seed]]);
+    const accumulate = (name: string, g: T): void => {
+      const prev = grads.get(name);
+      grads.set(name, prev === undefined ? g : k.add(prev, g));
+    };
+    for (let i = plan.nodes.length - 1; i >= 0; i--) {
+      const node = plan.nodes[i]!;
+      const out = node.outputs[0]!;
+      if (cut.has(i) || !live.has(out) || !upstream.has(out)) continue;
+      const dy = grads.get(out);
+      if (dy === undefined) continue;
+      const names = plan.inputsOf[i]!;
+      const inputs = names.map((n) => this.valueOf(values, n));
+      const def = getOp(node.op, node.name);
+      const isData = names.map((n, j) => live.has(n) && def.dataInputs.includes(j));
+      if (!isData.some(Boolean)) continue;
+      const rule = rules[node.name];
+      const dxs = rule
+        ? ruleVjp(
+            {
+              k,
+              def,
+              node,
+              inputs,
+              output: values.get(out)!,
+              dy,
+              isData,
+              ...(refValues ? { referenceInputs: names.map((n) => this.valueOf(refValues!, n)) } : {}),
+            },
+            rule,
+          )
+        : def.vjp(k, inputs, [values.get(out)!], [dy], node, isData);
+      names.forEach((n, j) => {
+        const g = dxs[j];
+        if (isData[j] && g !== undefined) accumulate(n, g);
+      });
+    }
+
+    const inputGradient = grads.get(plan.inputName) ?? k.fill(k.shape(x), 0);
+    const taps: Record<string, { activation: T; gradient: T }> = {};
+    layers.forEach((i, j) => {
+      const activation = values.get(tapNames[j]!)!;
+      taps[plan.nodes[i]!.name] = { activation, gradient: grads.get(tapNames[j]!) ?? k.fill(k.shape(activation), 0) };
+    });
+    return { outputs, inputGradient, layers: taps };
+  }
+
+  // ---- internals ----
+
+  private nodeOf(name: string): number {
+    const i = this.plan.nodeIndex.get(name);
+    if (i === undefined) {
+      throw new InvalidArgumentError(`unknown layer ${name}; valid layers: ${this.layerNames.join(', ')}`);
+    }
+    return i;
+  }
+
+  private checkLayers(layers: readonly string[]): number[] {
+    if (!Array.isArray(layers)) throw new InvalidArgumentError('layers must be a list of layer names');
+    return [...new Set(layers)].map((name) => this.nodeOf(name));
+  }
+
+  private checkInput(x: T): number {
+    const shape = this.kernels.shape(x);
+    const want = this.graph.inputs[0]!.shape;
+    if (shape.length !== want.length || want.some((d, i) => d >= 0 && d !== shape[i])) {
+      throw new ShapeError(`input has shape ${fmt(shape)} but the graph expects ${fmt(want)} (-1 = any)`);
+    }
+    return shape[0]!;
+  }
+
+  private checkOverrides(x: T, overrides: Readonly<Record<string, T>>): Map<number, T> {
+    const n = this.checkInput(x);
+    const out = new Map<number, T>();
+    for (const [name, value] of Object.entries(overrides)) {
+      const i = this.nodeOf(name);
+      const want = [n, ...this.layerShape(name).slice(1)];
+      const got = this.kernels.shape(value);
+      if (got.length !== want.length || want.some((d, j) => d >= 0 && d !== got[j])) {
+        throw new ShapeError(`override for layer ${name} has shape ${fmt(got)}, expected ${fmt(want)}`);
+      }
+      out.set(i, value);
+    }
+    return out;
+  }
+
+  private valueOf(values: ReadonlyMap<string, T>, name: string): T {
+    const v = values.get(name) ?? this.constants.get(name);
+    if (v === undefined) throw new Error(`internal: tensor ${name} was not computed`);
+    return v;
+  }
+
+  /** Forward pass computing what `targets` need; returns every computed tensor by name. */
+  private run(x: T, overrides: ReadonlyMap<number, T>, targets: readonly string[]): Map<string, T> {
+    const plan = this.plan;
+    const values = new Map<string, T>([[plan.inputName, x]]);
+    const needed = nodesNeeded(plan, targets, new Set(overrides.keys()));
+    plan.nodes.forEach((node, i) => {
+      const override = overrides.get(i);
+      if (override !== undefined) {
+        values.set(node.outputs[0]!, override);
+        return;
+      }
+      if (!needed.has(i)) return;
+      const inputs = plan.inputsOf[i]!.map((name) => this.valueOf(values, name));
+      const [y] = getOp(node.op, node.name).forward(this.kernels, inputs, node);
+      values.set(node.outputs[0]!, y!);
+    });
+    return values;
   }
 }
