@@ -1,1 +1,21 @@
-export {};
+export * from '../random/prng.js';
+export {
+  type Target,
+  type Progress,
+  type CommonOptions,
+  type AttributionResult,
+  type ResolvedTarget,
+  type GradientAttribution,
+  type CoreResult,
+  ModelCaller,
+  resolveBaselines,
+  validateTarget,
+  argmaxRows,
+} from './common.js';
+export { type Quadrature, type QuadratureRule, QUADRATURES, quadratureRule, gaussLegendre, linspaceF32 } from './approximation.js';
+export { Saliency, type SaliencyOptions } from './saliency.js';
+export { InputXGradient, type InputXGradientOptions } from './input-x-gradient.js';
+export { IntegratedGradients, type IntegratedGradientsOptions } from './integrated-gradients.js';
+export { NoiseTunnel, NOISE_TUNNEL_DEFAULTS, type NoiseTunnelOptions, type NoiseTunnelType } from './noise-tunnel.js';
+export { GradientShap, GRADIENT_SHAP_DEFAULTS, type GradientShapOptions } from './gradient-shap.js';
+export { METHODS, type MethodSpec, type MethodOptions, type MethodOptionName } from './registry.js';

@@ -1,0 +1,394 @@
+/**
+ * Shared machinery for the attribution algorithms: option types, input / target / baseline
+ * validation, target resolution, and `ModelCaller`, which makes every model call (batched,
+ * chunked, counted, abortable, progress-reporting, checked for non-finite values).
+ */
+import type { Model, GradientResult, OutputSeed } from '../model.js';
+import { sizeOf, type Tensor } from '../tensor.js';
+import {
+  CapabilityError,
+  InvalidArgumentError,
+  NumericError,
+  ShapeError,
+  TargetError,
+  throwIfAborted,
+} from '../errors.js';
+
+/**
+ * What to explain, per example: a class index for all examples, one index per example, or an
+ * explicit output seed. `undefined` means each example's predicted class (argmax of the
+ * flattened output, first maximum on ties), found by one forward pass.
+ */
+export type Target = number | readonly number[] | OutputSeed;
+
+export interface Progress {
+  /** Model calls finished. */
+  readonly done: number;
+  /** Model calls planned in total. */
+  readonly total: number;
+}
+
+export interface CommonOptions {
+  readonly target?: Target;
+  readonly signal?: AbortSignal;
+  /** Called after every model call. */
+  readonly onProgress?: (p: Progress) => void;
+  /**
+   * Most rows (examples × expansion) sent to the model in one call; larger expanded batches are
+   * split into chunks. Default: everything in one call. Does not change the results.
+   */
+  readonly internalBatchSize?: number;
+}
+
+export interface AttributionResult {
+  /** Method id (registry id, e.g. 'integrated-gradients'). */
+  readonly method: string;
+  /** [N, ...inputShape]. */
+  readonly attributions: Tensor;
+  /**
+   * Convergence deltas where the method defines one: Σ attributions − (f(x) − f(baseline)) of the
+   * target output. Integrated gradients: one per example. GradientShap and NoiseTunnel over a
+   * method with a delta: one per perturbed sample, N × nSamples, the samples of an example
+   * contiguous (Captum's layout).
+   */
+  readonly delta?: Float32Array;
+  /** Model outputs on the (unperturbed) inputs, [N, ...outputShape]. */
+  readonly outputs: Tensor;
+  /** The class index explained per example; −1 where an explicit tensor seed was given. */
+  readonly targets: number[];
+  /** Number of model calls (forward and gradient) made. */
+  readonly modelCalls: number;
+}
+
+/** A target resolved against a batch of N examples. */
+export type ResolvedTarget =
+  | { readonly kind: 'index'; readonly indices: readonly number[] }
+  | { readonly kind: 'tensor'; readonly seed: Tensor };
+
+export function outputSize(model: Model): number {
+  return sizeOf(model.outputShape);
+}
+
+export function requireGradients(model: Model, method: string): void {
+  if (!model.capabilities.gradients) {
+    throw new CapabilityError(`${method} needs gradients, but the model (${model.backend}) does not provide them`);
+  }
+}
+
+function shapeStr(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** Checks x is [N ≥ 1, ...inputShape] with finite values; returns N. */
+export function validateInput(model: Model, x: Tensor, name = 'x'): number {
+  if (!x || !Array.isArray(x.shape) || !(x.data instanceof Float32Array)) {
+    throw new InvalidArgumentError(`${name} must be a Tensor {shape, data: Float32Array}`);
+  }
+  const want = model.inputShape;
+  if (x.shape.length !== want.length + 1 || want.some((d, i) => x.shape[i + 1] !== d)) {
+    throw new ShapeError(`${name} has shape ${shapeStr(x.shape)} but the model expects [N, ${want.join(', ')}]`);
+  }
+  if (x.shape[0]! < 1) throw new ShapeError(`${name} has an empty batch (shape ${shapeStr(x.shape)})`);
+  if (x.data.length !== sizeOf(x.shape)) {
+    throw new ShapeError(`${name} has ${x.data.length} values but shape ${shapeStr(x.shape)} needs ${sizeOf(x.shape)}`);
+  }
+  assertFiniteInput(x.data, name);
+  return x.shape[0]!;
+}
+
+function assertFiniteInput(data: Float32Array, name: string): void {
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i]!)) throw new InvalidArgumentError(`${name} contains a non-finite value (${data[i]}) at flat index ${i}`);
+  }
+}
+
+export function checkPositiveInt(value: number | undefined, name: string, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min) {
+    throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** internalBatchSize: positive integer or undefined (= unlimited). */
+export function checkBatchSize(value: number | undefined): number {
+  if (value === undefined) return Number.POSITIVE_INFINITY;
+  return checkPositiveInt(value, 'internalBatchSize', 1);
+}
+
+export function checkNonNegative(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidArgumentError(`${name} must be a finite number ≥ 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+function checkClassIndex(idx: unknown, size: number, where: string): number {
+  if (typeof idx !== 'number' || !Number.isInteger(idx) || idx < 0 || idx >= size) {
+    throw new TargetError(`${where}: target ${String(idx)} is not an integer in [0, ${size})`);
+  }
+  return idx;
+}
+
+/**
+ * Validates a target against a batch of n examples without calling the model. Returns
+ * `undefined` for the predicted-class target (resolved later from a forward pass).
+ */
+export function validateTarget(model: Model, target: Target | undefined, n: number): ResolvedTarget | undefined {
+  if (target === undefined) return undefined;
+  const size = outputSize(model);
+  if (typeof target === 'number') {
+    const idx = checkClassIndex(target, size, 'target');
+    return { kind: 'index', indices: new Array<number>(n).fill(idx) };
+  }
+  if (Array.isArray(target)) {
+    if (target.length !== n) throw new TargetError(`target has ${target.length} entries for ${n} examples`);
+    return { kind: 'index', indices: target.map((t, i) => checkClassIndex(t, size, `example ${i}`)) };
+  }
+  const seed = target as OutputSeed;
+  if (seed && typeof seed === 'object' && seed.kind === 'index') {
+    if (!Array.isArray(seed.indices) || seed.indices.length !== n) {
+      throw new TargetError(`output seed has ${String(seed.indices?.length)} indices for ${n} examples`);
+    }
+    return { kind: 'index', indices: seed.indices.map((t, i) => checkClassIndex(t, size, `example ${i}`)) };
+  }
+  if (seed && typeof seed === 'object' && seed.kind === 'tensor') {
+    const t = seed.seed;
+    const want = [n, ...model.outputShape];
+    if (!t || !Array.isArray(t.shape) || t.shape.length !== want.length || want.some((d, i) => t.shape[i] !== d)) {
+      throw new TargetError(`output seed tensor has shape ${shapeStr(t?.shape ?? [])}, expected ${shapeStr(want)}`);
+    }
+    if (!(t.data instanceof Float32Array) || t.data.length !== sizeOf(want)) {
+      throw new TargetError('output seed tensor data does not match its shape');
+    }
+    for (let i = 0; i < t.data.length; i++) {
+      if (!Number.isFinite(t.data[i]!)) throw new TargetError(`output seed tensor has a non-finite value at ${i}`);
+    }
+    return { kind: 'tensor', seed: t };
+  }
+  throw new TargetError('target must be a class index, an array of class indices, or an OutputSeed');
+}
+
+/** Per-row argmax of the flattened outputs (first maximum). */
+export function argmaxRows(outputs: Tensor, rows = outputs.shape[0]!): number[] {
+  const per = sizeOf(outputs.shape.slice(1));
+  const out: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let j = 1; j < per; j++) if (outputs.data[r * per + j]! > outputs.data[r * per + best]!) best = j;
+    out.push(best);
+  }
+  return out;
+}
+
+export function targetList(t: ResolvedTarget, n: number): number[] {
+  return t.kind === 'index' ? [...t.indices] : new Array<number>(n).fill(-1);
+}
+
+/** Expands a target for expanded rows: row r explains example `exampleOf(r)`. */
+export function expandTarget(t: ResolvedTarget, rows: number, exampleOf: (row: number) => number): ResolvedTarget {
+  if (t.kind === 'index') return { kind: 'index', indices: Array.from({ length: rows }, (_, r) => t.indices[exampleOf(r)]!) };
+  const per = sizeOf(t.seed.shape.slice(1));
+  const data = new Float32Array(rows * per);
+  for (let r = 0; r < rows; r++) data.set(t.seed.data.subarray(exampleOf(r) * per, (exampleOf(r) + 1) * per), r * per);
+  return { kind: 'tensor', seed: { shape: [rows, ...t.seed.shape.slice(1)], data } };
+}
+
+/** The seed for rows [start, end) of a batch whose target is `t` (one entry per row). */
+export function seedSlice(t: ResolvedTarget, start: number, end: number): OutputSeed {
+  if (t.kind === 'index') return { kind: 'index', indices: t.indices.slice(start, end) };
+  const per = sizeOf(t.seed.shape.slice(1));
+  return { kind: 'tensor', seed: { shape: [end - start, ...t.seed.shape.slice(1)], data: t.seed.data.slice(start * per, end * per) } };
+}
+
+/** The explained scalar of output row `row`, for target row `targetRow`. */
+export function targetValue(outputs: Tensor, row: number, t: ResolvedTarget, targetRow: number): number {
+  const per = sizeOf(outputs.shape.slice(1));
+  if (t.kind === 'index') return outputs.data[row * per + t.indices[targetRow]!]!;
+  let s = 0;
+  for (let j = 0; j < per; j++) s += t.seed.data[targetRow * per + j]! * outputs.data[row * per + j]!;
+  return s;
+}
+
+/**
+ * Baselines for a batch of n examples, as [n, ...inputShape]: a number (every element), or a
+ * tensor of shape [n, ...inputShape] (per example), [1, ...inputShape] or [...inputShape]
+ * (shared). Default 0.
+ */
+export function resolveBaselines(baselines: number | Tensor | undefined, n: number, inputShape: readonly number[]): Tensor {
+  const per = sizeOf(inputShape);
+  if (baselines === undefined || typeof baselines === 'number') {
+    const v = baselines ?? 0;
+    if (!Number.isFinite(v)) throw new InvalidArgumentError(`baseline must be finite, got ${v}`);
+    return { shape: [n, ...inputShape], data: new Float32Array(n * per).fill(v) };
+  }
+  const b = baselines;
+  if (!b || !Array.isArray(b.shape) || !(b.data instanceof Float32Array) || b.data.length !== sizeOf(b.shape)) {
+    throw new InvalidArgumentError('baselines must be a number or a Tensor {shape, data: Float32Array}');
+  }
+  assertFiniteInput(b.data, 'baselines');
+  const same = (a: readonly number[]) => a.length === inputShape.length && a.every((d, i) => d === inputShape[i]);
+  if (same(b.shape) || (b.shape.length === inputShape.length + 1 && b.shape[0] === 1 && same(b.shape.slice(1)))) {
+    const data = new Float32Array(n * per);
+    for (let i = 0; i < n; i++) data.set(b.data, i * per);
+    return { shape: [n, ...inputShape], data };
+  }
+  if (b.shape.length === inputShape.length + 1 && b.shape[0] === n && same(b.shape.slice(1))) return b;
+  throw new ShapeError(
+    `baselines have shape ${shapeStr(b.shape)}; expected [${n}, ${inputShape.join(', ')}], [1, ${inputShape.join(', ')}] or [${inputShape.join(', ')}]`,
+  );
+}
+
+/** Splits `rows` into consecutive chunks of at most `max` rows. */
+export function chunkRanges(rows: number, max: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  const step = Number.isFinite(max) ? max : rows;
+  for (let s = 0; s < rows; s += step) out.push([s, Math.min(rows, s + step)]);
+  return out;
+}
+
+/** Number of model calls needed for `rows` rows in chunks of at most `max`. */
+export function chunkCount(rows: number, max: number): number {
+  return Number.isFinite(max) ? Math.ceil(rows / max) : rows > 0 ? 1 : 0;
+}
+
+function checkFinite(t: Tensor, what: string, backend: string): void {
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i]!)) throw new NumericError(`model (${backend}) returned a non-finite ${what} value (${d[i]}) at flat index ${i}`);
+  }
+}
+
+function checkShape(t: Tensor, rows: number, shape: readonly number[], what: string): void {
+  const want = [rows, ...shape];
+  if (!t || t.shape.length !== want.length || want.some((d, i) => t.shape[i] !== d) || t.data.length !== sizeOf(want)) {
+    throw new ShapeError(`model returned ${what} of shape ${shapeStr(t?.shape ?? [])}, expected ${shapeStr(want)}`);
+  }
+}
+
+/** Makes the model calls of one attribution: counts, checks, honours abort, reports progress. */
+export class ModelCaller {
+  modelCalls = 0;
+  private total = 0;
+
+  constructor(
+    readonly model: Model,
+    readonly signal?: AbortSignal,
+    private readonly onProgress?: (p: Progress) => void,
+  ) {}
+
+  /** Adds planned calls to the progress total. */
+  plan(calls: number): void {
+    this.total += calls;
+  }
+
+  private tick(): void {
+    this.modelCalls++;
+    if (this.modelCalls > this.total) this.total = this.modelCalls;
+    this.onProgress?.({ done: this.modelCalls, total: this.total });
+  }
+
+  async forward(x: Tensor): Promise<Tensor> {
+    throwIfAborted(this.signal);
+    const out = await this.model.forward(x, { signal: this.signal });
+    throwIfAborted(this.signal);
+    checkShape(out, x.shape[0]!, this.model.outputShape, 'outputs');
+    checkFinite(out, 'output', this.model.backend);
+    this.tick();
+    return out;
+  }
+
+  async gradient(x: Tensor, seed: OutputSeed): Promise<GradientResult> {
+    throwIfAborted(this.signal);
+    const res = await this.model.gradient(x, { seed, signal: this.signal });
+    throwIfAborted(this.signal);
+    checkShape(res.outputs, x.shape[0]!, this.model.outputShape, 'outputs');
+    checkShape(res.inputGradient, x.shape[0]!, this.model.inputShape, 'input gradients');
+    checkFinite(res.outputs, 'output', this.model.backend);
+    checkFinite(res.inputGradient, 'gradient', this.model.backend);
+    this.tick();
+    return res;
+  }
+
+  /** Forward of `rows` rows built chunk by chunk; returns all outputs, concatenated. */
+  async forwardRows(rows: number, maxRows: number, build: (start: number, end: number) => Tensor): Promise<Tensor> {
+    const per = outputSize(this.model);
+    const data = new Float32Array(rows * per);
+    for (const [s, e] of chunkRanges(rows, maxRows)) {
+      const out = await this.forward(build(s, e));
+      data.set(out.data, s * per);
+    }
+    return { shape: [rows, ...this.model.outputShape], data };
+  }
+
+  /** Gradient calls over `rows` rows in chunks; `consume` receives each chunk's result in row order. */
+  async gradientRows(
+    rows: number,
+    maxRows: number,
+    build: (start: number, end: number) => Tensor,
+    target: ResolvedTarget,
+    consume: (start: number, end: number, res: GradientResult) => void,
+  ): Promise<void> {
+    for (const [s, e] of chunkRanges(rows, maxRows)) {
+      const res = await this.gradient(build(s, e), seedSlice(target, s, e));
+      consume(s, e, res);
+    }
+  }
+}
+
+/** What an algorithm's inner computation returns (before formatting as AttributionResult). */
+export interface CoreResult {
+  readonly attributions: Tensor;
+  /** Model outputs on the rows attributed. */
+  readonly outputs: Tensor;
+  readonly target: ResolvedTarget;
+  readonly delta?: Float64Array;
+}
+
+/**
+ * An algorithm that NoiseTunnel can wrap. `plan` and `run` are internal plumbing shared by the
+ * algorithm classes; users call `attribute`.
+ */
+export interface GradientAttribution<O extends CommonOptions = CommonOptions> {
+  readonly model: Model;
+  /** Registry id of the plain method. */
+  readonly id: string;
+  attribute(x: Tensor, options?: O): Promise<AttributionResult>;
+  /** @internal Throws on invalid options (called before any model call). */
+  validateOptions(options: O): void;
+  /** @internal Model calls `run` makes for `rows` rows (plus one if the target must be resolved). */
+  plannedCalls(rows: number, resolveTarget: boolean, options: O): number;
+  /** @internal The computation on validated input; `target` undefined = predicted class. */
+  run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: O): Promise<CoreResult>;
+}
+
+/** Shared `attribute` body: validate, plan, run, format. */
+export async function attributeWith<O extends CommonOptions>(
+  method: GradientAttribution<O>,
+  x: Tensor,
+  options: O,
+): Promise<AttributionResult> {
+  const model = method.model;
+  requireGradients(model, method.id);
+  const n = validateInput(model, x);
+  method.validateOptions(options);
+  const target = validateTarget(model, options.target, n);
+  const ctx = new ModelCaller(model, options.signal, options.onProgress);
+  throwIfAborted(options.signal);
+  ctx.plan(method.plannedCalls(n, target === undefined, options));
+  const res = await method.run(ctx, x, target, options);
+  return formatResult(method.id, res, n, ctx.modelCalls);
+}
+
+export function formatResult(method: string, res: CoreResult, n: number, modelCalls: number): AttributionResult {
+  const out: AttributionResult = {
+    method,
+    attributions: res.attributions,
+    outputs: res.outputs,
+    targets: targetList(res.target, n),
+    modelCalls,
+    ...(res.delta ? { delta: Float32Array.from(res.delta) } : {}),
+  };
+  return out;
+}

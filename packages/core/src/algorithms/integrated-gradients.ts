@@ -1,0 +1,167 @@
+/**
+ * Integrated gradients (Sundararajan et al. 2017) — Captum's `IntegratedGradients` with
+ * `multiply_by_inputs=True`:
+ *
+ *   attr = (x − x′) ⊙ Σₖ wₖ ∇f(x′ + αₖ (x − x′)),   delta = Σ attr − (f(x) − f(x′))
+ *
+ * for the target output, with (αₖ, wₖ) from `approximation.ts` (default 50-point Gauss–Legendre).
+ * The steps × N scaled inputs form one expanded batch, step-major like Captum (row k·N + i), sent
+ * in chunks of at most `internalBatchSize` rows. Gradients are accumulated per example in
+ * float64 in step order, so chunking never changes the result.
+ *
+ * Model calls: ⌈2N / internalBatchSize⌉ forward calls on [x; x′] (outputs, predicted-class
+ * target, and f(x′) for the delta) and ⌈steps·N / internalBatchSize⌉ gradient calls.
+ *
+ * Deviations from Captum: the convergence delta is always returned (Captum: on request);
+ * `internalBatchSize` counts rows, not whole steps (Captum rounds chunks to whole steps; results
+ * are the same); float32 model I/O with float64 accumulation (the Captum figures in the fixtures
+ * are float64).
+ */
+import type { Model } from '../model.js';
+import type { Tensor } from '../tensor.js';
+import { InvalidArgumentError } from '../errors.js';
+import { QUADRATURES, quadratureRule, type Quadrature } from './approximation.js';
+import {
+  argmaxRows,
+  attributeWith,
+  checkBatchSize,
+  checkPositiveInt,
+  chunkCount,
+  resolveBaselines,
+  targetValue,
+  type AttributionResult,
+  type CommonOptions,
+  type CoreResult,
+  type GradientAttribution,
+  type ModelCaller,
+  type ResolvedTarget,
+} from './common.js';
+
+export interface IntegratedGradientsOptions extends CommonOptions {
+  /**
+   * Reference input x′: a number (every element), or a tensor [N, ...inputShape] (per example),
+   * [1, ...inputShape] or [...inputShape]. Default 0.
+   */
+  readonly baselines?: number | Tensor;
+  /** Integration points (default 50). */
+  readonly steps?: number;
+  /** Default 'gausslegendre'. */
+  readonly quadrature?: Quadrature;
+}
+
+export class IntegratedGradients implements GradientAttribution<IntegratedGradientsOptions> {
+  readonly id = 'integrated-gradients';
+  constructor(readonly model: Model) {}
+
+  attribute(x: Tensor, options: IntegratedGradientsOptions = {}): Promise<AttributionResult> {
+    return attributeWith(this, x, options);
+  }
+
+  validateOptions(options: IntegratedGradientsOptions): void {
+    const steps = checkPositiveInt(options.steps, 'steps', 50);
+    const q = options.quadrature ?? 'gausslegendre';
+    if (!QUADRATURES.includes(q)) {
+      throw new InvalidArgumentError(`unknown quadrature '${String(q)}'; expected one of ${QUADRATURES.join(', ')}`);
+    }
+    quadratureRule(q, steps);
+    checkBatchSize(options.internalBatchSize);
+  }
+
+  plannedCalls(rows: number, _resolveTarget: boolean, options: IntegratedGradientsOptions): number {
+    const max = checkBatchSize(options.internalBatchSize);
+    return chunkCount(2 * rows, max) + chunkCount((options.steps ?? 50) * rows, max);
+  }
+
+  async run(
+    ctx: ModelCaller,
+    x: Tensor,
+    target: ResolvedTarget | undefined,
+    options: IntegratedGradientsOptions,
+  ): Promise<CoreResult> {
+    const n = x.shape[0]!;
+    const baselines = resolveBaselines(options.baselines, n, ctx.model.inputShape);
+    const rule = quadratureRule(options.quadrature ?? 'gausslegendre', options.steps ?? 50);
+    return integratedGradients(ctx, x, baselines, target, rule, checkBatchSize(options.internalBatchSize));
+  }
+}
+
+/** The IG computation on validated inputs; `baselines` is [N, ...inputShape]. */
+export async function integratedGradients(
+  ctx: ModelCaller,
+  x: Tensor,
+  baselines: Tensor,
+  target: ResolvedTarget | undefined,
+  rule: { alphas: Float64Array; weights: Float64Array },
+  maxRows: number,
+): Promise<CoreResult> {
+  const n = x.shape[0]!;
+  const per = x.data.length / n;
+  const xd = x.data;
+  const bd = baselines.data;
+
+  // f(x) and f(x′) in one (chunked) forward pass over [x; x′].
+  const both = await ctx.forwardRows(2 * n, maxRows, (s, e) => {
+    const data = new Float32Array((e - s) * per);
+    for (let r = s; r < e; r++) data.set(r < n ? xd.subarray(r * per, (r + 1) * per) : bd.subarray((r - n) * per, (r - n + 1) * per), (r - s) * per);
+    return { shape: [e - s, ...x.shape.slice(1)], data };
+  });
+  const outSize = both.data.length / (2 * n);
+  const outputs: Tensor = { shape: [n, ...both.shape.slice(1)], data: both.data.slice(0, n * outSize) };
+  const resolved: ResolvedTarget = target ?? { kind: 'index', indices: argmaxRows(outputs) };
+
+  const steps = rule.alphas.length;
+  const rows = steps * n;
+  // Row r = k·N + i (step-major): example r mod N at α_k, k = ⌊r / N⌋.
+  const rowTarget: ResolvedTarget =
+    resolved.kind === 'index'
+      ? { kind: 'index', indices: Array.from({ length: rows }, (_, r) => resolved.indices[r % n]!) }
+      : expandSeedStepMajor(resolved.seed, steps);
+  const acc = new Float64Array(n * per);
+  await ctx.gradientRows(
+    rows,
+    maxRows,
+    (s, e) => {
+      const data = new Float32Array((e - s) * per);
+      for (let r = s; r < e; r++) {
+        const a = rule.alphas[Math.floor(r / n)]!;
+        const i = r % n;
+        const o = (r - s) * per;
+        for (let j = 0; j < per; j++) {
+          const b = bd[i * per + j]!;
+          data[o + j] = b + a * (xd[i * per + j]! - b);
+        }
+      }
+      return { shape: [e - s, ...x.shape.slice(1)], data };
+    },
+    rowTarget,
+    (s, e, res) => {
+      const g = res.inputGradient.data;
+      for (let r = s; r < e; r++) {
+        const w = rule.weights[Math.floor(r / n)]!;
+        const i = r % n;
+        const o = (r - s) * per;
+        for (let j = 0; j < per; j++) acc[i * per + j] += w * g[o + j]!;
+      }
+    },
+  );
+
+  const attr = new Float32Array(n * per);
+  const delta = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let j = 0; j < per; j++) {
+      const k = i * per + j;
+      const v = (xd[k]! - bd[k]!) * acc[k]!;
+      attr[k] = v;
+      sum += v;
+    }
+    delta[i] = sum - (targetValue(both, i, resolved, i) - targetValue(both, n + i, resolved, i));
+  }
+  return { attributions: { shape: [...x.shape], data: attr }, outputs, target: resolved, delta };
+}
+
+function expandSeedStepMajor(seed: Tensor, steps: number): ResolvedTarget {
+  const data = new Float32Array(seed.data.length * steps);
+  for (let k = 0; k < steps; k++) data.set(seed.data, k * seed.data.length);
+  return { kind: 'tensor', seed: { shape: [seed.shape[0]! * steps, ...seed.shape.slice(1)], data } };
+}

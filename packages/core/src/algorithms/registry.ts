@@ -1,0 +1,149 @@
+/**
+ * The method registry: one entry per user-facing method id, with a uniform option set
+ * (`MethodOptions`) mapped onto each algorithm class. Used by the CLI, demo and benchmarks.
+ *
+ * Defaults (documented per method in `defaults`):
+ * - integrated-gradients: steps 50, quadrature 'gausslegendre', baselines 0 (Captum's).
+ * - smoothgrad / smoothgrad-sq / vargrad: NoiseTunnel over Saliency, samples 25, stdev 0.1
+ *   (absolute noise std in input units; Captum: 5 and 1.0), abs true (Captum's Saliency
+ *   default, applied per sample), seed 0.
+ * - gradient-shap: samples 50 (Captum: 5), stdev 0 (Captum's), baselines 0, seed 0.
+ */
+import type { Capabilities, Model } from '../model.js';
+import type { Tensor } from '../tensor.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { Quadrature } from './approximation.js';
+import type { AttributionResult, Progress, Target } from './common.js';
+import { Saliency } from './saliency.js';
+import { InputXGradient } from './input-x-gradient.js';
+import { IntegratedGradients } from './integrated-gradients.js';
+import { NoiseTunnel, NOISE_TUNNEL_DEFAULTS, type NoiseTunnelType } from './noise-tunnel.js';
+import { GradientShap, GRADIENT_SHAP_DEFAULTS } from './gradient-shap.js';
+
+export interface MethodOptions {
+  readonly target?: Target;
+  readonly baselines?: number | Tensor;
+  readonly steps?: number;
+  readonly quadrature?: Quadrature;
+  readonly abs?: boolean;
+  readonly samples?: number;
+  readonly stdev?: number;
+  readonly seed?: number;
+  readonly internalBatchSize?: number;
+  /** Layer name, for layer methods. */
+  readonly layer?: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: Progress) => void;
+}
+
+export type MethodOptionName = Exclude<keyof MethodOptions, 'signal' | 'onProgress'>;
+
+export interface MethodSpec {
+  readonly id: string;
+  readonly title: string;
+  /** Model capabilities the method needs. */
+  readonly requires: Partial<Capabilities>;
+  /** The MethodOptions keys the method reads (besides signal / onProgress). */
+  readonly options: readonly MethodOptionName[];
+  /** Default values of the options it reads (where one applies). */
+  readonly defaults: Readonly<Partial<Record<MethodOptionName, unknown>>>;
+  run(model: Model, x: Tensor, options?: MethodOptions): Promise<AttributionResult>;
+}
+
+function noLayer(id: string, o: MethodOptions): void {
+  if (o.layer !== undefined) throw new InvalidArgumentError(`method '${id}' attributes to the input and takes no layer`);
+}
+
+const common = (o: MethodOptions) => ({
+  target: o.target,
+  signal: o.signal,
+  onProgress: o.onProgress,
+  internalBatchSize: o.internalBatchSize,
+});
+
+function noiseTunnel(id: string, title: string, ntType: NoiseTunnelType): MethodSpec {
+  return {
+    id,
+    title,
+    requires: { gradients: true },
+    options: ['target', 'samples', 'stdev', 'seed', 'abs', 'internalBatchSize'],
+    defaults: { samples: NOISE_TUNNEL_DEFAULTS.nSamples, stdev: NOISE_TUNNEL_DEFAULTS.stdevs, seed: NOISE_TUNNEL_DEFAULTS.seed, abs: true },
+    run(model, x, o = {}) {
+      noLayer(id, o);
+      return new NoiseTunnel(new Saliency(model)).attribute(x, {
+        ...common(o),
+        ntType,
+        nSamples: o.samples,
+        stdevs: o.stdev,
+        seed: o.seed,
+        abs: o.abs,
+      });
+    },
+  };
+}
+
+export const METHODS: Readonly<Record<string, MethodSpec>> = Object.freeze({
+  saliency: {
+    id: 'saliency',
+    title: 'Saliency (|gradient|)',
+    requires: { gradients: true },
+    options: ['target', 'abs', 'internalBatchSize'],
+    defaults: { abs: true },
+    run(model, x, o = {}) {
+      noLayer('saliency', o);
+      return new Saliency(model).attribute(x, { ...common(o), abs: o.abs });
+    },
+  },
+  'input-x-gradient': {
+    id: 'input-x-gradient',
+    title: 'Input × Gradient',
+    requires: { gradients: true },
+    options: ['target', 'internalBatchSize'],
+    defaults: {},
+    run(model, x, o = {}) {
+      noLayer('input-x-gradient', o);
+      return new InputXGradient(model).attribute(x, common(o));
+    },
+  },
+  'integrated-gradients': {
+    id: 'integrated-gradients',
+    title: 'Integrated Gradients',
+    requires: { gradients: true },
+    options: ['target', 'baselines', 'steps', 'quadrature', 'internalBatchSize'],
+    defaults: { steps: 50, quadrature: 'gausslegendre', baselines: 0 },
+    run(model, x, o = {}) {
+      noLayer('integrated-gradients', o);
+      return new IntegratedGradients(model).attribute(x, {
+        ...common(o),
+        baselines: o.baselines,
+        steps: o.steps,
+        quadrature: o.quadrature,
+      });
+    },
+  },
+  smoothgrad: noiseTunnel('smoothgrad', 'SmoothGrad (NoiseTunnel over Saliency)', 'smoothgrad'),
+  'smoothgrad-sq': noiseTunnel('smoothgrad-sq', 'SmoothGrad² (NoiseTunnel over Saliency)', 'smoothgrad_sq'),
+  vargrad: noiseTunnel('vargrad', 'VarGrad (NoiseTunnel over Saliency)', 'vargrad'),
+  'gradient-shap': {
+    id: 'gradient-shap',
+    title: 'GradientSHAP',
+    requires: { gradients: true },
+    options: ['target', 'baselines', 'samples', 'stdev', 'seed', 'internalBatchSize'],
+    defaults: {
+      samples: GRADIENT_SHAP_DEFAULTS.nSamples,
+      stdev: GRADIENT_SHAP_DEFAULTS.stdevs,
+      seed: GRADIENT_SHAP_DEFAULTS.seed,
+      baselines: 0,
+    },
+    run(model, x, o = {}) {
+      noLayer('gradient-shap', o);
+      return new GradientShap(model).attribute(x, {
+        ...common(o),
+        baselines: o.baselines,
+        nSamples: o.samples,
+        stdevs: o.stdev,
+        seed: o.seed,
+      });
+    },
+  },
+} satisfies Record<string, MethodSpec>);
