@@ -1,0 +1,145 @@
+/**
+ * The suite must be able to fail: run it (through runConformanceChecks) on deliberately broken
+ * wrappers around the reference executor and check the right tests fail, skip or pass.
+ */
+import { createReferenceModel, type Graph, type Model, type Tensor } from '@glasswing/core';
+import { describe, expect, it } from 'vitest';
+import { mlpGraph, cnnNhwcGraph, runConformanceChecks, type ConformanceReport } from './index.js';
+
+const scale = (t: Tensor, s: number): Tensor => ({ shape: t.shape, data: t.data.map((v) => v * s) });
+
+/** A Model wrapper with selected methods replaced. */
+function mutant(patch: (m: Model) => Partial<Model>): (g: Graph) => Promise<Model> {
+  return async (g) => {
+    const m = createReferenceModel(g);
+    const p = patch(m);
+    return {
+      inputShape: m.inputShape,
+      outputShape: m.outputShape,
+      capabilities: p.capabilities ?? m.capabilities,
+      layerNames: m.layerNames,
+      backend: 'mutant',
+      forward: p.forward ?? ((x, o) => m.forward(x, o)),
+      gradient: p.gradient ?? ((x, r) => m.gradient(x, r)),
+      activations: p.activations ?? ((x, l, o) => m.activations(x, l, o)),
+      dispose: p.dispose ?? (() => m.dispose()),
+    };
+  };
+}
+
+function statuses(reports: readonly ConformanceReport[], status: ConformanceReport['status']): string[] {
+  return reports.filter((r) => r.status === status).map((r) => r.test);
+}
+
+const graphs = [mlpGraph()];
+
+describe('the conformance suite detects broken adapters', () => {
+  it('passes the reference executor everywhere', async () => {
+    const reports = await runConformanceChecks({ name: 'ref', createModel: async (g) => createReferenceModel(g), graphs: [mlpGraph(), cnnNhwcGraph()] });
+    expect(statuses(reports, 'failed')).toEqual([]);
+    expect(statuses(reports, 'skipped')).toEqual([]);
+  });
+
+  it('a gradient off by 5% fails the gradient checks, not forward', async () => {
+    const reports = await runConformanceChecks({
+      name: 'bad-gradient',
+      graphs,
+      createModel: mutant((m) => ({
+        gradient: async (x, r) => {
+          const g = await m.gradient(x, r);
+          return { ...g, inputGradient: scale(g.inputGradient, 1.05) };
+        },
+      })),
+    });
+    const failed = statuses(reports, 'failed');
+    for (const t of ['gradient-index-seed', 'gradient-tensor-seed', 'gradient-finite-differences'].map((c) => `mlp/${c}`)) {
+      expect(failed).toContain(t);
+    }
+    expect(failed).not.toContain('mlp/forward');
+  });
+
+  it('a wrong layer gradient fails the layer finite-difference and reference checks', async () => {
+    const reports = await runConformanceChecks({
+      name: 'bad-layer-gradient',
+      graphs,
+      createModel: mutant((m) => ({
+        gradient: async (x, r) => {
+          const g = await m.gradient(x, r);
+          const layers = Object.fromEntries(
+            Object.entries(g.layers).map(([k, v]) => [k, { activation: v.activation, gradient: scale(v.gradient, 0.9) }]),
+          );
+          return { ...g, layers };
+        },
+      })),
+    });
+    const failed = statuses(reports, 'failed');
+    expect(failed).toContain('mlp/layer-gradients');
+    expect(failed).toContain('mlp/layer-gradient-finite-differences');
+    expect(failed).not.toContain('mlp/gradient-finite-differences');
+  });
+
+  it('a forward pass off by 1e-3 fails forward', async () => {
+    const reports = await runConformanceChecks({
+      name: 'bad-forward',
+      graphs,
+      createModel: mutant((m) => ({
+        forward: async (x, o) => {
+          const y = await m.forward(x, o);
+          return { shape: y.shape, data: y.data.map((v) => v + 1e-3) };
+        },
+      })),
+    });
+    expect(statuses(reports, 'failed')).toContain('mlp/forward');
+  });
+
+  it('ignoring rules fails the guided-ReLU check', async () => {
+    const reports = await runConformanceChecks({
+      name: 'no-rules',
+      graphs,
+      createModel: mutant((m) => ({ gradient: (x, { rules: _ignored, ...r }) => m.gradient(x, r) })),
+    });
+    expect(statuses(reports, 'failed')).toEqual(['mlp/rule-guided-relu']);
+  });
+
+  it('untyped errors fail the error checks; working calls after dispose fail dispose', async () => {
+    const reports = await runConformanceChecks({
+      name: 'untyped',
+      graphs,
+      createModel: mutant((m) => ({
+        forward: async (x, o) => {
+          try {
+            return await m.forward(x, o);
+          } catch (e) {
+            throw new Error(String(e));
+          }
+        },
+        dispose: () => {},
+      })),
+    });
+    expect(statuses(reports, 'failed')).toEqual(['mlp/error-input-shape', 'dispose']);
+  });
+
+  it('skips by declared capability, never by name', async () => {
+    const reports = await runConformanceChecks({
+      name: 'forward-only',
+      graphs,
+      createModel: mutant(() => ({ capabilities: { gradients: false, layers: false, rules: false } })),
+    });
+    expect(statuses(reports, 'passed')).toEqual(['mlp/forward', 'mlp/batch-invariance', 'mlp/error-input-shape', 'dispose']);
+    expect(statuses(reports, 'failed')).toEqual([]);
+  });
+
+  it('expectedFailures: a failing test is an expected failure, a passing one is flagged', async () => {
+    const reports = await runConformanceChecks({
+      name: 'no-rules',
+      graphs,
+      createModel: mutant((m) => ({ gradient: (x, { rules: _ignored, ...r }) => m.gradient(x, r) })),
+      expectedFailures: [
+        { test: 'mlp/rule-guided-relu', reason: 'rules not implemented' },
+        { test: 'mlp/forward', reason: 'pretend' },
+      ],
+    });
+    expect(statuses(reports, 'expected-failure')).toEqual(['mlp/rule-guided-relu']);
+    expect(statuses(reports, 'unexpected-pass')).toEqual(['mlp/forward']);
+  });
+});
