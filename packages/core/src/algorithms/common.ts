@@ -382,6 +382,10 @@ export async function attributeWith<O extends CommonOptions>(
 }
 
 export function formatResult(method: string, res: CoreResult, n: number, modelCalls: number): AttributionResult {
+  const a = res.attributions.data;
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i]!)) throw new NumericError(`${method}: attribution overflowed to ${a[i]} at flat index ${i}`);
+  }
   const out: AttributionResult = {
     method,
     attributions: res.attributions,

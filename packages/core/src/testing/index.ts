@@ -1,1 +1,3 @@
-export {};
+/** `@glasswing/core/testing`: analytic models and helpers for tests. */
+export { denseReluModel, linearModel, igPaperModel, type DenseLayer } from './dense-relu-model.js';
+export { functionModel, spyModel, type FunctionModelShapes, type ModelCall } from './function-model.js';
