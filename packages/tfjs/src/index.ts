@@ -1,3 +1,5 @@
 export { initTfjsBackend, type TfjsBackendName } from './backend.js';
 export { createTfjsKernels, tfjsKernels, type TfjsKernels } from './kernels/index.js';
 export { registerMissingGradients } from './gradients/index.js';
+export { tfjsBinding, type TfjsBinding } from './binding.js';
+export { createTfjsModel, type TfjsModelOptions } from './tfjs-model.js';

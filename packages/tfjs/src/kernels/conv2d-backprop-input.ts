@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Conv2DParams } from '@glasswing/core';
 import { convCore } from './conv2d.js';
 import { padOrCrop, shapeToNHWC, toNCHW, toNHWC } from './layout.js';
+import { upsample } from './upsample.js';
 import type { WeightCache } from './weight-cache.js';
 
 export function conv2dBackpropInput(
@@ -64,20 +65,4 @@ function backpropNHWC(
     parts.map((part, g) => convCore(part, flipped[g] as tf.Tensor4D, [1, 1], pads, dil)),
     3,
   );
-}
-
-/** Insert (s − 1) zeros after every element along H and W (trailing zeros are harmless). */
-function upsample(dy: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
-  if (sh === 1 && sw === 1) return dy;
-  const [n, oh, ow, c] = dy.shape;
-  const six = tf.reshape(dy, [n, oh, 1, ow, 1, c]);
-  const padded = tf.pad(six, [
-    [0, 0],
-    [0, 0],
-    [0, sh - 1],
-    [0, 0],
-    [0, sw - 1],
-    [0, 0],
-  ]);
-  return tf.reshape(padded, [n, oh * sh, ow * sw, c]) as tf.Tensor4D;
 }

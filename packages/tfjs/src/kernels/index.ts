@@ -17,7 +17,7 @@ import { fromHost } from './from-host.js';
 import { leakyRelu } from './leaky-relu.js';
 import { matmul } from './matmul.js';
 import { maxPool } from './max-pool.js';
-import { maxPoolBackprop, probeTieOrder, type TieOrder } from './max-pool-backprop.js';
+import { maxPoolBackprop, probeMaxPoolGrad } from './max-pool-backprop.js';
 import { reshape } from './reshape.js';
 import { shape } from './shape.js';
 import { slice } from './slice.js';
@@ -38,14 +38,14 @@ export interface TfjsKernels extends Kernels<tf.Tensor> {
 
 export function createTfjsKernels(): TfjsKernels {
   const cache = new WeightCache();
-  const tieOrders = new Map<string, TieOrder>();
-  const tieOrder = (backend: string): TieOrder => {
-    let order = tieOrders.get(backend);
-    if (order === undefined) {
-      order = probeTieOrder();
-      tieOrders.set(backend, order);
+  const trusted = new Map<string, boolean>();
+  const trustMaxPoolGrad = (backend: string): boolean => {
+    let ok = trusted.get(backend);
+    if (ok === undefined) {
+      ok = probeMaxPoolGrad();
+      trusted.set(backend, ok);
     }
-    return order;
+    return ok;
   };
   return {
     get name() {
@@ -82,7 +82,7 @@ export function createTfjsKernels(): TfjsKernels {
     conv2d: (x, w, p) => conv2d(cache, x, w, p),
     conv2dBackpropInput: (dy, w, inputShape, p) => conv2dBackpropInput(cache, dy, w, inputShape, p),
     maxPool,
-    maxPoolBackprop: (dy, x, p) => maxPoolBackprop(tieOrder, dy, x, p),
+    maxPoolBackprop: (dy, x, p) => maxPoolBackprop(trustMaxPoolGrad, dy, x, p),
     avgPool,
     avgPoolBackprop,
   };

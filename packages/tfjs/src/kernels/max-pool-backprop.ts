@@ -1,73 +1,98 @@
 /**
  * maxPoolBackprop: each window's gradient goes to its FIRST maximal element (row-major).
  *
- * tfjs's MaxPoolGrad kernels differ on ties: the cpu backend routes to the first maximum, the
- * wasm backend to the last. For a backend that picks the last maximum, both spatial axes of the
- * input and of dy are reversed: reversing a window reverses its row-major order, so the last
- * maximum of the flipped window is the first of the original. For the windows to line up after
- * flipping, the input is first cropped/padded to exactly the extent the windows cover, and the
- * begin/end pads are swapped. Which order a backend uses is probed once per backend (a 2x2 tie).
- * NCHW via transposes.
+ * tfjs's MaxPoolGrad kernel is used only where a one-time probe shows it routes ties to the first
+ * maximum and handles negative maxima (the cpu backend). The wasm backend's kernel fails both
+ * (ties go to the last maximum, and windows whose maximum is <= FLT_MIN get no gradient at all),
+ * so there the gradient is built from exact comparisons: for each kernel offset (a, b) in
+ * row-major order, the strided slice of the (-inf padded) input equal to the window maximum and
+ * not already claimed by an earlier offset receives dy. The per-offset pieces are interleaved
+ * back (stride == kernel) or upsampled and summed (overlapping/gapped windows). NCHW via transposes.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Pool2DParams } from '@glasswing/core';
 import { explicitPad, padOrCrop, toNCHW, toNHWC, type Pads4 } from './layout.js';
 import { maxPoolNHWC } from './max-pool.js';
-import { poolGeometry } from './pool-geometry.js';
+import { poolGeometry, type PoolGeometry } from './pool-geometry.js';
+import { upsample } from './upsample.js';
 
-export type TieOrder = 'first' | 'last';
+/** Whether the active backend's MaxPoolGrad kernel has first-maximum semantics. */
+export type MaxPoolGradTrust = (backend: string) => boolean;
 
-export function maxPoolBackprop(
-  tieOrder: (backend: string) => TieOrder,
-  dy: tf.Tensor,
-  x: tf.Tensor,
-  p: Pool2DParams,
-): tf.Tensor {
-  if (p.layout === 'NCHW') return toNCHW(maxPoolBackpropNHWC(tieOrder, toNHWC(dy), toNHWC(x), p));
-  return maxPoolBackpropNHWC(tieOrder, dy as tf.Tensor4D, x as tf.Tensor4D, p);
+export function maxPoolBackprop(trust: MaxPoolGradTrust, dy: tf.Tensor, x: tf.Tensor, p: Pool2DParams): tf.Tensor {
+  if (p.layout === 'NCHW') return toNCHW(maxPoolBackpropNHWC(trust, toNHWC(dy), toNHWC(x), p));
+  return maxPoolBackpropNHWC(trust, dy as tf.Tensor4D, x as tf.Tensor4D, p);
 }
 
-function maxPoolBackpropNHWC(
-  tieOrder: (backend: string) => TieOrder,
-  dy: tf.Tensor4D,
-  x: tf.Tensor4D,
-  p: Pool2DParams,
-): tf.Tensor4D {
+function maxPoolBackpropNHWC(trust: MaxPoolGradTrust, dy: tf.Tensor4D, x: tf.Tensor4D, p: Pool2DParams): tf.Tensor4D {
   const g = poolGeometry(x.shape[1], x.shape[2], p);
-  const [t, l] = p.pads;
-  // Crop rows/cols no window reaches (negative cover); the window extent then ends exactly at
-  // the (possibly padded) end.
+  // Crop rows/cols that no window reaches: the windows then end exactly at the padded end.
   const crop: Pads4 = [0, 0, Math.min(g.coverB, 0), Math.min(g.coverR, 0)];
   const xc = padOrCrop(x, crop);
-  const endB = Math.max(g.coverB, 0);
-  const endR = Math.max(g.coverR, 0);
-  let dx: tf.Tensor4D;
-  if (tieOrder(tf.getBackend()) === 'first') {
-    dx = poolGrad(dy, xc, [t, l, endB, endR], p);
-  } else {
-    const xf = tf.reverse(xc, [1, 2]);
-    const dyf = tf.reverse(dy, [1, 2]);
-    dx = tf.reverse(poolGrad(dyf, xf, [endB, endR, t, l], p), [1, 2]);
-  }
+  const pads: Pads4 = [p.pads[0], p.pads[1], Math.max(g.coverB, 0), Math.max(g.coverR, 0)];
+  const dx = trust(tf.getBackend()) ? nativeGrad(dy, xc, pads, p) : gradByComparison(dy, xc, pads, p, g);
   return padOrCrop(dx, [0, 0, -crop[2], -crop[3]]);
 }
 
-function poolGrad(dy: tf.Tensor4D, x: tf.Tensor4D, pads: Pads4, p: Pool2DParams): tf.Tensor4D {
-  const params: Pool2DParams = { ...p, pads, ceilMode: false };
+function nativeGrad(dy: tf.Tensor4D, x: tf.Tensor4D, pads: Pads4, p: Pool2DParams): tf.Tensor4D {
   const attrs = { filterSize: [...p.kernel], strides: [...p.strides], pad: explicitPad(pads) };
-  const y = maxPoolNHWC(x, params);
+  const y = maxPoolNHWC(x, { ...p, pads, ceilMode: false });
   return tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, attrs as never) as tf.Tensor4D;
 }
 
-/** Which maximum of a tied window the active backend's MaxPoolGrad kernel routes to. */
-export function probeTieOrder(): TieOrder {
+function gradByComparison(dy: tf.Tensor4D, x: tf.Tensor4D, pads: Pads4, p: Pool2DParams, g: PoolGeometry): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  const [kh, kw] = p.kernel;
+  const [sh, sw] = p.strides;
+  const xp = tf.pad(x, explicitPad(pads), -Infinity) as tf.Tensor4D;
+  const y = tf.maxPool(xp, [kh, kw], [sh, sw], 'valid');
+  let claimed: tf.Tensor | null = null;
+  const pieces: tf.Tensor4D[] = [];
+  for (let a = 0; a < kh; a++) {
+    for (let b = 0; b < kw; b++) {
+      const end = [n, a + (g.outH - 1) * sh + 1, b + (g.outW - 1) * sw + 1, c];
+      const xs = tf.stridedSlice(xp, [0, a, b, 0], end, [1, sh, sw, 1]);
+      const isMax = tf.equal(xs, y);
+      const first: tf.Tensor = claimed === null ? isMax : tf.logicalAnd(isMax, tf.logicalNot(claimed));
+      if (a < kh - 1 || b < kw - 1) claimed = claimed === null ? isMax : tf.logicalOr(claimed, isMax);
+      pieces.push(tf.mul(dy, tf.cast(first, 'float32')) as tf.Tensor4D);
+    }
+  }
+  const hp = h + pads[0] + pads[2];
+  const wp = w + pads[1] + pads[3];
+  let dxp: tf.Tensor4D;
+  if (sh === kh && sw === kw) {
+    // Non-overlapping windows tile the padded input: interleave the pieces.
+    const rows: tf.Tensor4D[] = [];
+    for (let a = 0; a < kh; a++) {
+      const row = tf.stack(pieces.slice(a * kw, (a + 1) * kw), 3); // [n, oh, ow, kw, c]
+      rows.push(tf.reshape(row, [n, g.outH, g.outW * kw, c]) as tf.Tensor4D);
+    }
+    dxp = tf.reshape(tf.stack(rows, 2), [n, hp, wp, c]) as tf.Tensor4D; // [n, oh, kh, ow*kw, c]
+  } else {
+    const placed = pieces.map((piece, i) => {
+      const a = Math.floor(i / kw);
+      const b = i % kw;
+      const up = upsample(piece, sh, sw);
+      return padOrCrop(up, [a, b, hp - a - up.shape[1], wp - b - up.shape[2]]);
+    });
+    dxp = tf.addN(placed) as tf.Tensor4D;
+  }
+  return tf.slice(dxp, [0, pads[0], pads[1], 0], [n, h, w, c]);
+}
+
+/**
+ * Probe (once per backend): a window with a tie between negative maxima must send its gradient
+ * to the first of them.
+ */
+export function probeMaxPoolGrad(): boolean {
   return tf.tidy(() => {
-    const x = tf.ones([1, 2, 2, 1]) as tf.Tensor4D;
+    const x = tf.tensor4d([-3, -2, -2, -5], [1, 2, 2, 1]);
     const y = tf.maxPool(x, 2, 2, 'valid');
     const dy = tf.ones([1, 1, 1, 1]);
     const attrs = { filterSize: [2, 2], strides: [2, 2], pad: 'valid' };
     const dx = tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, attrs as never) as tf.Tensor;
-    const v = dx.dataSync();
-    return v[0] === 1 ? 'first' : 'last';
+    const v = Array.from(dx.dataSync());
+    return v.join(',') === '0,1,0,0';
   });
 }
