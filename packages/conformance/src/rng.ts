@@ -1,8 +1,9 @@
 /**
- * A tiny seeded generator (mulberry32 + Box–Muller) so the conformance graphs and inputs are
- * bit-identical on every run and every adapter. Kept local: the suite must not change when
- * core's PRNG evolves.
+ * Seeded numbers for the conformance graphs and inputs, over core's bit-reproducible
+ * `createRng`, so every adapter on every engine sees identical weights and inputs.
  */
+import { createRng } from '@glasswing/core';
+
 export interface SuiteRng {
   uniform(): number;
   normal(): number;
@@ -13,27 +14,15 @@ export interface SuiteRng {
 }
 
 export function suiteRng(seed: number): SuiteRng {
-  let state = seed >>> 0;
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const normal = (): number => {
-    const u = 1 - uniform();
-    const v = uniform();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  };
+  const rng = createRng(seed);
   return {
-    uniform,
-    normal,
+    uniform: () => rng.uniform(),
+    normal: () => rng.normal(),
     normals(n, scale = 1) {
       const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = normal() * scale;
+      for (let i = 0; i < n; i++) out[i] = rng.normal() * scale;
       return out;
     },
-    int: (n) => Math.floor(uniform() * n),
+    int: (n) => rng.int(n),
   };
 }

@@ -52,7 +52,7 @@ describe('the conformance suite detects broken adapters', () => {
       })),
     });
     const failed = statuses(reports, 'failed');
-    for (const t of ['gradient-index-seed', 'gradient-tensor-seed', 'gradient-finite-differences'].map((c) => `mlp/${c}`)) {
+    for (const t of ['gradient-index-seed', 'gradient-tensor-seed', 'gradient-finite-differences', 'algorithm-ig-completeness'].map((c) => `mlp/${c}`)) {
       expect(failed).toContain(t);
     }
     expect(failed).not.toContain('mlp/forward');

@@ -11,7 +11,10 @@ export interface ConformanceTolerance {
   readonly gradient?: Tolerance;
   /** Analytic gradients vs central finite differences (h = 3e-3). Default atol 2e-3, rtol 2e-2. */
   readonly finiteDifference?: Tolerance;
-  /** Integrated-gradients completeness: |δ| ≤ completeness · |f(x) − f(b)| + 1e-4. Default 0.02. */
+  /**
+   * Integrated-gradients completeness (256 Gauss–Legendre steps):
+   * |δ| ≤ completeness · max(|f(x) − f(b)|, Σ|attributions|) + 1e-4. Default 0.01.
+   */
   readonly completeness?: number;
 }
 
@@ -27,7 +30,7 @@ export function resolveTolerance(t: ConformanceTolerance | undefined): ResolvedT
     forward: t?.forward ?? { atol: 1e-5, rtol: 1e-4 },
     gradient: t?.gradient ?? { atol: 1e-5, rtol: 1e-3 },
     finiteDifference: t?.finiteDifference ?? { atol: 2e-3, rtol: 2e-2 },
-    completeness: t?.completeness ?? 0.02,
+    completeness: t?.completeness ?? 0.01,
   };
 }
 
