@@ -1,0 +1,63 @@
+/**
+ * The `glasswing` command line. `runCli(argv)` never throws and never prints a stack trace:
+ * it returns the exit code (0 ok, 1 runtime error, 2 usage error) and reports a failure as one
+ * line `glasswing: error: <message>` on stderr.
+ */
+import { GlasswingError } from '@glasswing/core';
+import { UsageError } from './args.js';
+import { runAttribute } from './commands/attribute.js';
+import { resolveIO } from './io.js';
+import type { CliIO, ResolvedIO } from './io.js';
+import { cliVersion } from './version.js';
+
+export type { CliIO, Writer } from './io.js';
+
+const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: ResolvedIO) => Promise<number>>> = {
+  attribute: runAttribute,
+};
+
+export function usage(): string {
+  return `Usage: glasswing <command> [options]
+
+Commands:
+  attribute   explain a model's predictions (run 'glasswing attribute --help')
+
+Options:
+  -h, --help      show this help
+  -v, --version   print the version
+`;
+}
+
+function oneLine(message: string): string {
+  return message.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof Error) return oneLine(err.message || err.name);
+  return oneLine(String(err));
+}
+
+export async function runCli(argv: readonly string[], io?: CliIO): Promise<number> {
+  const rio = resolveIO(io);
+  try {
+    const [first, ...rest] = argv;
+    if (first === undefined) throw new UsageError(`missing command; run 'glasswing --help' for usage`);
+    if (first === '--help' || first === '-h' || first === 'help') {
+      rio.out(usage());
+      return 0;
+    }
+    if (first === '--version' || first === '-v' || first === '-V') {
+      rio.out(`${cliVersion()}\n`);
+      return 0;
+    }
+    if (first.startsWith('-')) throw new UsageError(`unknown option '${first}' (expected a command first, e.g. 'attribute')`);
+    const command = COMMANDS[first];
+    if (!command) throw new UsageError(`unknown command '${first}'; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    return await command(rest, rio);
+  } catch (err) {
+    rio.err(`glasswing: error: ${errorMessage(err)}\n`);
+    if (err instanceof UsageError) return 2;
+    if (err instanceof GlasswingError || err instanceof Error) return 1;
+    return 1;
+  }
+}

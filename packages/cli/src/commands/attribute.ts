@@ -1,0 +1,241 @@
+/**
+ * `glasswing attribute`: run an attribution method on a model file and an input file, write the
+ * result as JSON (stdout or --out) and optionally one heatmap PNG per example (--heatmap).
+ */
+import { METHODS, CapabilityError, TargetError, sliceBatch, toNested } from '@glasswing/core';
+import type { MethodOptions, Model, Tensor } from '@glasswing/core';
+import { renderHeatmapPng } from '@glasswing/viz';
+import { UsageError, parseBoolean, parseChoice, parseFlags, parseInteger, parseNumber } from '../args.js';
+import type { FlagKind } from '../args.js';
+import { asBatch, readTensorFile, resolvePath, writeFile } from '../files.js';
+import type { ResolvedIO } from '../io.js';
+import { ADAPTERS, createModel, imageLayout, loadGraphFile } from '../model-file.js';
+import type { AdapterId } from '../model-file.js';
+
+export const QUADRATURES = ['gausslegendre', 'riemann_left', 'riemann_right', 'riemann_middle', 'riemann_trapezoid'] as const;
+
+export const ATTRIBUTE_FLAGS: Readonly<Record<string, FlagKind>> = {
+  model: 'value',
+  method: 'value',
+  input: 'value',
+  target: 'value',
+  baseline: 'value',
+  adapter: 'value',
+  steps: 'value',
+  quadrature: 'value',
+  abs: 'value',
+  samples: 'value',
+  stdev: 'value',
+  seed: 'value',
+  'internal-batch-size': 'value',
+  layer: 'value',
+  out: 'value',
+  heatmap: 'value',
+  help: 'switch',
+};
+
+export function methodIds(): string[] {
+  return Object.keys(METHODS);
+}
+
+export function attributeUsage(): string {
+  const methods = methodIds()
+    .map((id) => `    ${id.padEnd(22)}${METHODS[id]!.title}`)
+    .join('\n');
+  return `Usage: glasswing attribute --model <file> --method <id> --input <file.json> [options]
+
+Explain a model's predictions with an attribution method.
+
+Required:
+  --model <file>            TensorFlow.js LayersModel model.json (weights next to it) or a
+                            Glasswing graph JSON ("format": "glasswing-graph"); detected by content
+  --method <id>             attribution method, one of:
+${methods}
+  --input <file.json>       {"shape": [N, ...], "data": [...]} or nested arrays, in the model's
+                            native layout; one example without the batch dimension is N = 1
+
+Options:
+  --target <k | k0,k1,...>  class index for all examples, or one per example
+                            (default: each example's predicted class)
+  --baseline zeros|<file>   baseline(s): zeros, or a tensor file [N, ...], [1, ...] or one example
+                            (default: the method's own default)
+  --adapter <id>            reference (default; pure JS), tfjs-cpu or tfjs-wasm
+  --steps <n>               integration steps (integrated-gradients)
+  --quadrature <rule>       ${QUADRATURES.join(' | ')}
+  --abs true|false          absolute gradients (saliency)
+  --samples <n>             number of noisy / baseline samples (smoothgrad, vargrad, gradient-shap)
+  --stdev <s>               noise standard deviation (smoothgrad, vargrad, gradient-shap)
+  --seed <n>                random seed for sampled methods
+  --internal-batch-size <n> most rows per model call
+  --layer <name>            layer (node) name, for layer methods
+  --out <file.json>         write the result here instead of stdout
+  --heatmap <file.png>      write a heatmap PNG per example: the given name for one example,
+                            <name>-0.png, <name>-1.png, ... for several; overlaid on the input
+                            for image inputs, a bar chart for 1-D inputs
+  -h, --help                show this help
+
+Output JSON: {"method", "shape", "attributions" (nested [N, ...]), "delta" (per example, when the
+method defines one), "outputs" (nested [N, ...outputShape]), "targets"}.
+Options a method does not use are ignored.
+`;
+}
+
+interface AttributeRequest {
+  readonly model: string;
+  readonly method: string;
+  readonly input: string;
+  readonly adapter: AdapterId;
+  readonly target?: number | number[];
+  readonly baseline?: 'zeros' | string;
+  readonly out?: string;
+  readonly heatmap?: string;
+  readonly options: MethodOptions;
+}
+
+function parseTarget(raw: string): number | number[] {
+  const parts = raw.split(',').map((s) => s.trim());
+  const nums = parts.map((p) => {
+    if (!/^\d+$/.test(p)) throw new UsageError(`--target must be a non-negative integer or a comma-separated list of them, got '${raw}'`);
+    return Number(p);
+  });
+  return parts.length === 1 && !raw.includes(',') ? nums[0]! : nums;
+}
+
+/** Parse and validate the command line (usage errors only; nothing is read yet). */
+export function parseAttributeArgs(argv: readonly string[]): AttributeRequest | 'help' {
+  const { values: v, switches, positionals } = parseFlags(argv, ATTRIBUTE_FLAGS);
+  if (switches.has('help')) return 'help';
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  for (const name of ['model', 'method', 'input']) {
+    if (v[name] === undefined) throw new UsageError(`missing required option --${name}`);
+  }
+  const method = v['method']!;
+  if (!Object.prototype.hasOwnProperty.call(METHODS, method)) {
+    throw new UsageError(`unknown method '${method}'; valid methods: ${methodIds().join(', ')}`);
+  }
+  const adapter = v['adapter'] === undefined ? 'reference' : parseChoice('adapter', v['adapter'], ADAPTERS);
+  const options: Record<string, unknown> = {};
+  if (v['steps'] !== undefined) options['steps'] = parseInteger('steps', v['steps'], 1);
+  if (v['quadrature'] !== undefined) options['quadrature'] = parseChoice('quadrature', v['quadrature'], QUADRATURES);
+  if (v['abs'] !== undefined) options['abs'] = parseBoolean('abs', v['abs']);
+  if (v['samples'] !== undefined) options['samples'] = parseInteger('samples', v['samples'], 1);
+  if (v['stdev'] !== undefined) options['stdev'] = parseNumber('stdev', v['stdev'], 0);
+  if (v['seed'] !== undefined) options['seed'] = parseInteger('seed', v['seed'], Number.MIN_SAFE_INTEGER);
+  if (v['internal-batch-size'] !== undefined) {
+    options['internalBatchSize'] = parseInteger('internal-batch-size', v['internal-batch-size'], 1);
+  }
+  if (v['layer'] !== undefined) options['layer'] = v['layer'];
+  return {
+    model: v['model']!,
+    method,
+    input: v['input']!,
+    adapter,
+    ...(v['target'] !== undefined ? { target: parseTarget(v['target']) } : {}),
+    ...(v['baseline'] !== undefined ? { baseline: v['baseline'] } : {}),
+    ...(v['out'] !== undefined ? { out: v['out'] } : {}),
+    ...(v['heatmap'] !== undefined ? { heatmap: v['heatmap'] } : {}),
+    options: options as MethodOptions,
+  };
+}
+
+/** Shortest decimal that reads back to the same float32 (keeps JSON small and exact). */
+export function f32(v: number): number {
+  for (let p = 6; p <= 9; p++) {
+    const s = Number(v.toPrecision(p));
+    if (Math.fround(s) === v) return s;
+  }
+  return v;
+}
+
+function nested(t: Tensor): unknown {
+  return toNested({ shape: t.shape, data: t.data.map(f32) as unknown as Float32Array });
+}
+
+/** Delta per example: a number each, or an array each when the method gives several per example. */
+function deltaPerExample(delta: Float32Array, n: number): unknown[] {
+  const vals = Array.from(delta, f32);
+  if (vals.length === n) return vals;
+  if (n > 0 && vals.length % n === 0) {
+    const k = vals.length / n;
+    return Array.from({ length: n }, (_, i) => vals.slice(i * k, (i + 1) * k));
+  }
+  return vals;
+}
+
+export function heatmapPaths(path: string, n: number): string[] {
+  if (n === 1) return [path];
+  const m = /^(.*?)(\.[^./\\]*)?$/.exec(path)!;
+  const stem = m[1]!;
+  const ext = m[2] ?? '.png';
+  return Array.from({ length: n }, (_, i) => `${stem}-${i}${ext}`);
+}
+
+async function loadBaselines(req: AttributeRequest, model: Model, cwd: string): Promise<number | Tensor | undefined> {
+  if (req.baseline === undefined) return undefined;
+  if (req.baseline === 'zeros') return 0;
+  const b = readTensorFile(resolvePath(cwd, req.baseline), 'baseline file');
+  return asBatch(b, model.inputShape, 'baseline');
+}
+
+export async function runAttribute(argv: readonly string[], io: ResolvedIO): Promise<number> {
+  const req = parseAttributeArgs(argv);
+  if (req === 'help') {
+    io.out(attributeUsage());
+    return 0;
+  }
+  const spec = METHODS[req.method]!;
+  const loaded = await loadGraphFile(resolvePath(io.cwd, req.model));
+  const model = await createModel(loaded.graph, req.adapter);
+  try {
+    const x = asBatch(readTensorFile(resolvePath(io.cwd, req.input), 'input file'), model.inputShape, 'input');
+    const n = x.shape[0]!;
+    const perExampleRank = model.inputShape.length;
+    if (req.heatmap !== undefined && (perExampleRank < 1 || perExampleRank > 3)) {
+      throw new CapabilityError(
+        `--heatmap supports per-example inputs of rank 1 to 3; this model's input is [${model.inputShape.join(', ')}]`,
+      );
+    }
+    if (Array.isArray(req.target) && req.target.length !== n) {
+      throw new TargetError(`--target lists ${req.target.length} classes for ${n} examples`);
+    }
+    const baselines = await loadBaselines(req, model, io.cwd);
+    for (const [cap, need] of Object.entries(spec.requires)) {
+      if (need && !model.capabilities[cap as keyof typeof model.capabilities]) {
+        throw new CapabilityError(`method '${req.method}' needs ${cap}, which the ${model.backend} model does not provide`);
+      }
+    }
+    const result = await spec.run(model, x, {
+      ...req.options,
+      ...(req.target !== undefined ? { target: req.target } : {}),
+      ...(baselines !== undefined ? { baselines } : {}),
+    });
+    const attributions = result.attributions;
+    const output: Record<string, unknown> = {
+      method: result.method,
+      shape: [...attributions.shape],
+      attributions: nested(attributions),
+      ...(result.delta !== undefined ? { delta: deltaPerExample(result.delta, n) } : {}),
+      outputs: nested(result.outputs),
+      targets: [...result.targets],
+    };
+    const json = JSON.stringify(output);
+    if (req.out !== undefined) writeFile(resolvePath(io.cwd, req.out), json + '\n', 'output file');
+    else io.out(json + '\n');
+
+    if (req.heatmap !== undefined) {
+      const layout = imageLayout(loaded);
+      const paths = heatmapPaths(resolvePath(io.cwd, req.heatmap), n);
+      for (let i = 0; i < n; i++) {
+        const attr = sliceBatch(attributions, i, i + 1);
+        const one = { shape: attributions.shape.slice(1), data: attr.data };
+        const sameShape = attributions.shape.length === x.shape.length && x.shape.every((d, k) => d === attributions.shape[k]);
+        const image = perExampleRank >= 2 && sameShape ? { shape: x.shape.slice(1), data: sliceBatch(x, i, i + 1).data } : undefined;
+        const png = renderHeatmapPng(one, { layout, ...(image ? { image } : {}) });
+        writeFile(paths[i]!, png, 'heatmap');
+      }
+    }
+    return 0;
+  } finally {
+    await model.dispose();
+  }
+}
