@@ -43,7 +43,7 @@ const CASES: Case[] = [
   { name: 'depthwise (group = C) with channel multiplier 2', x: [1, 3, 5, 5], w: [6, 1, 3, 3], strides: [1, 1], pads: [1, 2, 1, 0], dilations: [1, 1], group: 3 },
   { name: '1x1 kernel, no padding', x: [3, 5, 4, 4], w: [7, 5, 1, 1], strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1], group: 1 },
   { name: 'kernel covering the whole padded input', x: [1, 2, 3, 4], w: [2, 2, 5, 6], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1], group: 1 },
-  { name: 'many channels (unrolled path + remainder)', x: [1, 9, 5, 5], w: [5, 9, 3, 3], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1], group: 1 },
+  { name: 'many channels (unrolled path + remainder)', x: [1, 9, 5, 5], w: [13, 9, 3, 3], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1], group: 1 },
 ];
 
 const params = (c: Case, layout: 'NCHW' | 'NHWC'): Conv2DParams => ({

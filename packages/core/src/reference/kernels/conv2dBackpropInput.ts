@@ -1,7 +1,7 @@
 /**
  * Gradient of conv2d w.r.t. its input (a transposed convolution). Per output pixel the non-zero
  * output gradients are gathered, combined into one receptive-field patch against the
- * transposed weights (4 channels per pass), and the patch is scattered back onto the input.
+ * transposed weights (8, then 4, channels per pass), and the patch is scattered back onto the input.
  */
 import { ShapeError } from '../../errors.js';
 import type { Conv2DParams } from '../../ir/kernels.js';
@@ -53,6 +53,17 @@ export function conv2dBackpropInput(dy: Tensor, w: Tensor, inputShape: readonly 
           if (nnz === 0) continue;
           patch.fill(0);
           let t = 0;
+          for (; t + 8 <= nnz; t += 8) {
+            const v0 = vals[t]!, v1 = vals[t + 1]!, v2 = vals[t + 2]!, v3 = vals[t + 3]!;
+            const v4 = vals[t + 4]!, v5 = vals[t + 5]!, v6 = vals[t + 6]!, v7 = vals[t + 7]!;
+            const w0 = offs[t]!, w1 = offs[t + 1]!, w2 = offs[t + 2]!, w3 = offs[t + 3]!;
+            const w4 = offs[t + 4]!, w5 = offs[t + 5]!, w6 = offs[t + 6]!, w7 = offs[t + 7]!;
+            for (let r = 0; r < R; r++) {
+              patch[r] +=
+                v0 * Wt[w0 + r]! + v1 * Wt[w1 + r]! + v2 * Wt[w2 + r]! + v3 * Wt[w3 + r]! +
+                v4 * Wt[w4 + r]! + v5 * Wt[w5 + r]! + v6 * Wt[w6 + r]! + v7 * Wt[w7 + r]!;
+            }
+          }
           for (; t + 4 <= nnz; t += 4) {
             const v0 = vals[t]!, v1 = vals[t + 1]!, v2 = vals[t + 2]!, v3 = vals[t + 3]!;
             const w0 = offs[t]!, w1 = offs[t + 1]!, w2 = offs[t + 2]!, w3 = offs[t + 3]!;
