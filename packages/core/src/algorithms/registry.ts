@@ -68,7 +68,7 @@ function noiseTunnel(id: string, title: string, ntType: NoiseTunnelType): Method
     requires: { gradients: true },
     options: ['target', 'samples', 'stdev', 'seed', 'abs', 'internalBatchSize'],
     defaults: { samples: NOISE_TUNNEL_DEFAULTS.nSamples, stdev: NOISE_TUNNEL_DEFAULTS.stdevs, seed: NOISE_TUNNEL_DEFAULTS.seed, abs: true },
-    run(model, x, o = {}) {
+    async run(model, x, o = {}) {
       noLayer(id, o);
       return new NoiseTunnel(new Saliency(model)).attribute(x, {
         ...common(o),
@@ -89,7 +89,7 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = Object.freeze({
     requires: { gradients: true },
     options: ['target', 'abs', 'internalBatchSize'],
     defaults: { abs: true },
-    run(model, x, o = {}) {
+    async run(model, x, o = {}) {
       noLayer('saliency', o);
       return new Saliency(model).attribute(x, { ...common(o), abs: o.abs });
     },
@@ -100,7 +100,7 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = Object.freeze({
     requires: { gradients: true },
     options: ['target', 'internalBatchSize'],
     defaults: {},
-    run(model, x, o = {}) {
+    async run(model, x, o = {}) {
       noLayer('input-x-gradient', o);
       return new InputXGradient(model).attribute(x, common(o));
     },
@@ -111,7 +111,7 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = Object.freeze({
     requires: { gradients: true },
     options: ['target', 'baselines', 'steps', 'quadrature', 'internalBatchSize'],
     defaults: { steps: 50, quadrature: 'gausslegendre', baselines: 0 },
-    run(model, x, o = {}) {
+    async run(model, x, o = {}) {
       noLayer('integrated-gradients', o);
       return new IntegratedGradients(model).attribute(x, {
         ...common(o),
@@ -135,7 +135,7 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = Object.freeze({
       seed: GRADIENT_SHAP_DEFAULTS.seed,
       baselines: 0,
     },
-    run(model, x, o = {}) {
+    async run(model, x, o = {}) {
       noLayer('gradient-shap', o);
       return new GradientShap(model).attribute(x, {
         ...common(o),
