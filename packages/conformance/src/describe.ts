@@ -8,6 +8,7 @@ import { createReferenceModel, type Model } from '@glasswing/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFORMANCE_CHECKS, resolveTolerance, satisfies } from './checks/index.js';
 import { DISPOSE_TEST_ID, disposeCheck } from './checks/dispose.js';
+import { POOL_TIES_TEST_ID, poolTiesCheck } from './checks/pool-ties.js';
 import { conformanceGraphs } from './graphs/index.js';
 import type { ConformanceOptions } from './options.js';
 import { conformanceTestIds } from './runner.js';
@@ -61,6 +62,15 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
       });
     }
 
-    register(DISPOSE_TEST_ID, () => disposeCheck(options.createModel, graphs[0]!));
+    describe('model-level', () => {
+      register(POOL_TIES_TEST_ID, async (skip) => {
+        const probe = await options.createModel(graphs[0]!.graph);
+        const caps = probe.capabilities;
+        await probe.dispose();
+        if (!caps.gradients) skip(`${options.name} does not declare {"gradients":true}`);
+        await poolTiesCheck(options.createModel, tolerance);
+      });
+      register(DISPOSE_TEST_ID, () => disposeCheck(options.createModel, graphs[0]!));
+    });
   });
 }

@@ -5,13 +5,14 @@
 import { createReferenceModel, type Model } from '@glasswing/core';
 import { CONFORMANCE_CHECKS, resolveTolerance, satisfies } from './checks/index.js';
 import { DISPOSE_TEST_ID, disposeCheck } from './checks/dispose.js';
+import { POOL_TIES_TEST_ID, poolTiesCheck } from './checks/pool-ties.js';
 import { conformanceGraphs } from './graphs/index.js';
 import type { ConformanceOptions } from './options.js';
 
 export type ConformanceStatus = 'passed' | 'failed' | 'skipped' | 'expected-failure' | 'unexpected-pass';
 
 export interface ConformanceReport {
-  /** `<graph>/<check>` or `dispose`. */
+  /** `<graph>/<check>`, or a model-level test: `maxpool-ties`, `dispose`. */
   readonly test: string;
   readonly status: ConformanceStatus;
   readonly message?: string;
@@ -21,7 +22,7 @@ export interface ConformanceReport {
 /** Every test id the suite registers for these options (what `expectedFailures` may name). */
 export function conformanceTestIds(options: Pick<ConformanceOptions, 'graphs'> = {}): string[] {
   const graphs = options.graphs ?? conformanceGraphs();
-  return [...graphs.flatMap((g) => CONFORMANCE_CHECKS.map((c) => `${g.id}/${c.id}`)), DISPOSE_TEST_ID];
+  return [...graphs.flatMap((g) => CONFORMANCE_CHECKS.map((c) => `${g.id}/${c.id}`)), POOL_TIES_TEST_ID, DISPOSE_TEST_ID];
 }
 
 export async function runConformanceChecks(options: ConformanceOptions): Promise<ConformanceReport[]> {
@@ -62,6 +63,13 @@ export async function runConformanceChecks(options: ConformanceOptions): Promise
     await model?.dispose();
     await reference.dispose();
   }
+  await record(POOL_TIES_TEST_ID, async () => {
+    const probe = await options.createModel(graphs[0]!.graph);
+    const caps = probe.capabilities;
+    await probe.dispose();
+    if (!caps.gradients) return 'skipped';
+    await poolTiesCheck(options.createModel, tolerance);
+  });
   await record(DISPOSE_TEST_ID, () => disposeCheck(options.createModel, graphs[0]!));
   return reports;
 }
