@@ -134,7 +134,9 @@ export class GraphModel<T> implements Model {
     try {
       return await Promise.all(values.map((v) => (b.read ? b.read(v) : Promise.resolve(b.kernels.toHost(v)))));
     } finally {
-      b.release?.(values);
+      // Never free the uploaded constants (an Identity of an initializer returns it as is).
+      const constants = new Set(this.executor.constantValues());
+      b.release?.([...new Set(values)].filter((v) => !constants.has(v)));
     }
   }
 

@@ -161,6 +161,21 @@ describe('GraphModel over a custom binding', () => {
     expect(released).toHaveLength(2);
     expect(released[1]).toHaveLength(Object.keys(mlpGraph().initializers).length);
   });
+
+  it('never releases uploaded constants returned as results (Identity of an initializer)', async () => {
+    const released: unknown[][] = [];
+    const g = mlpGraph();
+    const constId = { name: 'const_id', op: 'Identity' as const, inputs: ['b1'], outputs: ['const_id:0'], attrs: {} };
+    const uploaded: Tensor[] = [];
+    const kernels = { ...k, fromHost: (t: Tensor) => (uploaded.push(k.fromHost(t)), uploaded[uploaded.length - 1]!) };
+    const model = new GraphModel({ ...g, nodes: [...g.nodes, constId] }, { kernels, name: 'spy', release: (v) => released.push(v as unknown[]) });
+    const constants = new Set(uploaded);
+    expect(constants.size).toBe(Object.keys(g.initializers).length);
+    const r = await model.activations(randomTensor([1, 4], 1), ['const_id']);
+    expect(Array.from(r.layers['const_id']!.data)).toEqual(Array.from(g.initializers['b1']!.data));
+    expect(released[0]!.length).toBe(1);
+    expect(released[0]!.some((v) => constants.has(v as Tensor))).toBe(false);
+  });
 });
 
 describe('GraphExecutor', () => {
