@@ -2,11 +2,12 @@
  * Gradient of conv2d w.r.t. its input (a transposed convolution). Per output pixel the non-zero
  * output gradients are gathered, combined into one receptive-field patch against the
  * transposed weights (8, then 4, channels per pass), and the patch is scattered back onto the input.
+ * Works one example at a time in channels-last order (NCHW examples are transposed in and out).
  */
 import { ShapeError } from '../../errors.js';
 import type { Conv2DParams } from '../../ir/kernels.js';
 import type { Tensor } from '../../tensor.js';
-import { convGeometry, weightsHWIO } from './convGeometry.js';
+import { convGeometry, fromChannelsLast, toChannelsLast, weightsHWIO } from './convGeometry.js';
 import { checkShape, checkTensor, fmt } from './util.js';
 
 export function conv2dBackpropInput(dy: Tensor, w: Tensor, inputShape: readonly number[], p: Conv2DParams): Tensor {
@@ -18,32 +19,33 @@ export function conv2dBackpropInput(dy: Tensor, w: Tensor, inputShape: readonly 
     throw new ShapeError(`conv2dBackpropInput: dy ${fmt(dy.shape)} does not match the conv output ${fmt(g.yShape)} for input ${fmt(xShape)}`);
   }
   const { N, C, H, W, O, kh, kw, Cg, Og, group, Ho, Wo, sh, sw, dh, dw, pt, pl } = g;
-  const [xsN, xsC, xsH, xsW] = g.xs;
-  const [ysN, ysC, ysH, ysW] = g.ys;
+  const nhwc = p.layout === 'NHWC';
   const R = kh * kw * Cg;
   // Transposed weights [O, R] with r = (ky, kx, c).
-  const Wm = weightsHWIO(w.data, g, p.layout === 'NHWC');
+  const Wm = weightsHWIO(w.data, g, nhwc);
   const Wt = new Float32Array(O * R);
   for (let r = 0; r < R; r++) for (let o = 0; o < O; o++) Wt[o * R + r] = Wm[r * O + o]!;
   const D = dy.data;
   const DX = new Float32Array(N * C * H * W);
-  const dx = new Float64Array(C * H * W); // one example, in the input's layout
+  const dx = new Float64Array(H * W * C); // one example, channels-last
+  const dyCL = nhwc ? undefined : new Float32Array(Ho * Wo * O);
   const vals = new Float64Array(Og);
   const offs = new Int32Array(Og);
   const patch = new Float64Array(R);
   for (let n = 0; n < N; n++) {
     dx.fill(0);
-    const yN = n * ysN;
+    const de = dyCL ? toChannelsLast(D, n, O, Ho * Wo, dyCL) : D;
+    const yN = dyCL ? 0 : n * Ho * Wo * O;
     for (let oy = 0; oy < Ho; oy++) {
       const iy0 = oy * sh - pt;
       for (let ox = 0; ox < Wo; ox++) {
         const ix0 = ox * sw - pl;
-        const yPix = yN + oy * ysH + ox * ysW;
+        const yPix = yN + (oy * Wo + ox) * O;
         for (let gi = 0; gi < group; gi++) {
           let nnz = 0;
           for (let o = 0; o < Og; o++) {
             const oc = gi * Og + o;
-            const v = D[yPix + oc * ysC]!;
+            const v = de[yPix + oc]!;
             if (v !== 0) {
               vals[nnz] = v;
               offs[nnz] = oc * R;
@@ -77,22 +79,23 @@ export function conv2dBackpropInput(dy: Tensor, w: Tensor, inputShape: readonly 
             for (let r = 0; r < R; r++) patch[r] += v * Wt[w0 + r]!;
           }
           // Scatter the patch onto the receptive field (taps in the padding are dropped).
-          const cBase = gi * Cg * xsC;
+          const cBase = gi * Cg;
           for (let ky = 0; ky < kh; ky++) {
             const iy = iy0 + ky * dh;
             if (iy < 0 || iy >= H) continue;
             for (let kx = 0; kx < kw; kx++) {
               const ix = ix0 + kx * dw;
               if (ix < 0 || ix >= W) continue;
-              const dst = cBase + iy * xsH + ix * xsW;
+              const dst = cBase + (iy * W + ix) * C;
               const rRow = (ky * kw + kx) * Cg;
-              for (let c = 0; c < Cg; c++) dx[dst + c * xsC] += patch[rRow + c]!;
+              for (let c = 0; c < Cg; c++) dx[dst + c] += patch[rRow + c]!;
             }
           }
         }
       }
     }
-    DX.set(dx, n * xsN);
+    if (nhwc) DX.set(dx, n * H * W * C);
+    else fromChannelsLast(dx, C, H * W, DX, n);
   }
   return { shape: xShape, data: DX };
 }

@@ -1,6 +1,6 @@
 /**
- * Shared geometry for conv2d / conv2dBackpropInput: validates parameters and shapes and
- * describes both layouts through strides, so one loop nest serves NCHW and NHWC.
+ * Shared geometry for conv2d / conv2dBackpropInput: validates parameters and shapes, and helpers
+ * that let one channels-last loop nest serve both NCHW and NHWC.
  */
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import { windowOutputSize } from '../../ir/kernels.js';
@@ -28,10 +28,6 @@ export interface ConvGeometry {
   readonly dw: number;
   readonly pt: number;
   readonly pl: number;
-  /** Strides of the input [n, c, h, w] in its layout. */
-  readonly xs: readonly [number, number, number, number];
-  /** Strides of the output [n, o, h, w] in its layout. */
-  readonly ys: readonly [number, number, number, number];
   readonly xShape: readonly number[];
   readonly yShape: readonly number[];
 }
@@ -74,11 +70,9 @@ export function convGeometry(xShape: readonly number[], wShape: readonly number[
   if (Ho < 1 || Wo < 1) {
     throw new ShapeError(`${what}: input ${fmt(xShape)} with pads [${p.pads.join(', ')}] is smaller than the dilated kernel ${fmt(wShape)}`);
   }
-  const xs: [number, number, number, number] = nhwc ? [H * W * C, 1, W * C, C] : [C * H * W, H * W, W, 1];
-  const ys: [number, number, number, number] = nhwc ? [Ho * Wo * O, 1, Wo * O, O] : [O * Ho * Wo, Ho * Wo, Wo, 1];
   const yShape = nhwc ? [N, Ho, Wo, O] : [N, O, Ho, Wo];
   return {
-    N, C, H, W, O, kh, kw, Cg: C / group, Og: O / group, group, Ho, Wo, sh, sw, dh, dw, pt, pl, xs, ys,
+    N, C, H, W, O, kh, kw, Cg: C / group, Og: O / group, group, Ho, Wo, sh, sw, dh, dw, pt, pl,
     xShape: [...xShape], yShape,
   };
 }
@@ -107,4 +101,23 @@ export function validRange(outSize: number, inSize: number, stride: number, offs
   const lo = offset >= 0 ? 0 : Math.ceil(-offset / stride);
   const hi = Math.min(outSize, Math.floor((inSize - 1 - offset) / stride) + 1);
   return [Math.min(lo, outSize), Math.max(hi, 0)];
+}
+
+/** Copy example `n` of a [N, C, P] (channels-first) buffer into `dst` as [P, C] (channels-last). */
+export function toChannelsLast(src: Float32Array, n: number, C: number, P: number, dst: Float32Array): Float32Array {
+  const base = n * C * P;
+  for (let c = 0; c < C; c++) {
+    const row = base + c * P;
+    for (let q = 0; q < P; q++) dst[q * C + c] = src[row + q]!;
+  }
+  return dst;
+}
+
+/** Write a [P, C] (channels-last) example into example `n` of a [N, C, P] (channels-first) buffer. */
+export function fromChannelsLast(src: Float32Array | Float64Array, C: number, P: number, dst: Float32Array, n: number): void {
+  const base = n * C * P;
+  for (let c = 0; c < C; c++) {
+    const row = base + c * P;
+    for (let q = 0; q < P; q++) dst[row + q] = src[q * C + c]!;
+  }
 }
