@@ -3,3 +3,5 @@ export { createTfjsKernels, tfjsKernels, type TfjsKernels } from './kernels/inde
 export { registerMissingGradients } from './gradients/index.js';
 export { tfjsBinding, type TfjsBinding } from './binding.js';
 export { createTfjsModel, type TfjsModelOptions } from './tfjs-model.js';
+export { importLayersModel } from './import-layers.js';
+export { loadLayersArtifacts, fromTfjsLayers, type FromTfjsLayersOptions, type LayersArtifacts, type WeightSpec } from './load.js';
