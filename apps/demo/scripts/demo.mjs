@@ -1,0 +1,46 @@
+/**
+ * `pnpm demo`: explain the bundled model's predictions with four attribution methods and show
+ * how much of the attribution lands where the answer is.
+ *
+ *   node scripts/demo.mjs [--out DIR] [--adapter reference|tfjs-cpu|tfjs-wasm] [--count N] [--seed N]
+ *
+ * Output directory default: ./glasswing-demo-out in the directory pnpm was started from.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runDemo } from './run-demo.mjs';
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      out: { type: 'string' },
+      adapter: { type: 'string', default: 'tfjs-wasm' },
+      count: { type: 'string', default: '6' },
+      seed: { type: 'string', default: '3' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  }));
+} catch (err) {
+  console.error(`demo: error: ${err.message}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log('Usage: pnpm demo [--out DIR] [--adapter reference|tfjs-cpu|tfjs-wasm] [--count N] [--seed N]');
+  process.exit(0);
+}
+const count = Number(values.count);
+const seed = Number(values.seed);
+if (!Number.isInteger(count) || count < 1 || !Number.isInteger(seed)) {
+  console.error('demo: error: --count must be a positive integer and --seed an integer');
+  process.exit(2);
+}
+const base = process.env.INIT_CWD ?? process.cwd();
+const outDir = resolve(base, values.out ?? 'glasswing-demo-out');
+try {
+  await runDemo({ outDir, adapter: values.adapter, count, seed });
+} catch (err) {
+  console.error(`demo: error: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+}
