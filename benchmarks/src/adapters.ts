@@ -1,0 +1,66 @@
+/**
+ * The adapters benchmarked, as a table of factories. A new adapter (onnx, gpu.js) is a new row,
+ * never a new code path.
+ */
+import { createReferenceModel, type Graph, type Model } from '@glasswing/core';
+import { createTfjsModel } from '@glasswing/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface BackendMemory {
+  readonly tensors: number;
+  readonly bytes: number;
+}
+
+export interface AdapterSpec {
+  /** Id used in workload ids and `--filter`. */
+  readonly id: string;
+  readonly description: string;
+  create(graph: Graph): Promise<Model>;
+  /** Device-side memory the adapter tracks (tf.memory() for tfjs), if any. */
+  memory?(): BackendMemory;
+  /** Peak device bytes while `fn` runs (tf.profile for tfjs), if the adapter can tell. */
+  peakBytes?(fn: () => Promise<unknown>): Promise<number>;
+}
+
+const tfMemory = (): BackendMemory => {
+  // Before any backend is registered there is nothing allocated (and tf.memory() throws).
+  if (Object.keys(tf.engine().registry).length === 0) return { tensors: 0, bytes: 0 };
+  const m = tf.memory();
+  return { tensors: m.numTensors, bytes: m.numBytes };
+};
+
+const tfPeakBytes = async (fn: () => Promise<unknown>): Promise<number> =>
+  (
+    await tf.profile(async () => {
+      await fn();
+      return [];
+    })
+  ).peakBytes;
+
+export const ADAPTERS: readonly AdapterSpec[] = [
+  {
+    id: 'reference',
+    description: "core's pure-JS reference executor",
+    create: async (graph) => createReferenceModel(graph),
+  },
+  {
+    id: 'tfjs-cpu',
+    description: 'TensorFlow.js, cpu backend',
+    create: (graph) => createTfjsModel(graph, { backend: 'cpu' }),
+    memory: tfMemory,
+    peakBytes: tfPeakBytes,
+  },
+  {
+    id: 'tfjs-wasm',
+    description: 'TensorFlow.js, wasm backend',
+    create: (graph) => createTfjsModel(graph, { backend: 'wasm' }),
+    memory: tfMemory,
+    peakBytes: tfPeakBytes,
+  },
+];
+
+export function adapterById(id: string): AdapterSpec {
+  const a = ADAPTERS.find((x) => x.id === id);
+  if (!a) throw new Error(`unknown adapter ${id} (known: ${ADAPTERS.map((x) => x.id).join(', ')})`);
+  return a;
+}

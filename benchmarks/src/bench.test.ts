@@ -1,0 +1,54 @@
+/** The harness works end to end on one tiny workload (no timing assertion). */
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { captumExamplesPerSecond } from './captum-baseline.js';
+import { bench, parseArgs, selectWorkloads } from './cli.js';
+import { median } from './measure.js';
+import { WORKLOADS, workloadsFor, ALGORITHM_ROWS } from './workloads.js';
+
+describe('benchmark harness', () => {
+  it('runs one tiny workload in quick mode and writes JSON + markdown', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'glasswing-bench-'));
+    const tiny = workloadsFor(
+      [{ ...ALGORITHM_ROWS[0]!, batch: 4 }, { ...ALGORITHM_ROWS[1]!, batch: 2, options: { ...ALGORITHM_ROWS[1]!.options, steps: 4 } }],
+      ['reference', 'tfjs-cpu'],
+    );
+    const { report, markdown, files } = await bench({ quick: true, out, filter: 'mlp_tabular' }, tiny, () => {});
+    expect(report.results.map((r) => [r.id, r.status, r.error])).toEqual([
+      ['saliency/mlp_tabular/reference/b4', 'ok', undefined],
+      ['integrated-gradients/mlp_tabular/reference/b2', 'ok', undefined],
+      ['saliency/mlp_tabular/tfjs-cpu/b4', 'ok', undefined],
+      ['integrated-gradients/mlp_tabular/tfjs-cpu/b2', 'ok', undefined],
+    ]);
+    const [sal, ig, , igTf] = report.results;
+    expect(sal!.reps).toBe(1);
+    expect(sal!.modelCalls).toBe(1);
+    expect(ig!.modelCalls).toBeGreaterThanOrEqual(2);
+    expect(sal!.examplesPerSec).toBeGreaterThan(0);
+    expect(sal!.peakRssMB).toBeGreaterThan(0);
+    expect(igTf!.backendTensorsLeaked).toBe(0);
+    expect(sal!.captumExamplesPerSec).toBeUndefined(); // batch 4 has no Captum figure
+    expect(markdown).toContain('| saliency | mlp_tabular | reference | 4 |');
+    const json = JSON.parse(await readFile(files[0]!, 'utf8'));
+    expect(json.results).toHaveLength(4);
+    expect(await readFile(files[1]!, 'utf8')).toBe(markdown);
+  });
+
+  it('declares workloads as data: every algorithm row on every adapter, with Captum figures', () => {
+    expect(WORKLOADS.length).toBe(ALGORITHM_ROWS.length * 3);
+    expect(new Set(WORKLOADS.map((w) => w.id)).size).toBe(WORKLOADS.length);
+    for (const w of WORKLOADS) expect(captumExamplesPerSecond(w.method, w.model, w.batch), w.id).toBeGreaterThan(0);
+    expect(selectWorkloads(WORKLOADS, 'lenet_mnist/tfjs-wasm').map((w) => w.method)).toEqual(['saliency', 'integrated-gradients']);
+  });
+
+  it('parses options strictly', () => {
+    expect(parseArgs(['--quick', '--filter', 'saliency'])).toMatchObject({ quick: true, filter: 'saliency' });
+    expect(() => parseArgs(['--filter'])).toThrow(/needs a value/);
+    expect(() => parseArgs(['--reps', '3'])).toThrow(/unknown option/);
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+    expect(captumExamplesPerSecond('integrated-gradients', 'lenet_mnist', 32)).toBe(48.8);
+  });
+});

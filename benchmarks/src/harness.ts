@@ -1,0 +1,155 @@
+/**
+ * Runs workloads: load the model (cached per model), build it on the adapter, draw seeded inputs
+ * and targets, warm up, then time repetitions until `reps` or the time budget; record throughput,
+ * model calls and peak memory.
+ */
+import { createRng, METHODS, type Graph, type Model, type Tensor } from '@glasswing/core';
+import { adapterById } from './adapters.js';
+import { captumExamplesPerSecond } from './captum-baseline.js';
+import { MemorySampler, median } from './measure.js';
+import { loadGraph } from './models.js';
+import type { Workload } from './workloads.js';
+
+export interface WorkloadResult {
+  readonly id: string;
+  readonly method: string;
+  readonly model: string;
+  readonly adapter: string;
+  readonly batch: number;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly status: 'ok' | 'error' | 'timeout';
+  readonly error?: string;
+  readonly reps: number;
+  readonly medianS?: number;
+  readonly minS?: number;
+  readonly examplesPerSec?: number;
+  readonly modelCalls?: number;
+  readonly peakRssMB?: number;
+  readonly peakArrayBuffersMB?: number;
+  /** tfjs: peak device bytes (tf.profile) during one extra, untimed run, MB. */
+  readonly backendPeakMB?: number;
+  /** tfjs: tensors alive after model.dispose() minus before the model was created (a leak if > 0). */
+  readonly backendTensorsLeaked?: number;
+  readonly captumExamplesPerSec?: number;
+  /** ours / Captum. */
+  readonly ratioToCaptum?: number;
+}
+
+export interface RunOptions {
+  /** 1 timed repetition, no warm-up. */
+  readonly quick?: boolean;
+  /** Abort a workload whose single repetition runs past this (seconds). Default 180. */
+  readonly hardLimitS?: number;
+  readonly log?: (line: string) => void;
+}
+
+function makeInput(model: Model, batch: number, seed: number): Tensor {
+  const rng = createRng(seed);
+  const per = model.inputShape.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(batch * per);
+  for (let i = 0; i < data.length; i++) data[i] = rng.uniform();
+  return { shape: [batch, ...model.inputShape], data };
+}
+
+const MB = 1024 * 1024;
+
+export async function runWorkload(
+  w: Workload,
+  graphs: Map<string, Graph>,
+  options: RunOptions = {},
+): Promise<WorkloadResult> {
+  const base = { id: w.id, method: w.method, model: w.model, adapter: w.adapter, batch: w.batch, params: { ...w.options } };
+  const captum = captumExamplesPerSecond(w.method, w.model, w.batch);
+  const spec = METHODS[w.method];
+  if (!spec) return { ...base, status: 'error', error: `unknown method ${w.method}`, reps: 0 };
+  const adapter = adapterById(w.adapter);
+  let model: Model | undefined;
+  try {
+    let graph = graphs.get(w.model);
+    if (!graph) {
+      graph = await loadGraph(w.model);
+      graphs.set(w.model, graph);
+    }
+    const beforeCreate = adapter.memory?.();
+    model = await adapter.create(graph);
+    const x = makeInput(model, w.batch, 1234);
+    const rng = createRng(99);
+    const outputs = model.outputShape.reduce((a, b) => a * b, 1);
+    const target = Array.from({ length: w.batch }, () => rng.int(outputs));
+    const sampler = new MemorySampler();
+    const hardLimitMs = (options.hardLimitS ?? 180) * 1000;
+    const once = async (): Promise<{ seconds: number; modelCalls: number }> => {
+      const controller = new AbortController();
+      const start = performance.now();
+      const result = await spec.run(model!, x, {
+        ...w.options,
+        target,
+        signal: controller.signal,
+        onProgress: () => {
+          sampler.sample();
+          if (performance.now() - start > hardLimitMs) controller.abort();
+        },
+      });
+      const seconds = (performance.now() - start) / 1000;
+      sampler.sample();
+      return { seconds, modelCalls: result.modelCalls };
+    };
+    const warmup = options.quick ? 0 : w.warmup;
+    const reps = options.quick ? 1 : w.reps;
+    for (let i = 0; i < warmup; i++) await once();
+    const times: number[] = [];
+    let modelCalls = 0;
+    const budgetStart = performance.now();
+    while (times.length < reps && (times.length === 0 || performance.now() - budgetStart < w.budgetS * 1000)) {
+      const r = await once();
+      times.push(r.seconds);
+      modelCalls = r.modelCalls;
+    }
+    const peakBytes = adapter.peakBytes ? await adapter.peakBytes(once) : undefined;
+    await model.dispose();
+    const afterDispose = adapter.memory?.();
+    model = undefined;
+    const med = median(times);
+    return {
+      ...base,
+      status: 'ok',
+      reps: times.length,
+      medianS: med,
+      minS: Math.min(...times),
+      examplesPerSec: w.batch / med,
+      modelCalls,
+      peakRssMB: sampler.peakRss / MB,
+      peakArrayBuffersMB: sampler.peakArrayBuffers / MB,
+      ...(peakBytes !== undefined ? { backendPeakMB: peakBytes / MB } : {}),
+      ...(beforeCreate && afterDispose ? { backendTensorsLeaked: afterDispose.tensors - beforeCreate.tensors } : {}),
+      ...(captum !== undefined ? { captumExamplesPerSec: captum, ratioToCaptum: w.batch / med / captum } : {}),
+    };
+  } catch (error) {
+    const aborted = (error as { code?: string }).code === 'ABORTED';
+    return {
+      ...base,
+      status: aborted ? 'timeout' : 'error',
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      reps: 0,
+      ...(captum !== undefined ? { captumExamplesPerSec: captum } : {}),
+    };
+  } finally {
+    await model?.dispose();
+  }
+}
+
+export async function runWorkloads(workloads: readonly Workload[], options: RunOptions = {}): Promise<WorkloadResult[]> {
+  const graphs = new Map<string, Graph>();
+  const results: WorkloadResult[] = [];
+  for (const w of workloads) {
+    options.log?.(`running ${w.id} ...`);
+    const r = await runWorkload(w, graphs, options);
+    options.log?.(
+      r.status === 'ok'
+        ? `  ${r.examplesPerSec!.toFixed(1)} examples/s (median ${(r.medianS! * 1000).toFixed(2)} ms over ${r.reps} reps)`
+        : `  ${r.status}: ${r.error}`,
+    );
+    results.push(r);
+  }
+  return results;
+}
