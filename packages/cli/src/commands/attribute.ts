@@ -2,7 +2,7 @@
  * `glasswing attribute`: run an attribution method on a model file and an input file, write the
  * result as JSON (stdout or --out) and optionally one heatmap PNG per example (--heatmap).
  */
-import { METHODS, CapabilityError, TargetError, sliceBatch, toNested } from '@glasswing/core';
+import { METHODS, CapabilityError, TargetError, sizeOf, sliceBatch } from '@glasswing/core';
 import type { MethodOptions, Model, Tensor } from '@glasswing/core';
 import { renderHeatmapPng } from '@glasswing/viz';
 import { UsageError, parseBoolean, parseChoice, parseFlags, parseInteger, parseNumber } from '../args.js';
@@ -147,8 +147,17 @@ export function f32(v: number): number {
   return v;
 }
 
+/** Nested arrays of plain numbers (shortest float32 decimals) for JSON output. */
 function nested(t: Tensor): unknown {
-  return toNested({ shape: t.shape, data: t.data.map(f32) as unknown as Float32Array });
+  const data = Array.from(t.data, f32);
+  if (t.shape.length === 0) return data[0];
+  const build = (dim: number, offset: number): unknown[] => {
+    const n = t.shape[dim]!;
+    if (dim === t.shape.length - 1) return data.slice(offset, offset + n);
+    const stride = sizeOf(t.shape.slice(dim + 1));
+    return Array.from({ length: n }, (_, i) => build(dim + 1, offset + i * stride));
+  };
+  return build(0, 0);
 }
 
 /** Delta per example: a number each, or an array each when the method gives several per example. */

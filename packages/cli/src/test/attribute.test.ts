@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { f32 } from '../commands/attribute.js';
 import { CAPTUM, GRAPH, TFJS, convGraphJson, expectClose, pngSize, record, run, tempDir, writeJson } from './helpers.js';
 
 interface Output {
@@ -90,6 +91,19 @@ describe('glasswing attribute: results against Captum (tiny_additive)', () => {
     expect(c.attributions).not.toEqual(a.attributions);
     const sg = await attribute(['--model', GRAPH, '--method', 'smoothgrad', '--input', both, '--samples', '4', '--internal-batch-size', '3']);
     expect(sg.shape).toEqual([2, 6]);
+  });
+
+  it('prints float32 values as their shortest exact decimals', async () => {
+    const r = await run(['attribute', '--model', GRAPH, '--method', 'integrated-gradients', '--input', input0, '--target', '0']);
+    const digits = (r.stdout.match(/-?\d+\.\d+(e-?\d+)?/g) ?? []).map((m) => m.replace(/^-?0\.0*|e.*$|\.|^-/g, '').length);
+    expect(digits.length).toBeGreaterThan(6);
+    expect(Math.max(...digits)).toBeLessThanOrEqual(9);
+    for (let i = 0; i < 1000; i++) {
+      const x = Math.fround(((Math.sin(i * 12.9898) * 43758.5453) % 1) * 10 ** ((i % 13) - 6));
+      expect(Math.fround(f32(x))).toBe(x); // reads back to the same float32
+    }
+    expect(f32(Math.fround(0.1))).toBe(0.1);
+    expect(f32(Math.fround(1 / 3))).toBe(0.33333334);
   });
 
   it('writes --out instead of stdout, resolving paths against the cwd', async () => {
