@@ -17,7 +17,7 @@ import { fromHost } from './from-host.js';
 import { leakyRelu } from './leaky-relu.js';
 import { matmul } from './matmul.js';
 import { maxPool } from './max-pool.js';
-import { maxPoolBackprop, probeMaxPoolGrad } from './max-pool-backprop.js';
+import { maxPoolBackprop, probeMaxPool, type MaxPoolProbe } from './max-pool-backprop.js';
 import { reshape } from './reshape.js';
 import { shape } from './shape.js';
 import { slice } from './slice.js';
@@ -38,14 +38,14 @@ export interface TfjsKernels extends Kernels<tf.Tensor> {
 
 export function createTfjsKernels(): TfjsKernels {
   const cache = new WeightCache();
-  const trusted = new Map<string, boolean>();
-  const trustMaxPoolGrad = (backend: string): boolean => {
-    let ok = trusted.get(backend);
-    if (ok === undefined) {
-      ok = probeMaxPoolGrad();
-      trusted.set(backend, ok);
+  const probes = new Map<string, MaxPoolProbe>();
+  const trustMaxPoolGrad = (backend: string): MaxPoolProbe => {
+    let probe = probes.get(backend);
+    if (probe === undefined) {
+      probe = probeMaxPool();
+      probes.set(backend, probe);
     }
-    return ok;
+    return probe;
   };
   return {
     get name() {
@@ -78,7 +78,7 @@ export function createTfjsKernels(): TfjsKernels {
     concat,
     slice,
     broadcastTo,
-    matmul,
+    matmul: (a, b, transA, transB) => matmul(cache, a, b, transA, transB),
     conv2d: (x, w, p) => conv2d(cache, x, w, p),
     conv2dBackpropInput: (dy, w, inputShape, p) => conv2dBackpropInput(cache, dy, w, inputShape, p),
     maxPool,

@@ -1,13 +1,17 @@
 /**
  * maxPoolBackprop: each window's gradient goes to its FIRST maximal element (row-major).
  *
- * tfjs's MaxPoolGrad kernel is used only where a one-time probe shows it routes ties to the first
- * maximum and handles negative maxima (the cpu backend). The wasm backend's kernel fails both
- * (ties go to the last maximum, and windows whose maximum is <= FLT_MIN get no gradient at all),
- * so there the gradient is built from exact comparisons: for each kernel offset (a, b) in
- * row-major order, the strided slice of the (-inf padded) input equal to the window maximum and
- * not already claimed by an earlier offset receives dy. The per-offset pieces are interleaved
- * back (stride == kernel) or upsampled and summed (overlapping/gapped windows). NCHW via transposes.
+ * Three exact strategies, chosen per call:
+ * 1. Windows that tile the input (stride == kernel): the (-inf padded) input is rearranged so each
+ *    window is a contiguous row, argMax (first maximum on ties, probed once per backend) picks the
+ *    winner, oneHot·dy is rearranged back. Fastest on wasm.
+ * 2. tfjs's MaxPoolGrad kernel, only where a one-time probe shows it routes ties to the first
+ *    maximum and handles negative maxima (the cpu backend). The wasm backend's kernel fails both:
+ *    ties go to the last maximum, and windows whose maximum is <= FLT_MIN get no gradient at all.
+ * 3. Otherwise exact comparisons: for each kernel offset (a, b) in row-major order, the strided
+ *    slice of the padded input equal to the window maximum and not already claimed by an earlier
+ *    offset receives dy; the pieces are upsampled, shifted and summed.
+ * NCHW via transposes.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Pool2DParams } from '@glasswing/core';
@@ -16,8 +20,14 @@ import { maxPoolNHWC } from './max-pool.js';
 import { poolGeometry, type PoolGeometry } from './pool-geometry.js';
 import { upsample } from './upsample.js';
 
-/** Whether the active backend's MaxPoolGrad kernel has first-maximum semantics. */
-export type MaxPoolGradTrust = (backend: string) => boolean;
+/** What one-time probes found about the active backend. */
+export interface MaxPoolProbe {
+  /** MaxPoolGrad routes ties to the first maximum and handles negative maxima. */
+  readonly nativeGrad: boolean;
+  /** argMax returns the first maximum on ties. */
+  readonly argMaxFirst: boolean;
+}
+export type MaxPoolGradTrust = (backend: string) => MaxPoolProbe;
 
 export function maxPoolBackprop(trust: MaxPoolGradTrust, dy: tf.Tensor, x: tf.Tensor, p: Pool2DParams): tf.Tensor {
   if (p.layout === 'NCHW') return toNCHW(maxPoolBackpropNHWC(trust, toNHWC(dy), toNHWC(x), p));
@@ -30,7 +40,14 @@ function maxPoolBackpropNHWC(trust: MaxPoolGradTrust, dy: tf.Tensor4D, x: tf.Ten
   const crop: Pads4 = [0, 0, Math.min(g.coverB, 0), Math.min(g.coverR, 0)];
   const xc = padOrCrop(x, crop);
   const pads: Pads4 = [p.pads[0], p.pads[1], Math.max(g.coverB, 0), Math.max(g.coverR, 0)];
-  const dx = trust(tf.getBackend()) ? nativeGrad(dy, xc, pads, p) : gradByComparison(dy, xc, pads, p, g);
+  const probe = trust(tf.getBackend());
+  const tiles = p.strides[0] === p.kernel[0] && p.strides[1] === p.kernel[1];
+  const dx =
+    tiles && probe.argMaxFirst
+      ? gradByArgMax(dy, xc, pads, p, g)
+      : probe.nativeGrad
+        ? nativeGrad(dy, xc, pads, p)
+        : gradByComparison(dy, xc, pads, p, g);
   return padOrCrop(dx, [0, 0, -crop[2], -crop[3]]);
 }
 
@@ -38,6 +55,22 @@ function nativeGrad(dy: tf.Tensor4D, x: tf.Tensor4D, pads: Pads4, p: Pool2DParam
   const attrs = { filterSize: [...p.kernel], strides: [...p.strides], pad: explicitPad(pads) };
   const y = maxPoolNHWC(x, { ...p, pads, ceilMode: false });
   return tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, attrs as never) as tf.Tensor4D;
+}
+
+function gradByArgMax(dy: tf.Tensor4D, x: tf.Tensor4D, pads: Pads4, p: Pool2DParams, g: PoolGeometry): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  const [kh, kw] = p.kernel;
+  const padded = pads.some((v) => v !== 0);
+  const xp = padded ? (tf.pad(x, explicitPad(pads), -Infinity) as tf.Tensor4D) : x;
+  const { outH, outW } = g;
+  // [n, oh, kh, ow, kw, c] -> [n, oh, ow, c, kh, kw]: one window per row.
+  const rows = tf.reshape(tf.transpose(tf.reshape(xp, [n, outH, kh, outW, kw, c]), [0, 1, 3, 5, 2, 4]), [-1, kh * kw]);
+  // (wasm's OneHot ignores a float32 dtype and writes int32 bits, so cast explicitly)
+  const winner = tf.cast(tf.oneHot(tf.argMax(rows, 1), kh * kw), 'float32');
+  const spread = tf.mul(winner, tf.reshape(dy, [-1, 1]));
+  const back = tf.transpose(tf.reshape(spread, [n, outH, outW, c, kh, kw]), [0, 1, 4, 2, 5, 3]);
+  const dxp = tf.reshape(back, [n, outH * kh, outW * kw, c]) as tf.Tensor4D;
+  return padded ? tf.slice(dxp, [0, pads[0], pads[1], 0], [n, h, w, c]) : dxp;
 }
 
 function gradByComparison(dy: tf.Tensor4D, x: tf.Tensor4D, pads: Pads4, p: Pool2DParams, g: PoolGeometry): tf.Tensor4D {
@@ -82,17 +115,19 @@ function gradByComparison(dy: tf.Tensor4D, x: tf.Tensor4D, pads: Pads4, p: Pool2
 }
 
 /**
- * Probe (once per backend): a window with a tie between negative maxima must send its gradient
- * to the first of them.
+ * Probes (once per backend): a window with a tie between negative maxima must send its gradient
+ * to the first of them; argMax must pick the first of tied maxima.
  */
-export function probeMaxPoolGrad(): boolean {
+export function probeMaxPool(): MaxPoolProbe {
   return tf.tidy(() => {
     const x = tf.tensor4d([-3, -2, -2, -5], [1, 2, 2, 1]);
     const y = tf.maxPool(x, 2, 2, 'valid');
     const dy = tf.ones([1, 1, 1, 1]);
     const attrs = { filterSize: [2, 2], strides: [2, 2], pad: 'valid' };
     const dx = tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, attrs as never) as tf.Tensor;
-    const v = Array.from(dx.dataSync());
-    return v.join(',') === '0,1,0,0';
+    const nativeGrad = Array.from(dx.dataSync()).join(',') === '0,1,0,0';
+    const idx = tf.argMax(tf.tensor2d([[-3, -2, -2, -5], [0, 0, 0, 0], [1, 4, 2, 4]]), 1);
+    const argMaxFirst = Array.from(idx.dataSync()).join(',') === '1,0,1';
+    return { nativeGrad, argMaxFirst };
   });
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-/** 1 where x > 0, else 0 (NaN -> 0). */
+/** 1 where x > 0, else 0 (one Step kernel; NaN stays NaN, as in tfjs). */
 export function step(x: tf.Tensor): tf.Tensor {
-  return tf.cast(tf.greater(x, 0), 'float32');
+  return tf.step(x, 0);
 }
