@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CAPTUM, GRAPH, expectClose, record, tempDir, writeJson } from './helpers.js';
+import { CAPTUM, GRAPH, TFJS, expectClose, record, tempDir, writeJson } from './helpers.js';
 
 const PKG = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/glasswing.js', import.meta.url));
@@ -32,6 +32,17 @@ describe('bin/glasswing.js', () => {
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as { attributions: number[][] };
     expectClose(out.attributions[0]!, record('0013').attribution, 2e-6);
+  });
+
+  it('keeps stderr free of TensorFlow.js banners (tfjs-cpu adapter), even on errors', () => {
+    const dir = tempDir();
+    const x = writeJson(dir, 'x.json', [CAPTUM.inputs[0]]);
+    const ok = node([BIN, 'attribute', '--model', TFJS, '--method', 'saliency', '--input', x, '--adapter', 'tfjs-cpu']);
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    const bad = node([BIN, 'attribute', '--model', TFJS, '--method', 'saliency', '--input', x, '--adapter', 'tfjs-cpu', '--target', '5']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^glasswing: error: [^\n]*target[^\n]*\n$/);
   });
 
   it('exits 2 with one error line for a usage error, 1 for a runtime error', () => {
