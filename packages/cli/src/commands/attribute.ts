@@ -42,6 +42,12 @@ export function attributeUsage(): string {
   const methods = methodIds()
     .map((id) => `    ${id.padEnd(22)}${METHODS[id]!.title}`)
     .join('\n');
+  const defaults = methodIds()
+    .map((id) => {
+      const d = Object.entries(METHODS[id]!.defaults).map(([k, v]) => `${k}=${String(v)}`);
+      return `    ${id.padEnd(22)}${d.length > 0 ? d.join(', ') : '-'}`;
+    })
+    .join('\n');
   return `Usage: glasswing attribute --model <file> --method <id> --input <file.json> [options]
 
 Explain a model's predictions with an attribution method.
@@ -57,13 +63,15 @@ ${methods}
 Options:
   --target <k | k0,k1,...>  class index for all examples, or one per example
                             (default: each example's predicted class)
-  --baseline zeros|<file>   baseline(s): zeros, or a tensor file [N, ...], [1, ...] or one example
-                            (default: the method's own default)
+  --baseline <b>            zeros, a constant (e.g. 0.5) or a tensor file [N, ...], [1, ...] or
+                            one example; for gradient-shap a file [B, ...] is the baseline
+                            distribution (default: zeros)
   --adapter <id>            reference (default; pure JS), tfjs-cpu or tfjs-wasm
   --steps <n>               integration steps (integrated-gradients)
-  --quadrature <rule>       ${QUADRATURES.join(' | ')}
-  --abs true|false          absolute gradients (saliency)
-  --samples <n>             number of noisy / baseline samples (smoothgrad, vargrad, gradient-shap)
+  --quadrature <rule>       integrated-gradients rule: ${QUADRATURES.slice(0, 2).join(', ')},
+                            ${QUADRATURES.slice(2).join(', ')}
+  --abs true|false          take |gradient| (saliency and the smoothgrad family)
+  --samples <n>             samples per example (smoothgrad, smoothgrad-sq, vargrad, gradient-shap)
   --stdev <s>               noise standard deviation (smoothgrad, vargrad, gradient-shap)
   --seed <n>                random seed for sampled methods
   --internal-batch-size <n> most rows per model call
@@ -76,7 +84,8 @@ Options:
 
 Output JSON: {"method", "shape", "attributions" (nested [N, ...]), "delta" (per example, when the
 method defines one), "outputs" (nested [N, ...outputShape]), "targets"}.
-Options a method does not use are ignored.
+Options a method does not use are ignored. Method defaults:
+${defaults}
 `;
 }
 
@@ -182,6 +191,7 @@ export function heatmapPaths(path: string, n: number): string[] {
 async function loadBaselines(req: AttributeRequest, model: Model, cwd: string): Promise<number | Tensor | undefined> {
   if (req.baseline === undefined) return undefined;
   if (req.baseline === 'zeros') return 0;
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(req.baseline)) return Number(req.baseline);
   const b = readTensorFile(resolvePath(cwd, req.baseline), 'baseline file');
   return asBatch(b, model.inputShape, 'baseline');
 }

@@ -74,6 +74,15 @@ describe('glasswing attribute: results against Captum (tiny_additive)', () => {
     expect(b.delta![0] as number).toBeCloseTo(record('0021').convergence_delta!, 5);
   });
 
+  it('takes a constant baseline: --baseline 0 equals --baseline zeros', async () => {
+    const args = ['--model', GRAPH, '--method', 'integrated-gradients', '--input', input0, '--target', '0'];
+    const zero = await attribute([...args, '--baseline', '0']);
+    const zeros = await attribute([...args, '--baseline', 'zeros']);
+    expect(zero.attributions).toEqual(zeros.attributions);
+    const half = await attribute([...args, '--baseline', '0.5']);
+    expect(half.attributions).not.toEqual(zeros.attributions);
+  });
+
   it('takes one target per example and --abs false', async () => {
     const out = await attribute(['--model', GRAPH, '--method', 'saliency', '--input', both, '--target', '1,0', '--abs', 'false']);
     expect(out.targets).toEqual([1, 0]);
