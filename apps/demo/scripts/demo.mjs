@@ -13,6 +13,8 @@ import { runDemo } from './run-demo.mjs';
 let values;
 try {
   ({ values } = parseArgs({
+    // `pnpm demo -- --out DIR` passes the `--` through; drop it
+    args: process.argv.slice(2).filter((a) => a !== '--'),
     options: {
       out: { type: 'string' },
       adapter: { type: 'string', default: 'tfjs-wasm' },
