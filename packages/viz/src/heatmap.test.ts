@@ -84,6 +84,8 @@ describe('renderHeatmapPng', () => {
     expect(img.height).toBe(info.height);
     expect(img.height).toBeGreaterThan(128);
     expect(renderHeatmap(zeros([16, 16]), { minSize: 128, legend: false }).height).toBe(128);
+    expect(img.text['Scale']).toBe('1');
+    expect(decode(renderHeatmapPng(tensor([0, 2, -4, 1], [2, 2]), { percentile: 100 })).text['Scale']).toBe('4');
   });
 
   it('colours positive pixels red-orange, negative blue and zero white', () => {

@@ -218,8 +218,18 @@ export function renderHeatmap(attribution: Tensor, options: HeatmapOptions = {})
   );
 }
 
-/** Render one example's attribution as PNG bytes (RGB, 8 bit). */
+/**
+ * Render one example's attribution as PNG bytes (RGB, 8 bit). The colour scale is recorded in a
+ * text chunk: `Scale` = the |attribution| value at the ends of the colour map.
+ */
 export function renderHeatmapPng(attribution: Tensor, options: HeatmapOptions = {}): Uint8Array {
   const img = renderHeatmap(attribution, options);
-  return encode({ width: img.width, height: img.height, data: img.rgb, channels: 3, depth: 8 });
+  return encode({
+    width: img.width,
+    height: img.height,
+    data: img.rgb,
+    channels: 3,
+    depth: 8,
+    text: { Software: 'glasswing', Scale: String(img.scale) },
+  });
 }
