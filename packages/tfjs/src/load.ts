@@ -87,11 +87,13 @@ export async function loadLayersArtifacts(pathOrUrl: string | URL): Promise<Laye
 export interface FromTfjsLayersOptions {
   /** Default 'cpu'. */
   readonly backend?: TfjsBackendName;
+  /** See TfjsModelOptions.maxBatch. */
+  readonly maxBatch?: number;
 }
 
 /** Load (if needed), import and wrap a LayersModel as a Glasswing Model on the tfjs backend. */
 export async function fromTfjsLayers(source: string | URL | LayersArtifacts, options: FromTfjsLayersOptions = {}): Promise<Model> {
   const artifacts = typeof source === 'string' || source instanceof URL ? await loadLayersArtifacts(source) : source;
   const graph = importLayersModel(artifacts);
-  return createTfjsModel(graph, { backend: options.backend ?? 'cpu' });
+  return createTfjsModel(graph, { backend: options.backend ?? 'cpu', ...(options.maxBatch ? { maxBatch: options.maxBatch } : {}) });
 }

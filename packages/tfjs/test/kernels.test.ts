@@ -127,6 +127,8 @@ describe.each(BACKENDS)('tfjs kernels on %s', (backend) => {
     ['depthwise', conv({ c: 3, o: 6, group: 3, strides: [2, 1] })],
     ['pads larger than kernel span', conv({ kh: 2, kw: 2, pads: [3, 0, 0, 3] })],
     ['1x1 output channel', conv({ o: 1, c: 5 })],
+    ['single input channel', conv({ c: 1, o: 5 })],
+    ['single input channel, dilation 2', conv({ c: 1, o: 3, dilations: [2, 2], pads: [2, 1, 2, 1] })],
   ];
   for (const layout of ['NHWC', 'NCHW'] as Layout[]) {
     for (const [label, cc] of convCases) {
