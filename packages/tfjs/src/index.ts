@@ -6,3 +6,4 @@ export { createTfjsModel, DEFAULT_MAX_BATCH, type TfjsModelOptions } from './tfj
 export { ChunkedModel } from './chunked-model.js';
 export { importLayersModel } from './import-layers.js';
 export { loadLayersArtifacts, fromTfjsLayers, type FromTfjsLayersOptions, type LayersArtifacts, type WeightSpec } from './load.js';
+export { fromTfjsFunction, type TfjsFunctionOptions } from './function-model.js';
