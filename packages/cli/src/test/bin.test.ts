@@ -1,9 +1,12 @@
 /**
- * The real executable: build the CLI (tsc, a few seconds; needs the dependencies' dist, which
- * `pnpm build` / `pnpm test` provide) and run bin/glasswing.js as a child process.
+ * The real executable: build the CLI (tsc, a few seconds) and run bin/glasswing.js as a child
+ * process. The workspace dependencies must have dist/ too (`pnpm build` / `pnpm test` make them);
+ * where one is missing it is built here first, the same way (`tsc -p tsconfig.build.json`).
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CAPTUM, GRAPH, TFJS, expectClose, record, tempDir, writeJson } from './helpers.js';
@@ -11,17 +14,24 @@ import { CAPTUM, GRAPH, TFJS, expectClose, record, tempDir, writeJson } from './
 const PKG = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/glasswing.js', import.meta.url));
 
-function node(args: string[]) {
-  return spawnSync(process.execPath, args, { cwd: PKG, encoding: 'utf8', timeout: 60_000 });
+function node(args: string[], cwd = PKG) {
+  return spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 120_000 });
+}
+
+function build(dir: string): void {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const r = node([tsc, '-p', 'tsconfig.build.json'], dir);
+  if (r.status !== 0) throw new Error(`building ${dir} failed (try \`pnpm build\`):\n${r.stdout}${r.stderr}`);
 }
 
 beforeAll(() => {
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const r = node([tsc, '-p', 'tsconfig.build.json']);
-  if (r.status !== 0) {
-    throw new Error(`building the CLI failed (run \`pnpm build\` first so @glasswing/core, tfjs and viz have dist/):\n${r.stdout}${r.stderr}`);
+  // dependency order: core, then viz and tfjs (both need core's types)
+  for (const dep of ['core', 'viz', 'tfjs']) {
+    const dir = join(PKG, '..', dep);
+    if (!existsSync(join(dir, 'dist', 'index.js')) || !existsSync(join(dir, 'dist', 'index.d.ts'))) build(dir);
   }
-});
+  build(PKG);
+}, 180_000);
 
 describe('bin/glasswing.js', () => {
   it('runs attribute end to end and exits 0', () => {
