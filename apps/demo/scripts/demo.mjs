@@ -8,6 +8,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { env } from '@tensorflow/tfjs-core';
 import { runDemo } from './run-demo.mjs';
 
 let values;
@@ -38,6 +39,8 @@ if (!Number.isInteger(count) || count < 1 || !Number.isInteger(seed)) {
   console.error('demo: error: --count must be a positive integer and --seed an integer');
   process.exit(2);
 }
+// this script owns its process: TensorFlow.js in production mode (no console banner)
+env().set('PROD', true);
 const base = process.env.INIT_CWD ?? process.cwd();
 const outDir = resolve(base, values.out ?? 'glasswing-demo-out');
 try {
