@@ -1,0 +1,134 @@
+/** Loader / importer errors: typed, naming the file, layer, class or activation. */
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ModelFormatError, UnsupportedOpError } from '@glasswing/core';
+import { fromTfjsLayers, importLayersModel, loadLayersArtifacts, type LayersArtifacts } from '../src/index.js';
+import { FIXTURES } from './fixtures.js';
+
+const SRC = `${FIXTURES}tiny_additive/`;
+
+/** A temp copy of tiny_additive, with model.json and/or the shard rewritten. */
+function copyModel(edit: { json?: (j: Record<string, any>) => unknown; rawJson?: string; bin?: (b: Buffer) => Buffer } = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gw-tfjs-'));
+  const json = JSON.parse(readFileSync(`${SRC}model.json`, 'utf8'));
+  writeFileSync(join(dir, 'model.json'), edit.rawJson ?? JSON.stringify(edit.json ? edit.json(json) ?? json : json));
+  const bin = readFileSync(`${SRC}group1-shard1of1.bin`);
+  writeFileSync(join(dir, 'group1-shard1of1.bin'), edit.bin ? edit.bin(bin) : bin);
+  return dir;
+}
+
+async function importFrom(dir: string): Promise<unknown> {
+  return importLayersModel(await loadLayersArtifacts(join(dir, 'model.json')));
+}
+
+describe('loader and importer errors', () => {
+  it('loads from a directory path and a file: URL', async () => {
+    const dir = copyModel();
+    const a = await loadLayersArtifacts(dir);
+    const b = await loadLayersArtifacts(new URL(`file://${join(dir, 'model.json')}`));
+    expect(a.weightSpecs.length).toBe(4);
+    expect(new Uint8Array(b.weightData as ArrayBuffer).byteLength).toBe(152);
+  });
+
+  it('corrupt model.json -> ModelFormatError naming the file', async () => {
+    const dir = copyModel({ rawJson: '{"modelTopology": {"class_name": ' });
+    await expect(importFrom(dir)).rejects.toThrow(ModelFormatError);
+    await expect(importFrom(dir)).rejects.toThrow(/model\.json is not valid JSON/);
+  });
+
+  it('missing model.json or shard -> ModelFormatError naming the file', async () => {
+    await expect(loadLayersArtifacts('/nonexistent/dir/model.json')).rejects.toThrow(/cannot read \/nonexistent\/dir\/model\.json/);
+    const dir = copyModel({
+      json: (j) => {
+        j.weightsManifest[0].paths = ['missing-shard.bin'];
+      },
+    });
+    await expect(importFrom(dir)).rejects.toThrow(ModelFormatError);
+    await expect(importFrom(dir)).rejects.toThrow(/missing-shard\.bin/);
+  });
+
+  it('truncated or oversized weight data -> ModelFormatError', async () => {
+    const truncated = copyModel({ bin: (b) => b.subarray(0, 100) });
+    await expect(importFrom(truncated)).rejects.toThrow(ModelFormatError);
+    await expect(importFrom(truncated)).rejects.toThrow(/truncated.*fc1\/bias/);
+    const extra = copyModel({ bin: (b) => Buffer.concat([b, Buffer.alloc(8)]) });
+    await expect(importFrom(extra)).rejects.toThrow(/160 bytes but the manifest describes 152/);
+  });
+
+  it('non-float32 or quantized weights -> ModelFormatError', async () => {
+    const int = copyModel({
+      json: (j) => {
+        j.weightsManifest[0].weights[1].dtype = 'int32';
+      },
+    });
+    await expect(importFrom(int)).rejects.toThrow(/fc1\/bias.*dtype int32/);
+    const q = copyModel({
+      json: (j) => {
+        j.weightsManifest[0].weights[0].quantization = { dtype: 'uint8', min: 0, scale: 1 };
+      },
+    });
+    await expect(importFrom(q)).rejects.toThrow(/quantized/);
+  });
+
+  it('graph models and unknown model classes -> ModelFormatError', async () => {
+    const graph = copyModel({
+      json: (j) => {
+        j.format = 'graph-model';
+      },
+    });
+    await expect(importFrom(graph)).rejects.toThrow(/graph models are not/);
+    const unknown = copyModel({
+      json: (j) => {
+        j.modelTopology.class_name = 'Mystery';
+      },
+    });
+    await expect(importFrom(unknown)).rejects.toThrow(ModelFormatError);
+  });
+
+  it('unsupported layer -> UnsupportedOpError naming class and layer', async () => {
+    const dir = copyModel({
+      json: (j) => {
+        j.modelTopology.config.layers.splice(1, 0, { class_name: 'LSTM', config: { name: 'lstm_1', units: 4 } });
+      },
+    });
+    const err = await importFrom(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnsupportedOpError);
+    expect((err as Error).message).toMatch(/lstm_1/);
+    expect((err as Error).message).toMatch(/LSTM/);
+    expect((err as UnsupportedOpError).op).toBe('LSTM');
+  });
+
+  it('unsupported activation -> UnsupportedOpError naming layer and activation', async () => {
+    const dir = copyModel({
+      json: (j) => {
+        j.modelTopology.config.layers[0].config.activation = 'elu';
+      },
+    });
+    await expect(importFrom(dir)).rejects.toThrow(UnsupportedOpError);
+    await expect(importFrom(dir)).rejects.toThrow(/fc1.*activation "elu"/);
+  });
+
+  it('missing or misshapen weights -> ModelFormatError naming the layer', async () => {
+    const renamed = copyModel({
+      json: (j) => {
+        j.weightsManifest[0].weights[2].name = 'other/kernel';
+      },
+    });
+    await expect(importFrom(renamed)).rejects.toThrow(/layer fc2 \(Dense\): weight kernel is missing/);
+    const base = await loadLayersArtifacts(SRC);
+    const bad: LayersArtifacts = {
+      ...base,
+      weightSpecs: base.weightSpecs.map((s) => (s.name === 'fc1/kernel' ? { ...s, shape: [4, 6] } : s)),
+    };
+    expect(() => importLayersModel(bad)).toThrow(/fc1 \(Dense\): weight kernel has shape \[4, 6\], expected \[6, 4\]/);
+  });
+
+  it('fromTfjsLayers accepts artifacts in memory', async () => {
+    const m = await fromTfjsLayers(await loadLayersArtifacts(SRC));
+    expect(m.inputShape).toEqual([6]);
+    expect(m.layerNames).toContain('relu1');
+    await m.dispose();
+  });
+});
