@@ -9,6 +9,15 @@ import { BACKENDS, expectClose, randomTensor, tiedTensor } from './helpers.js';
 
 type Fn = <T>(k: Kernels<T>, xs: T[]) => T;
 
+/** Run f in a tf.tidy scope and return its result read back to the host. */
+function onHost(k: Kernels<tf.Tensor>, f: () => tf.Tensor): Tensor {
+  let out: Tensor | undefined;
+  tf.tidy(() => {
+    out = k.toHost(f());
+  });
+  return out!;
+}
+
 describe.each(BACKENDS)('tfjs kernels on %s', (backend) => {
   let k: TfjsKernels;
   let baseline = 0;
@@ -25,7 +34,7 @@ describe.each(BACKENDS)('tfjs kernels on %s', (backend) => {
   function check(inputs: Tensor[], f: Fn, rtol = 1e-5, atol = 1e-5): void {
     const expected = f(referenceKernels, inputs);
     const before = tf.memory().numTensors - k.cachedWeights;
-    const got = tf.tidy(() => k.toHost(f(k, inputs.map((t) => k.fromHost(t)))));
+    const got = onHost(k, () => f(k, inputs.map((t) => k.fromHost(t))));
     expect(tf.memory().numTensors - k.cachedWeights).toBe(before);
     expectClose(got, expected, rtol, atol);
   }
@@ -154,7 +163,7 @@ describe.each(BACKENDS)('tfjs kernels on %s', (backend) => {
     const w = kk.fromHost(randomTensor([3, 3, 2, 4], 16));
     const dy = randomTensor([1, 5, 5, 4], 17);
     const before = tf.memory().numTensors;
-    const run = (): Tensor => tf.tidy(() => kk.toHost(kk.conv2dBackpropInput(kk.fromHost(dy), w, [1, 5, 5, 2], p)));
+    const run = (): Tensor => onHost(kk, () => kk.conv2dBackpropInput(kk.fromHost(dy), w, [1, 5, 5, 2], p));
     const first = run();
     expect(kk.cachedWeights).toBe(1);
     expect(tf.memory().numTensors).toBe(before + 1);
@@ -219,7 +228,7 @@ describe.each(BACKENDS)('tfjs kernels on %s', (backend) => {
     const p: Pool2DParams = { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], layout: 'NHWC', ceilMode: false, countIncludePad: false };
     const x: Tensor = { shape: [1, 2, 2, 1], data: new Float32Array([5, 5, 5, 5]) };
     const dy: Tensor = { shape: [1, 1, 1, 1], data: new Float32Array([1]) };
-    const got = tf.tidy(() => k.toHost(k.maxPoolBackprop(k.fromHost(dy), k.fromHost(x), p)));
+    const got = onHost(k, () => k.maxPoolBackprop(k.fromHost(dy), k.fromHost(x), p));
     expect(Array.from(got.data)).toEqual([1, 0, 0, 0]);
   });
 });
