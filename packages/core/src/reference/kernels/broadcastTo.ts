@@ -1,7 +1,7 @@
 /** broadcastTo: numpy broadcasting of one tensor to a target shape. */
 import { ShapeError } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
-import { broadcastStrides, checkShape, checkTensor, fmt, sizeOfShape } from './util.js';
+import { broadcastStrides, checkShape, checkTensor, fmt, nextRow, sizeOfShape } from './util.js';
 
 export function broadcastTo(x: Tensor, target: readonly number[]): Tensor {
   checkTensor(x, 'broadcastTo');
@@ -34,13 +34,7 @@ export function broadcastTo(x: Tensor, target: readonly number[]): Tensor {
   for (let oOff = 0; oOff < n; oOff += inner) {
     if (is === 1) o.set(a.subarray(aOff, aOff + inner), oOff);
     else o.fill(a[aOff]!, oOff, oOff + inner);
-    for (let d = rank - 2; d >= 0; d--) {
-      idx[d]++;
-      aOff += st[d]!;
-      if (idx[d]! < shape[d]!) break;
-      aOff -= st[d]! * shape[d]!;
-      idx[d] = 0;
-    }
+    aOff = nextRow(idx, shape, st, aOff);
   }
   return { shape, data: o };
 }

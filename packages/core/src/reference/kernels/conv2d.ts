@@ -7,6 +7,7 @@
 import type { Conv2DParams } from '../../ir/kernels.js';
 import type { Tensor } from '../../tensor.js';
 import { convGeometry, fromChannelsLast, toChannelsLast, weightsHWIO } from './convGeometry.js';
+import { sumScaledRows } from './sparseRows.js';
 import { checkTensor } from './util.js';
 
 export function conv2d(x: Tensor, w: Tensor, p: Conv2DParams): Tensor {
@@ -58,31 +59,7 @@ export function conv2d(x: Tensor, w: Tensor, p: Conv2DParams): Tensor {
               }
             }
           }
-          acc.fill(0);
-          let t = 0;
-          for (; t + 8 <= nnz; t += 8) {
-            const v0 = vals[t]!, v1 = vals[t + 1]!, v2 = vals[t + 2]!, v3 = vals[t + 3]!;
-            const v4 = vals[t + 4]!, v5 = vals[t + 5]!, v6 = vals[t + 6]!, v7 = vals[t + 7]!;
-            const w0 = offs[t]!, w1 = offs[t + 1]!, w2 = offs[t + 2]!, w3 = offs[t + 3]!;
-            const w4 = offs[t + 4]!, w5 = offs[t + 5]!, w6 = offs[t + 6]!, w7 = offs[t + 7]!;
-            for (let o = 0; o < Og; o++) {
-              acc[o] +=
-                v0 * Wm[w0 + o]! + v1 * Wm[w1 + o]! + v2 * Wm[w2 + o]! + v3 * Wm[w3 + o]! +
-                v4 * Wm[w4 + o]! + v5 * Wm[w5 + o]! + v6 * Wm[w6 + o]! + v7 * Wm[w7 + o]!;
-            }
-          }
-          for (; t + 4 <= nnz; t += 4) {
-            const v0 = vals[t]!, v1 = vals[t + 1]!, v2 = vals[t + 2]!, v3 = vals[t + 3]!;
-            const w0 = offs[t]!, w1 = offs[t + 1]!, w2 = offs[t + 2]!, w3 = offs[t + 3]!;
-            for (let o = 0; o < Og; o++) {
-              acc[o] += v0 * Wm[w0 + o]! + v1 * Wm[w1 + o]! + v2 * Wm[w2 + o]! + v3 * Wm[w3 + o]!;
-            }
-          }
-          for (; t < nnz; t++) {
-            const v = vals[t]!;
-            const w0 = offs[t]!;
-            for (let o = 0; o < Og; o++) acc[o] += v * Wm[w0 + o]!;
-          }
+          sumScaledRows(Wm, vals, offs, nnz, acc, Og);
           const dst = yPix + oBase;
           for (let o = 0; o < Og; o++) ye[dst + o] = acc[o]!;
         }

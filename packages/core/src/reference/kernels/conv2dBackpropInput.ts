@@ -4,20 +4,18 @@
  * transposed weights (8, then 4, channels per pass), and the patch is scattered back onto the input.
  * Works one example at a time in channels-last order (NCHW examples are transposed in and out).
  */
-import { ShapeError } from '../../errors.js';
 import type { Conv2DParams } from '../../ir/kernels.js';
 import type { Tensor } from '../../tensor.js';
 import { convGeometry, fromChannelsLast, toChannelsLast, weightsHWIO } from './convGeometry.js';
-import { checkShape, checkTensor, fmt } from './util.js';
+import { sumScaledRows } from './sparseRows.js';
+import { checkDyShape, checkShape, checkTensor } from './util.js';
 
 export function conv2dBackpropInput(dy: Tensor, w: Tensor, inputShape: readonly number[], p: Conv2DParams): Tensor {
   checkTensor(dy, 'conv2dBackpropInput (dy)');
   checkTensor(w, 'conv2dBackpropInput (w)');
   const xShape = checkShape(inputShape, 'conv2dBackpropInput (inputShape)');
   const g = convGeometry(xShape, w.shape, p, 'conv2dBackpropInput');
-  if (dy.shape.length !== 4 || dy.shape.some((d, i) => d !== g.yShape[i])) {
-    throw new ShapeError(`conv2dBackpropInput: dy ${fmt(dy.shape)} does not match the conv output ${fmt(g.yShape)} for input ${fmt(xShape)}`);
-  }
+  checkDyShape('conv2dBackpropInput', dy, g.yShape, xShape, 'conv');
   const { N, C, H, W, O, kh, kw, Cg, Og, group, Ho, Wo, sh, sw, dh, dw, pt, pl } = g;
   const nhwc = p.layout === 'NHWC';
   const R = kh * kw * Cg;
@@ -53,31 +51,7 @@ export function conv2dBackpropInput(dy: Tensor, w: Tensor, inputShape: readonly 
             }
           }
           if (nnz === 0) continue;
-          patch.fill(0);
-          let t = 0;
-          for (; t + 8 <= nnz; t += 8) {
-            const v0 = vals[t]!, v1 = vals[t + 1]!, v2 = vals[t + 2]!, v3 = vals[t + 3]!;
-            const v4 = vals[t + 4]!, v5 = vals[t + 5]!, v6 = vals[t + 6]!, v7 = vals[t + 7]!;
-            const w0 = offs[t]!, w1 = offs[t + 1]!, w2 = offs[t + 2]!, w3 = offs[t + 3]!;
-            const w4 = offs[t + 4]!, w5 = offs[t + 5]!, w6 = offs[t + 6]!, w7 = offs[t + 7]!;
-            for (let r = 0; r < R; r++) {
-              patch[r] +=
-                v0 * Wt[w0 + r]! + v1 * Wt[w1 + r]! + v2 * Wt[w2 + r]! + v3 * Wt[w3 + r]! +
-                v4 * Wt[w4 + r]! + v5 * Wt[w5 + r]! + v6 * Wt[w6 + r]! + v7 * Wt[w7 + r]!;
-            }
-          }
-          for (; t + 4 <= nnz; t += 4) {
-            const v0 = vals[t]!, v1 = vals[t + 1]!, v2 = vals[t + 2]!, v3 = vals[t + 3]!;
-            const w0 = offs[t]!, w1 = offs[t + 1]!, w2 = offs[t + 2]!, w3 = offs[t + 3]!;
-            for (let r = 0; r < R; r++) {
-              patch[r] += v0 * Wt[w0 + r]! + v1 * Wt[w1 + r]! + v2 * Wt[w2 + r]! + v3 * Wt[w3 + r]!;
-            }
-          }
-          for (; t < nnz; t++) {
-            const v = vals[t]!;
-            const w0 = offs[t]!;
-            for (let r = 0; r < R; r++) patch[r] += v * Wt[w0 + r]!;
-          }
+          sumScaledRows(Wt, vals, offs, nnz, patch, R);
           // Scatter the patch onto the receptive field (taps in the padding are dropped).
           const cBase = gi * Cg;
           for (let ky = 0; ky < kh; ky++) {

@@ -4,6 +4,7 @@
  */
 import { ShapeError } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
+import { sumScaledRows } from './sparseRows.js';
 import { checkTensor, fmt, sizeOfShape } from './util.js';
 
 /** Copy the [rows, cols] matrix at `src[off..]` transposed into `dst` ([cols, rows]). */
@@ -16,7 +17,7 @@ function transposeInto(src: Float32Array, off: number, rows: number, cols: numbe
 
 /**
  * C[M,N] = A[M,K] · B[K,N] in i-k-j order: per row of A its non-zero entries are gathered, then
- * accumulated 8 (then 4) at a time into a float64 row accumulator over contiguous rows of B.
+ * combined (sumScaledRows) into a float64 row accumulator over contiguous rows of B.
  */
 function mmNN(
   A: Float32Array, aOff: number, B: Float32Array, bOff: number, C: Float32Array, cOff: number,
@@ -33,29 +34,7 @@ function mmNN(
         nnz++;
       }
     }
-    acc.fill(0);
-    let t = 0;
-    for (; t + 8 <= nnz; t += 8) {
-      const v0 = vals[t]!, v1 = vals[t + 1]!, v2 = vals[t + 2]!, v3 = vals[t + 3]!;
-      const v4 = vals[t + 4]!, v5 = vals[t + 5]!, v6 = vals[t + 6]!, v7 = vals[t + 7]!;
-      const b0 = offs[t]!, b1 = offs[t + 1]!, b2 = offs[t + 2]!, b3 = offs[t + 3]!;
-      const b4 = offs[t + 4]!, b5 = offs[t + 5]!, b6 = offs[t + 6]!, b7 = offs[t + 7]!;
-      for (let j = 0; j < N; j++) {
-        acc[j] +=
-          v0 * B[b0 + j]! + v1 * B[b1 + j]! + v2 * B[b2 + j]! + v3 * B[b3 + j]! +
-          v4 * B[b4 + j]! + v5 * B[b5 + j]! + v6 * B[b6 + j]! + v7 * B[b7 + j]!;
-      }
-    }
-    for (; t + 4 <= nnz; t += 4) {
-      const v0 = vals[t]!, v1 = vals[t + 1]!, v2 = vals[t + 2]!, v3 = vals[t + 3]!;
-      const b0 = offs[t]!, b1 = offs[t + 1]!, b2 = offs[t + 2]!, b3 = offs[t + 3]!;
-      for (let j = 0; j < N; j++) acc[j] += v0 * B[b0 + j]! + v1 * B[b1 + j]! + v2 * B[b2 + j]! + v3 * B[b3 + j]!;
-    }
-    for (; t < nnz; t++) {
-      const v = vals[t]!;
-      const b0 = offs[t]!;
-      for (let j = 0; j < N; j++) acc[j] += v * B[b0 + j]!;
-    }
+    sumScaledRows(B, vals, offs, nnz, acc, N);
     const cRow = cOff + i * N;
     for (let j = 0; j < N; j++) C[cRow + j] = acc[j]!;
   }

@@ -2,22 +2,21 @@
  * Gradient of max pooling: each window's output gradient goes to its FIRST maximal input cell
  * in row-major window order (padded cells never win); overlapping windows accumulate.
  */
-import { ShapeError } from '../../errors.js';
 import type { Pool2DParams } from '../../ir/kernels.js';
 import type { Tensor } from '../../tensor.js';
-import { emptyWindowError, poolGeometry } from './poolGeometry.js';
-import { checkTensor, fmt } from './util.js';
+import { emptyWindowError, poolGeometry, windowArgmax } from './poolGeometry.js';
+import { checkDyShape, checkTensor } from './util.js';
 
 export function maxPoolBackprop(dy: Tensor, x: Tensor, p: Pool2DParams): Tensor {
   checkTensor(dy, 'maxPoolBackprop (dy)');
   checkTensor(x, 'maxPoolBackprop (x)');
   const g = poolGeometry(x.shape, p, 'maxPoolBackprop');
-  if (dy.shape.length !== 4 || dy.shape.some((d, i) => d !== g.yShape[i])) {
-    throw new ShapeError(`maxPoolBackprop: dy ${fmt(dy.shape)} does not match the pool output ${fmt(g.yShape)} for input ${fmt(x.shape)}`);
-  }
-  const { N, C, H, W, kh, kw, sh, sw, pt, pl, Ho, Wo } = g;
+  checkDyShape('maxPoolBackprop', dy, g.yShape, x.shape, 'pool');
+  const { N, C, Ho, Wo } = g;
   const [xsN, xsC, xsH, xsW] = g.xs;
   const [ysN, ysC, ysH, ysW] = g.ys;
+  const { lo: h0s, hi: h1s } = g.rows;
+  const { lo: w0s, hi: w1s } = g.cols;
   const X = x.data;
   const D = dy.data;
   const DX = new Float32Array(X.length);
@@ -26,29 +25,15 @@ export function maxPoolBackprop(dy: Tensor, x: Tensor, p: Pool2DParams): Tensor 
       const xB = n * xsN + c * xsC;
       const yB = n * ysN + c * ysC;
       for (let oy = 0; oy < Ho; oy++) {
-        const hs = oy * sh - pt;
-        const h0 = hs < 0 ? 0 : hs;
-        const h1 = Math.min(hs + kh, H);
+        const h0 = h0s[oy]!;
+        const h1 = h1s[oy]!;
         for (let ox = 0; ox < Wo; ox++) {
           const d = D[yB + oy * ysH + ox * ysW]!;
           if (d === 0) continue;
-          const ws = ox * sw - pl;
-          const w0 = ws < 0 ? 0 : ws;
-          const w1 = Math.min(ws + kw, W);
+          const w0 = w0s[ox]!;
+          const w1 = w1s[ox]!;
           if (h1 <= h0 || w1 <= w0) throw emptyWindowError('maxPoolBackprop', p);
-          let best = xB + h0 * xsH + w0 * xsW;
-          let m = X[best]!;
-          for (let iy = h0; iy < h1; iy++) {
-            const row = xB + iy * xsH;
-            for (let ix = w0; ix < w1; ix++) {
-              const at = row + ix * xsW;
-              if (X[at]! > m) {
-                m = X[at]!;
-                best = at;
-              }
-            }
-          }
-          DX[best] += d;
+          DX[windowArgmax(X, xB, h0, h1, w0, w1, xsH, xsW)] += d;
         }
       }
     }

@@ -23,6 +23,37 @@ export interface PoolGeometry {
   readonly xs: readonly [number, number, number, number];
   readonly ys: readonly [number, number, number, number];
   readonly yShape: readonly number[];
+  /** The windows of the output rows (along H) and of the output columns (along W). */
+  readonly rows: AxisWindows;
+  readonly cols: AxisWindows;
+}
+
+/**
+ * Per output index along one axis: the window's input range [lo, hi) clipped to the input
+ * (empty when hi <= lo), and `count`, its factor of the average-pool divisor (cells inside the
+ * input, or inside input + pads with countIncludePad). A window's divisor is rows.count · cols.count.
+ */
+export interface AxisWindows {
+  readonly lo: Int32Array;
+  readonly hi: Int32Array;
+  readonly count: Int32Array;
+}
+
+function axisWindows(
+  outSize: number, inSize: number, k: number, stride: number, padBefore: number, padAfter: number, countIncludePad: boolean,
+): AxisWindows {
+  const lo = new Int32Array(outSize);
+  const hi = new Int32Array(outSize);
+  const count = new Int32Array(outSize);
+  for (let o = 0; o < outSize; o++) {
+    const start = o * stride - padBefore;
+    const l = start < 0 ? 0 : start;
+    const h = Math.min(start + k, inSize);
+    lo[o] = l;
+    hi[o] = h;
+    count[o] = countIncludePad ? Math.min(start + k, inSize + padAfter) - start : Math.max(h - l, 0);
+  }
+  return { lo, hi, count };
 }
 
 function checkInts(v: readonly number[] | undefined, name: string, min: number, len: number, what: string): void {
@@ -53,23 +84,34 @@ export function poolGeometry(xShape: readonly number[], p: Pool2DParams, what: s
   const xs: [number, number, number, number] = nhwc ? [H * W * C, 1, W * C, C] : [C * H * W, H * W, W, 1];
   const ys: [number, number, number, number] = nhwc ? [Ho * Wo * C, 1, Wo * C, C] : [C * Ho * Wo, Ho * Wo, Wo, 1];
   const yShape = nhwc ? [N, Ho, Wo, C] : [N, C, Ho, Wo];
-  return { N, C, H, W, kh, kw, sh, sw, pt, pl, pb, pr, Ho, Wo, xs, ys, yShape };
+  const incl = p.countIncludePad === true;
+  const rows = axisWindows(Ho, H, kh, sh, pt, pb, incl);
+  const cols = axisWindows(Wo, W, kw, sw, pl, pr, incl);
+  return { N, C, H, W, kh, kw, sh, sw, pt, pl, pb, pr, Ho, Wo, xs, ys, yShape, rows, cols };
 }
 
 export function emptyWindowError(what: string, p: Pool2DParams): ShapeError {
   return new ShapeError(`${what}: a ${p.kernel.join('x')} window with pads [${p.pads.join(', ')}] covers no input cell`);
 }
 
-/** Divisor of an average-pool window starting at (hs, ws): cells inside the input (or inside input+pads). */
-export function avgDivisor(g: PoolGeometry, hs: number, ws: number, countIncludePad: boolean): number {
-  if (countIncludePad) {
-    const he = Math.min(hs + g.kh, g.H + g.pb);
-    const we = Math.min(ws + g.kw, g.W + g.pr);
-    return (he - hs) * (we - ws);
+/**
+ * Flat index of the first maximal cell (row-major window order) of the window [h0, h1) x [w0, w1)
+ * of the plane at `base`. The window must be non-empty.
+ */
+export function windowArgmax(
+  X: Float32Array, base: number, h0: number, h1: number, w0: number, w1: number, strideH: number, strideW: number,
+): number {
+  let best = base + h0 * strideH + w0 * strideW;
+  let m = X[best]!;
+  for (let iy = h0; iy < h1; iy++) {
+    const row = base + iy * strideH;
+    for (let ix = w0; ix < w1; ix++) {
+      const at = row + ix * strideW;
+      if (X[at]! > m) {
+        m = X[at]!;
+        best = at;
+      }
+    }
   }
-  const h0 = Math.max(hs, 0);
-  const w0 = Math.max(ws, 0);
-  const he = Math.min(hs + g.kh, g.H);
-  const we = Math.min(ws + g.kw, g.W);
-  return Math.max(he - h0, 0) * Math.max(we - w0, 0);
+  return best;
 }

@@ -1,7 +1,7 @@
 /** slice: `size[i]` elements from `begin[i]` per dimension (size -1 = to the end). */
 import { ShapeError } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
-import { checkTensor, fmt, sizeOfShape, stridesOf } from './util.js';
+import { checkTensor, fmt, nextRow, sizeOfShape, stridesOf } from './util.js';
 
 export function slice(x: Tensor, begin: readonly number[], size: readonly number[]): Tensor {
   checkTensor(x, 'slice');
@@ -34,13 +34,7 @@ export function slice(x: Tensor, begin: readonly number[], size: readonly number
   const idx = new Array<number>(rank).fill(0);
   for (let oOff = 0; oOff < n; oOff += inner) {
     o.set(a.subarray(aOff, aOff + inner), oOff);
-    for (let d = rank - 2; d >= 0; d--) {
-      idx[d]++;
-      aOff += st[d]!;
-      if (idx[d]! < shape[d]!) break;
-      aOff -= st[d]! * shape[d]!;
-      idx[d] = 0;
-    }
+    aOff = nextRow(idx, shape, st, aOff);
   }
   return { shape, data: o };
 }

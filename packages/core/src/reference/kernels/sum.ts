@@ -1,7 +1,7 @@
 /** sum over a set of axes, optionally keeping reduced dimensions as size 1. */
 import { ShapeError } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
-import { checkTensor, normAxis, sizeOfShape, stridesOf } from './util.js';
+import { checkTensor, nextRow, normAxis, sizeOfShape, stridesOf } from './util.js';
 
 export function sum(x: Tensor, axes: readonly number[], keepDims: boolean): Tensor {
   checkTensor(x, 'sum');
@@ -48,13 +48,7 @@ export function sum(x: Tensor, axes: readonly number[], keepDims: boolean): Tens
         } else {
           for (let i = 0; i < inner; i++) acc[oOff + i] += a[iOff + i]!;
         }
-        for (let d = rank - 2; d >= 0; d--) {
-          idx[d]++;
-          oOff += os[d]!;
-          if (idx[d]! < shape[d]!) break;
-          oOff -= os[d]! * shape[d]!;
-          idx[d] = 0;
-        }
+        oOff = nextRow(idx, shape, os, oOff);
       }
     }
   }

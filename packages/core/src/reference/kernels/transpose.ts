@@ -1,7 +1,7 @@
 /** transpose by an arbitrary permutation: out.shape[i] = x.shape[perm[i]]. */
 import { ShapeError } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
-import { checkTensor, fmt, stridesOf } from './util.js';
+import { checkTensor, fmt, nextRow, stridesOf } from './util.js';
 
 export function transpose(x: Tensor, perm: readonly number[]): Tensor {
   checkTensor(x, 'transpose');
@@ -32,13 +32,7 @@ export function transpose(x: Tensor, perm: readonly number[]): Tensor {
   let aOff = 0;
   for (let oOff = 0; oOff < n; oOff += inner) {
     for (let i = 0; i < inner; i++) o[oOff + i] = a[aOff + i * is]!;
-    for (let d = rank - 2; d >= 0; d--) {
-      idx[d]++;
-      aOff += st[d]!;
-      if (idx[d]! < shape[d]!) break;
-      aOff -= st[d]! * shape[d]!;
-      idx[d] = 0;
-    }
+    aOff = nextRow(idx, shape, st, aOff);
   }
   return { shape, data: o };
 }

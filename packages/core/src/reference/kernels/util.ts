@@ -77,3 +77,26 @@ export function broadcastStrides(src: readonly number[], out: readonly number[])
   for (let i = 0; i < src.length; i++) res[i + off] = src[i] === 1 && out[i + off] !== 1 ? 0 : st[i]!;
   return res;
 }
+
+/**
+ * Odometer over all but the last dimension of `shape`: advances the multi-index `idx` to the next
+ * row (row-major) and returns `off` moved by the matching `strides`. Wraps to all zeros after
+ * the last row. Called once per row of `shape[rank - 1]` elements, never per element.
+ */
+export function nextRow(idx: number[], shape: readonly number[], strides: readonly number[], off: number): number {
+  for (let d = shape.length - 2; d >= 0; d--) {
+    idx[d]++;
+    off += strides[d]!;
+    if (idx[d]! < shape[d]!) return off;
+    off -= strides[d]! * shape[d]!;
+    idx[d] = 0;
+  }
+  return off;
+}
+
+/** Backprop kernels: `dy` must have the forward output's shape `yShape` (`kind`: 'pool' | 'conv'). */
+export function checkDyShape(what: string, dy: Tensor, yShape: readonly number[], xShape: readonly number[], kind: string): void {
+  if (dy.shape.length !== 4 || dy.shape.some((d, i) => d !== yShape[i])) {
+    throw new ShapeError(`${what}: dy ${fmt(dy.shape)} does not match the ${kind} output ${fmt(yShape)} for input ${fmt(xShape)}`);
+  }
+}
