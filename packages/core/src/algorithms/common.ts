@@ -13,6 +13,7 @@ import {
   TargetError,
   throwIfAborted,
 } from '../errors.js';
+import type { Rng } from '../random/prng.js';
 import { ModelCaller } from './caller.js';
 
 export { ModelCaller, chunkCount, chunkRanges, seedSlice } from './caller.js';
@@ -125,6 +126,35 @@ export function checkNonNegative(value: number | undefined, name: string, fallba
     throw new InvalidArgumentError(`${name} must be a finite number ≥ 0, got ${String(value)}`);
   }
   return value;
+}
+
+/** Sampling options shared by NoiseTunnel and GradientShap. */
+export interface SamplingOptions {
+  readonly nSamples?: number;
+  readonly stdevs?: number;
+  readonly seed?: number;
+}
+
+/** Validates nSamples (integer ≥ 1), stdevs (finite ≥ 0) and seed (integer), filling in `defaults`. */
+export function checkSampling(
+  options: SamplingOptions,
+  defaults: Required<SamplingOptions>,
+): { nSamples: number; stdev: number; seed: number } {
+  const nSamples = checkPositiveInt(options.nSamples, 'nSamples', defaults.nSamples);
+  const stdev = checkNonNegative(options.stdevs, 'stdevs', defaults.stdevs);
+  const seed = options.seed ?? defaults.seed;
+  if (!Number.isInteger(seed)) throw new InvalidArgumentError(`seed must be an integer, got ${String(seed)}`);
+  return { nSamples, stdev, seed };
+}
+
+/**
+ * dst[dstOff + j] = src[srcOff + j] + stdev · ε_j, ε_j = rng.normal() drawn in order j = 0..per−1;
+ * with stdev 0 a plain copy that draws nothing.
+ */
+export function addNoise(
+  src: Float32Array, srcOff: number, per: number, stdev: number, rng: Rng, dst: Float32Array, dstOff: number,
+): void {
+  for (let j = 0; j < per; j++) dst[dstOff + j] = stdev === 0 ? src[srcOff + j]! : src[srcOff + j]! + stdev * rng.normal();
 }
 
 function checkClassIndex(idx: unknown, size: number, where: string): number {
@@ -260,6 +290,24 @@ export interface GradientAttribution<O extends CommonOptions = CommonOptions> {
   plannedCalls(rows: number, resolveTarget: boolean, options: O): number;
   /** @internal The computation on validated input; `target` undefined = predicted class. */
   run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: O): Promise<CoreResult>;
+}
+
+/**
+ * Base of the plain gradient methods (Saliency, InputXGradient, IntegratedGradients): holds the
+ * model and implements `attribute` with the shared body; subclasses supply id, option checks,
+ * the call plan and the computation.
+ */
+export abstract class GradientMethod<O extends CommonOptions> implements GradientAttribution<O> {
+  abstract readonly id: string;
+  constructor(readonly model: Model) {}
+
+  attribute(x: Tensor, options: O = {} as O): Promise<AttributionResult> {
+    return attributeWith(this, x, options);
+  }
+
+  abstract validateOptions(options: O): void;
+  abstract plannedCalls(rows: number, resolveTarget: boolean, options: O): number;
+  abstract run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: O): Promise<CoreResult>;
 }
 
 /** Shared `attribute` body: validate, plan, run, format. */

@@ -25,10 +25,9 @@ import { sizeOf, type Tensor } from '../tensor.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { createRng } from '../random/prng.js';
 import {
-  argmaxRows,
+  addNoise,
   checkBatchSize,
-  checkNonNegative,
-  checkPositiveInt,
+  checkSampling,
   chunkCount,
   expandTarget,
   formatResult,
@@ -40,6 +39,7 @@ import {
   type AttributionResult,
   type CommonOptions,
 } from './common.js';
+import { firstRows, stackedRows, targetOrPredicted } from './rows.js';
 
 export const GRADIENT_SHAP_DEFAULTS = { nSamples: 50, stdevs: 0, seed: 0 } as const;
 
@@ -88,10 +88,7 @@ export class GradientShap {
     const model = this.model;
     requireGradients(model, this.id);
     const n = validateInput(model, x);
-    const nSamples = checkPositiveInt(options.nSamples, 'nSamples', GRADIENT_SHAP_DEFAULTS.nSamples);
-    const stdev = checkNonNegative(options.stdevs, 'stdevs', GRADIENT_SHAP_DEFAULTS.stdevs);
-    const seed = options.seed ?? GRADIENT_SHAP_DEFAULTS.seed;
-    if (!Number.isInteger(seed)) throw new InvalidArgumentError(`seed must be an integer, got ${String(seed)}`);
+    const { nSamples, stdev, seed } = checkSampling(options, GRADIENT_SHAP_DEFAULTS);
     const max = checkBatchSize(options.internalBatchSize);
     const dist = baselineDistribution(options.baselines, model.inputShape);
     const target = validateTarget(model, options.target, n);
@@ -114,25 +111,14 @@ export class GradientShap {
         const b = rng.int(B);
         alphas[r] = rng.uniform();
         base.set(dist.data.subarray(b * per, (b + 1) * per), r * per);
-        for (let j = 0; j < per; j++) {
-          const xv = x.data[i * per + j]!;
-          noisy[r * per + j] = stdev === 0 ? xv : xv + stdev * rng.normal();
-        }
+        addNoise(x.data, i * per, per, stdev, rng, noisy, r * per);
       }
     }
 
     // One (chunked) forward over [x; x̃; b].
-    const all = await ctx.forwardRows(n + 2 * rows, max, (s, e) => {
-      const data = new Float32Array((e - s) * per);
-      for (let r = s; r < e; r++) {
-        const src = r < n ? x.data.subarray(r * per, (r + 1) * per) : r < n + rows ? noisy.subarray((r - n) * per, (r - n + 1) * per) : base.subarray((r - n - rows) * per, (r - n - rows + 1) * per);
-        data.set(src, (r - s) * per);
-      }
-      return { shape: [e - s, ...x.shape.slice(1)], data };
-    });
-    const outSize = all.data.length / (n + 2 * rows);
-    const outputs: Tensor = { shape: [n, ...model.outputShape], data: all.data.slice(0, n * outSize) };
-    const resolved = target ?? { kind: 'index' as const, indices: argmaxRows(outputs) };
+    const all = await ctx.forwardRows(n + 2 * rows, max, stackedRows([x.data, noisy, base], per, x.shape.slice(1)));
+    const outputs = firstRows(all, n);
+    const resolved = targetOrPredicted(target, outputs);
     const rowTarget = expandTarget(resolved, rows, (r) => Math.floor(r / nSamples));
 
     const sum = new Float64Array(n * per);

@@ -17,25 +17,23 @@
  * are the same); float32 model I/O with float64 accumulation (the Captum figures in the fixtures
  * are float64).
  */
-import type { Model } from '../model.js';
 import type { Tensor } from '../tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import { QUADRATURES, quadratureRule, type Quadrature } from './approximation.js';
 import {
-  argmaxRows,
-  attributeWith,
   checkBatchSize,
   checkPositiveInt,
   chunkCount,
+  expandTarget,
+  GradientMethod,
   resolveBaselines,
   targetValue,
-  type AttributionResult,
   type CommonOptions,
   type CoreResult,
-  type GradientAttribution,
   type ModelCaller,
   type ResolvedTarget,
 } from './common.js';
+import { firstRows, stackedRows, targetOrPredicted } from './rows.js';
 
 export interface IntegratedGradientsOptions extends CommonOptions {
   /**
@@ -49,13 +47,8 @@ export interface IntegratedGradientsOptions extends CommonOptions {
   readonly quadrature?: Quadrature;
 }
 
-export class IntegratedGradients implements GradientAttribution<IntegratedGradientsOptions> {
+export class IntegratedGradients extends GradientMethod<IntegratedGradientsOptions> {
   readonly id = 'integrated-gradients';
-  constructor(readonly model: Model) {}
-
-  attribute(x: Tensor, options: IntegratedGradientsOptions = {}): Promise<AttributionResult> {
-    return attributeWith(this, x, options);
-  }
 
   validateOptions(options: IntegratedGradientsOptions): void {
     const steps = checkPositiveInt(options.steps, 'steps', 50);
@@ -100,22 +93,14 @@ export async function integratedGradients(
   const bd = baselines.data;
 
   // f(x) and f(x′) in one (chunked) forward pass over [x; x′].
-  const both = await ctx.forwardRows(2 * n, maxRows, (s, e) => {
-    const data = new Float32Array((e - s) * per);
-    for (let r = s; r < e; r++) data.set(r < n ? xd.subarray(r * per, (r + 1) * per) : bd.subarray((r - n) * per, (r - n + 1) * per), (r - s) * per);
-    return { shape: [e - s, ...x.shape.slice(1)], data };
-  });
-  const outSize = both.data.length / (2 * n);
-  const outputs: Tensor = { shape: [n, ...both.shape.slice(1)], data: both.data.slice(0, n * outSize) };
-  const resolved: ResolvedTarget = target ?? { kind: 'index', indices: argmaxRows(outputs) };
+  const both = await ctx.forwardRows(2 * n, maxRows, stackedRows([xd, bd], per, x.shape.slice(1)));
+  const outputs = firstRows(both, n);
+  const resolved = targetOrPredicted(target, outputs);
 
   const steps = rule.alphas.length;
   const rows = steps * n;
   // Row r = k·N + i (step-major): example r mod N at α_k, k = ⌊r / N⌋.
-  const rowTarget: ResolvedTarget =
-    resolved.kind === 'index'
-      ? { kind: 'index', indices: Array.from({ length: rows }, (_, r) => resolved.indices[r % n]!) }
-      : expandSeedStepMajor(resolved.seed, steps);
+  const rowTarget = expandTarget(resolved, rows, (r) => r % n);
   const acc = new Float64Array(n * per);
   await ctx.gradientRows(
     rows,
@@ -158,10 +143,4 @@ export async function integratedGradients(
     delta[i] = sum - (targetValue(both, i, resolved, i) - targetValue(both, n + i, resolved, i));
   }
   return { attributions: { shape: [...x.shape], data: attr }, outputs, target: resolved, delta };
-}
-
-function expandSeedStepMajor(seed: Tensor, steps: number): ResolvedTarget {
-  const data = new Float32Array(seed.data.length * steps);
-  for (let k = 0; k < steps; k++) data.set(seed.data, k * seed.data.length);
-  return { kind: 'tensor', seed: { shape: [seed.shape[0]! * steps, ...seed.shape.slice(1)], data } };
 }

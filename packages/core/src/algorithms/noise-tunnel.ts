@@ -25,9 +25,9 @@ import { InvalidArgumentError } from '../errors.js';
 import { createRng, type Rng } from '../random/prng.js';
 import type { Quadrature } from './approximation.js';
 import {
-  argmaxRows,
+  addNoise,
   checkBatchSize,
-  checkNonNegative,
+  checkSampling,
   checkPositiveInt,
   chunkCount,
   expandTarget,
@@ -41,7 +41,7 @@ import {
   type CommonOptions,
   type GradientAttribution,
 } from './common.js';
-import { sliceRows } from './saliency.js';
+import { sliceRows, targetOrPredicted } from './rows.js';
 
 export type NoiseTunnelType = 'smoothgrad' | 'smoothgrad_sq' | 'vargrad';
 const NT_TYPES: readonly NoiseTunnelType[] = ['smoothgrad', 'smoothgrad_sq', 'vargrad'];
@@ -83,10 +83,7 @@ export class NoiseTunnel {
     const id = inner.id === 'saliency' ? NT_IDS[ntType] : `${NT_IDS[ntType]}:${inner.id}`;
     requireGradients(model, id);
     const n = validateInput(model, x);
-    const nSamples = checkPositiveInt(options.nSamples, 'nSamples', NOISE_TUNNEL_DEFAULTS.nSamples);
-    const stdev = checkNonNegative(options.stdevs, 'stdevs', NOISE_TUNNEL_DEFAULTS.stdevs);
-    const seed = options.seed ?? NOISE_TUNNEL_DEFAULTS.seed;
-    if (!Number.isInteger(seed)) throw new InvalidArgumentError(`seed must be an integer, got ${String(seed)}`);
+    const { nSamples, stdev, seed } = checkSampling(options, NOISE_TUNNEL_DEFAULTS);
     const part = Math.min(nSamples, checkPositiveInt(options.nSamplesBatchSize, 'nSamplesBatchSize', nSamples));
     const max = checkBatchSize(options.internalBatchSize);
     const innerOptions: CommonOptions & Record<string, unknown> = {
@@ -105,7 +102,7 @@ export class NoiseTunnel {
     ctx.plan(chunkCount(n, max) + sizes.reduce((acc, s) => acc + inner.plannedCalls(n * s, false, innerOptions), 0));
 
     const outputs = await ctx.forwardRows(n, max, (s, e) => sliceRows(x, s, e));
-    const resolved = target ?? { kind: 'index' as const, indices: argmaxRows(outputs) };
+    const resolved = targetOrPredicted(target, outputs);
 
     const per = x.data.length / n;
     const root = createRng(seed);
@@ -119,12 +116,7 @@ export class NoiseTunnel {
       const rows = n * sp;
       const noisy = new Float32Array(rows * per);
       for (let i = 0; i < n; i++) {
-        for (let s = 0; s < sp; s++) {
-          const o = (i * sp + s) * per;
-          for (let j = 0; j < per; j++) {
-            noisy[o + j] = stdev === 0 ? x.data[i * per + j]! : x.data[i * per + j]! + stdev * streams[i]!.normal();
-          }
-        }
+        for (let s = 0; s < sp; s++) addNoise(x.data, i * per, per, stdev, streams[i]!, noisy, (i * sp + s) * per);
       }
       const exampleOf = (r: number) => Math.floor(r / sp);
       const runOptions = baselines ? { ...innerOptions, baselines: repeatEach(baselines, sp) } : innerOptions;

@@ -61,89 +61,74 @@ const common = (o: MethodOptions) => ({
   internalBatchSize: o.internalBatchSize,
 });
 
-function noiseTunnel(id: string, title: string, ntType: NoiseTunnelType): MethodSpec {
+/** A method that attributes to the model input (so takes no `layer`) and needs gradients. */
+function inputMethod(
+  id: string,
+  title: string,
+  options: readonly MethodOptionName[],
+  defaults: MethodSpec['defaults'],
+  attribute: (model: Model, x: Tensor, o: MethodOptions) => Promise<AttributionResult>,
+): MethodSpec {
   return {
     id,
     title,
     requires: { gradients: true },
-    options: ['target', 'samples', 'stdev', 'seed', 'abs', 'internalBatchSize'],
-    defaults: { samples: NOISE_TUNNEL_DEFAULTS.nSamples, stdev: NOISE_TUNNEL_DEFAULTS.stdevs, seed: NOISE_TUNNEL_DEFAULTS.seed, abs: true },
+    options,
+    defaults,
     async run(model, x, o = {}) {
       noLayer(id, o);
-      return new NoiseTunnel(new Saliency(model)).attribute(x, {
+      return attribute(model, x, o);
+    },
+  };
+}
+
+function noiseTunnel(id: string, title: string, ntType: NoiseTunnelType): MethodSpec {
+  return inputMethod(
+    id,
+    title,
+    ['target', 'samples', 'stdev', 'seed', 'abs', 'internalBatchSize'],
+    { samples: NOISE_TUNNEL_DEFAULTS.nSamples, stdev: NOISE_TUNNEL_DEFAULTS.stdevs, seed: NOISE_TUNNEL_DEFAULTS.seed, abs: true },
+    (model, x, o) =>
+      new NoiseTunnel(new Saliency(model)).attribute(x, {
         ...common(o),
         ntType,
         nSamples: o.samples,
         stdevs: o.stdev,
         seed: o.seed,
         abs: o.abs,
-      });
-    },
-  };
+      }),
+  );
 }
 
 export const METHODS: Readonly<Record<string, MethodSpec>> = Object.freeze({
-  saliency: {
-    id: 'saliency',
-    title: 'Saliency (|gradient|)',
-    requires: { gradients: true },
-    options: ['target', 'abs', 'internalBatchSize'],
-    defaults: { abs: true },
-    async run(model, x, o = {}) {
-      noLayer('saliency', o);
-      return new Saliency(model).attribute(x, { ...common(o), abs: o.abs });
-    },
-  },
-  'input-x-gradient': {
-    id: 'input-x-gradient',
-    title: 'Input × Gradient',
-    requires: { gradients: true },
-    options: ['target', 'internalBatchSize'],
-    defaults: {},
-    async run(model, x, o = {}) {
-      noLayer('input-x-gradient', o);
-      return new InputXGradient(model).attribute(x, common(o));
-    },
-  },
-  'integrated-gradients': {
-    id: 'integrated-gradients',
-    title: 'Integrated Gradients',
-    requires: { gradients: true },
-    options: ['target', 'baselines', 'steps', 'quadrature', 'internalBatchSize'],
-    defaults: { steps: 50, quadrature: 'gausslegendre', baselines: 0 },
-    async run(model, x, o = {}) {
-      noLayer('integrated-gradients', o);
-      return new IntegratedGradients(model).attribute(x, {
-        ...common(o),
-        baselines: o.baselines,
-        steps: o.steps,
-        quadrature: o.quadrature,
-      });
-    },
-  },
+  saliency: inputMethod('saliency', 'Saliency (|gradient|)', ['target', 'abs', 'internalBatchSize'], { abs: true }, (model, x, o) =>
+    new Saliency(model).attribute(x, { ...common(o), abs: o.abs }),
+  ),
+  'input-x-gradient': inputMethod('input-x-gradient', 'Input × Gradient', ['target', 'internalBatchSize'], {}, (model, x, o) =>
+    new InputXGradient(model).attribute(x, common(o)),
+  ),
+  'integrated-gradients': inputMethod(
+    'integrated-gradients',
+    'Integrated Gradients',
+    ['target', 'baselines', 'steps', 'quadrature', 'internalBatchSize'],
+    { steps: 50, quadrature: 'gausslegendre', baselines: 0 },
+    (model, x, o) =>
+      new IntegratedGradients(model).attribute(x, { ...common(o), baselines: o.baselines, steps: o.steps, quadrature: o.quadrature }),
+  ),
   smoothgrad: noiseTunnel('smoothgrad', 'SmoothGrad (NoiseTunnel over Saliency)', 'smoothgrad'),
   'smoothgrad-sq': noiseTunnel('smoothgrad-sq', 'SmoothGrad² (NoiseTunnel over Saliency)', 'smoothgrad_sq'),
   vargrad: noiseTunnel('vargrad', 'VarGrad (NoiseTunnel over Saliency)', 'vargrad'),
-  'gradient-shap': {
-    id: 'gradient-shap',
-    title: 'GradientSHAP',
-    requires: { gradients: true },
-    options: ['target', 'baselines', 'samples', 'stdev', 'seed', 'internalBatchSize'],
-    defaults: {
+  'gradient-shap': inputMethod(
+    'gradient-shap',
+    'GradientSHAP',
+    ['target', 'baselines', 'samples', 'stdev', 'seed', 'internalBatchSize'],
+    {
       samples: GRADIENT_SHAP_DEFAULTS.nSamples,
       stdev: GRADIENT_SHAP_DEFAULTS.stdevs,
       seed: GRADIENT_SHAP_DEFAULTS.seed,
       baselines: 0,
     },
-    async run(model, x, o = {}) {
-      noLayer('gradient-shap', o);
-      return new GradientShap(model).attribute(x, {
-        ...common(o),
-        baselines: o.baselines,
-        nSamples: o.samples,
-        stdevs: o.stdev,
-        seed: o.seed,
-      });
-    },
-  },
+    (model, x, o) =>
+      new GradientShap(model).attribute(x, { ...common(o), baselines: o.baselines, nSamples: o.samples, stdevs: o.stdev, seed: o.seed }),
+  ),
 } satisfies Record<string, MethodSpec>);

@@ -5,34 +5,27 @@
  * Model calls: one forward pass if the target is the predicted class, then ⌈N / internalBatchSize⌉
  * gradient calls.
  */
-import type { Model } from '../model.js';
 import type { Tensor } from '../tensor.js';
+import { InvalidArgumentError } from '../errors.js';
 import {
   argmaxRows,
-  attributeWith,
   checkBatchSize,
   chunkCount,
-  type AttributionResult,
+  GradientMethod,
   type CommonOptions,
   type CoreResult,
-  type GradientAttribution,
   type ModelCaller,
   type ResolvedTarget,
 } from './common.js';
-import { InvalidArgumentError } from '../errors.js';
+import { sliceRows } from './rows.js';
 
 export interface SaliencyOptions extends CommonOptions {
   /** Return |gradient| (Captum default: true). */
   readonly abs?: boolean;
 }
 
-export class Saliency implements GradientAttribution<SaliencyOptions> {
+export class Saliency extends GradientMethod<SaliencyOptions> {
   readonly id = 'saliency';
-  constructor(readonly model: Model) {}
-
-  attribute(x: Tensor, options: SaliencyOptions = {}): Promise<AttributionResult> {
-    return attributeWith(this, x, options);
-  }
 
   validateOptions(options: SaliencyOptions): void {
     if (options.abs !== undefined && typeof options.abs !== 'boolean') {
@@ -42,7 +35,7 @@ export class Saliency implements GradientAttribution<SaliencyOptions> {
   }
 
   plannedCalls(rows: number, resolveTarget: boolean, options: SaliencyOptions): number {
-    return (resolveTarget ? 1 : 0) + chunkCount(rows, checkBatchSize(options.internalBatchSize));
+    return gradientTimesCalls(rows, resolveTarget, options.internalBatchSize);
   }
 
   run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: SaliencyOptions): Promise<CoreResult> {
@@ -64,11 +57,10 @@ export async function gradientTimes(
   const n = x.shape[0]!;
   const max = checkBatchSize(internalBatchSize);
   const per = x.data.length / n;
-  let resolved = target;
-  if (!resolved) {
-    const outs = await ctx.forwardRows(n, max, (s, e) => sliceRows(x, s, e));
-    resolved = { kind: 'index', indices: argmaxRows(outs) };
-  }
+  const resolved: ResolvedTarget = target ?? {
+    kind: 'index',
+    indices: argmaxRows(await ctx.forwardRows(n, max, (s, e) => sliceRows(x, s, e))),
+  };
   const attr = new Float32Array(x.data.length);
   const outSize = ctx.model.outputShape.reduce((a, b) => a * b, 1);
   const outputs = new Float32Array(n * outSize);
@@ -88,7 +80,7 @@ export async function gradientTimes(
   };
 }
 
-export function sliceRows(x: Tensor, start: number, end: number): Tensor {
-  const per = x.data.length / x.shape[0]!;
-  return { shape: [end - start, ...x.shape.slice(1)], data: x.data.subarray(start * per, end * per) };
+/** Model calls `gradientTimes` makes: one forward pass to resolve the target, then the gradient chunks. */
+export function gradientTimesCalls(rows: number, resolveTarget: boolean, internalBatchSize: number | undefined): number {
+  return (resolveTarget ? 1 : 0) + chunkCount(rows, checkBatchSize(internalBatchSize));
 }
