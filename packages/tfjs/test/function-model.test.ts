@@ -90,6 +90,17 @@ describe.each(BACKENDS)('fromTfjsFunction on %s', (backend) => {
     w.dispose();
   });
 
+  it('max-pool gradients go to the first maximum of a tied window (also negative maxima)', async () => {
+    const m = await fromTfjsFunction((t) => tf.reshape(tf.maxPool(t as tf.Tensor4D, 2, 2, 'same'), [t.shape[0]!, -1]), {
+      inputShape: [3, 4, 1],
+      outputShape: [4],
+      backend,
+    });
+    const x: Tensor = { shape: [1, 3, 4, 1], data: new Float32Array([-2, -2, 5, 1, -2, -2, 5, 5, 0, 0, 7, 7]) };
+    const g = await m.gradient(x, { seed: { kind: 'tensor', seed: { shape: [1, 4], data: new Float32Array([1, 2, 3, 4]) } } });
+    expect(Array.from(g.inputGradient.data)).toEqual([1, 0, 2, 0, 0, 0, 0, 0, 3, 0, 4, 0]);
+  });
+
   it('frees every tensor it creates', async () => {
     const x = randomTensor([300, 4], 57); // > maxBatch: chunked
     await model.gradient(x, { seed: { kind: 'index', indices: new Array(300).fill(2) } });
