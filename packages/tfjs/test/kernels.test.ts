@@ -75,6 +75,10 @@ describe.each(BACKENDS)('tfjs kernels on %s', (backend) => {
     });
   }
 
+  it('sqrt', () => {
+    check([randomTensor([3, 5, 2], 4, 0, 9)], (kk, [a]) => kk.sqrt(a!));
+  });
+
   it('leakyRelu', () => {
     check([randomTensor([4, 6], 5, -2, 2)], (kk, [a]) => kk.leakyRelu(a!, 0.1));
   });

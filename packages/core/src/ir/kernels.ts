@@ -54,6 +54,8 @@ export interface Kernels<T> {
   tanh(x: T): T;
   /** 1 where x > 0, else 0. */
   step(x: T): T;
+  /** √x (NaN for x < 0, as IEEE). */
+  sqrt(x: T): T;
 
   // ---- reductions / normalisation ----
   sum(x: T, axes: readonly number[], keepDims: boolean): T;

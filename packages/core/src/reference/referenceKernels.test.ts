@@ -13,7 +13,7 @@ describe('referenceKernels', () => {
   it('is the reference backend and implements every kernel', () => {
     expect(k.name).toBe('reference');
     const names = [
-      'fromHost', 'toHost', 'shape', 'fill', 'add', 'sub', 'mul', 'div', 'neg', 'abs', 'exp', 'relu', 'leakyRelu',
+      'fromHost', 'toHost', 'shape', 'fill', 'add', 'sub', 'mul', 'div', 'neg', 'abs', 'exp', 'sqrt', 'relu', 'leakyRelu',
       'sigmoid', 'tanh', 'step', 'sum', 'softmax', 'reshape', 'transpose', 'concat', 'slice', 'broadcastTo', 'matmul',
       'conv2d', 'conv2dBackpropInput', 'maxPool', 'maxPoolBackprop', 'avgPool', 'avgPoolBackprop',
     ] as const;

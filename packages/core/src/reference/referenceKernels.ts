@@ -2,16 +2,16 @@
 import type { Kernels } from '../ir/kernels.js';
 import type { Tensor } from '../tensor.js';
 import { makeBinary } from './kernels/binary.js';
-import { broadcastTo } from './kernels/broadcastTo.js';
+import { broadcastTo } from './kernels/broadcast-to.js';
 import { concat } from './kernels/concat.js';
 import { conv2d } from './kernels/conv2d.js';
-import { conv2dBackpropInput } from './kernels/conv2dBackpropInput.js';
+import { conv2dBackpropInput } from './kernels/conv2d-backprop-input.js';
 import { fill, fromHost, shapeOf, toHost } from './kernels/data.js';
 import { matmul } from './kernels/matmul.js';
-import { avgPool } from './kernels/avgPool.js';
-import { avgPoolBackprop } from './kernels/avgPoolBackprop.js';
-import { maxPool } from './kernels/maxPool.js';
-import { maxPoolBackprop } from './kernels/maxPoolBackprop.js';
+import { avgPool } from './kernels/avg-pool.js';
+import { avgPoolBackprop } from './kernels/avg-pool-backprop.js';
+import { maxPool } from './kernels/max-pool.js';
+import { maxPoolBackprop } from './kernels/max-pool-backprop.js';
 import { reshape } from './kernels/reshape.js';
 import { slice } from './kernels/slice.js';
 import { softmax } from './kernels/softmax.js';
@@ -32,6 +32,7 @@ export const referenceKernels: Kernels<Tensor> = Object.freeze({
   neg: makeUnary('neg'),
   abs: makeUnary('abs'),
   exp: makeUnary('exp'),
+  sqrt: makeUnary('sqrt'),
   relu: makeUnary('relu'),
   leakyRelu: (x: Tensor, alpha: number) => unary('leakyRelu', x, alpha),
   sigmoid: makeUnary('sigmoid'),

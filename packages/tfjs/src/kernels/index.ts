@@ -26,7 +26,7 @@ import { step } from './step.js';
 import { sum } from './sum.js';
 import { toHost } from './to-host.js';
 import { transpose } from './transpose.js';
-import { abs, exp, neg, relu, sigmoid, tanh } from './unary.js';
+import { abs, exp, neg, relu, sigmoid, sqrt, tanh } from './unary.js';
 import { WeightCache } from './weight-cache.js';
 
 export interface TfjsKernels extends Kernels<tf.Tensor> {
@@ -66,6 +66,7 @@ export function createTfjsKernels(): TfjsKernels {
     neg,
     abs,
     exp,
+    sqrt,
     relu,
     leakyRelu,
     sigmoid,

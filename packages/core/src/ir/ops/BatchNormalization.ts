@@ -1,7 +1,7 @@
 /**
  * BatchNormalization (ONNX, inference): y = scale·(x − mean)/√(var + ε) + B, per channel
  * (axis 1 for NCHW, last for NHWC). Folded into y = x·s + t with s = scale/√(var + ε),
- * t = B − mean·s. The square root is taken on the host (parameters are small per-channel vectors).
+ * t = B − mean·s, computed with kernels (no host read-back).
  */
 import { attrLayout, attrNumber } from '../graph.js';
 import type { GraphNode } from '../graph.js';
@@ -14,10 +14,8 @@ function folded<T>(k: Kernels<T>, inputs: readonly T[], node: GraphNode): { s: T
   const rank = k.shape(inputs[0]!).length;
   const c = k.shape(inputs[1]!)[0]!;
   const shape = channelShape(c, rank, attrLayout(node));
-  const v = k.toHost(inputs[4]!);
-  const std = new Float32Array(v.data.length);
-  for (let i = 0; i < std.length; i++) std[i] = Math.sqrt(v.data[i]! + eps);
-  const s = k.div(inputs[1]!, k.fromHost({ shape: [c], data: std }));
+  const std = k.sqrt(k.add(inputs[4]!, k.fill([], eps)));
+  const s = k.div(inputs[1]!, std);
   const t = k.sub(inputs[2]!, k.mul(inputs[3]!, s));
   return { s: k.reshape(s, shape), t: k.reshape(t, shape) };
 }

@@ -6,8 +6,8 @@
  */
 import type { Conv2DParams } from '../../ir/kernels.js';
 import type { Tensor } from '../../tensor.js';
-import { convGeometry, fromChannelsLast, toChannelsLast, weightsHWIO } from './convGeometry.js';
-import { sumScaledRows } from './sparseRows.js';
+import { convGeometry, fromChannelsLast, toChannelsLast, weightsHWIO } from './conv-geometry.js';
+import { sumScaledRows } from './sparse-rows.js';
 import { checkTensor } from './util.js';
 
 export function conv2d(x: Tensor, w: Tensor, p: Conv2DParams): Tensor {

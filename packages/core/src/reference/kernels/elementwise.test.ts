@@ -39,6 +39,11 @@ function seq(shape: number[], start = 1): Tensor {
 
 describe('reference unary kernels', () => {
   const x = t([-2, -0.5, 0, 0.5, 3], [5]);
+  it('sqrt', () => {
+    expect(arr(k.sqrt(k.fromHost({ shape: [4], data: Float32Array.from([0, 1, 4, 2.25]) })))).toEqual([0, 1, 2, 1.5]);
+    expect(Number.isNaN(arr(k.sqrt(k.fromHost({ shape: [1], data: Float32Array.from([-1]) })))[0])).toBe(true);
+  });
+
   it('neg / abs / exp / relu / step', () => {
     expect(arr(k.neg(x))).toEqual([2, 0.5, -0, -0.5, -3]);
     expect(arr(k.abs(x))).toEqual([2, 0.5, 0, 0.5, 3]);

@@ -4,7 +4,7 @@
  */
 import { ShapeError } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
-import { sumScaledRows } from './sparseRows.js';
+import { sumScaledRows } from './sparse-rows.js';
 import { checkTensor, fmt, sizeOfShape } from './util.js';
 
 /** Copy the [rows, cols] matrix at `src[off..]` transposed into `dst` ([cols, rows]). */

@@ -1,7 +1,7 @@
 /** Gradient of average pooling: each window's gradient is spread evenly over its counted input cells. */
 import type { Pool2DParams } from '../../ir/kernels.js';
 import type { Tensor } from '../../tensor.js';
-import { emptyWindowError, poolGeometry } from './poolGeometry.js';
+import { emptyWindowError, poolGeometry } from './pool-geometry.js';
 import { checkDyShape, checkShape, checkTensor, sizeOfShape } from './util.js';
 
 export function avgPoolBackprop(dy: Tensor, inputShape: readonly number[], p: Pool2DParams): Tensor {

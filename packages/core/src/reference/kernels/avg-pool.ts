@@ -1,7 +1,7 @@
 /** Average pooling (NCHW or NHWC) with countIncludePad and ceilMode. */
 import type { Pool2DParams } from '../../ir/kernels.js';
 import type { Tensor } from '../../tensor.js';
-import { emptyWindowError, poolGeometry } from './poolGeometry.js';
+import { emptyWindowError, poolGeometry } from './pool-geometry.js';
 import { checkTensor } from './util.js';
 
 export function avgPool(x: Tensor, p: Pool2DParams): Tensor {

@@ -6,8 +6,8 @@
  */
 import type { Conv2DParams } from '../../ir/kernels.js';
 import type { Tensor } from '../../tensor.js';
-import { convGeometry, fromChannelsLast, toChannelsLast, weightsHWIO } from './convGeometry.js';
-import { sumScaledRows } from './sparseRows.js';
+import { convGeometry, fromChannelsLast, toChannelsLast, weightsHWIO } from './conv-geometry.js';
+import { sumScaledRows } from './sparse-rows.js';
 import { checkDyShape, checkShape, checkTensor } from './util.js';
 
 export function conv2dBackpropInput(dy: Tensor, w: Tensor, inputShape: readonly number[], p: Conv2DParams): Tensor {

@@ -4,7 +4,7 @@
  */
 import type { Pool2DParams } from '../../ir/kernels.js';
 import type { Tensor } from '../../tensor.js';
-import { emptyWindowError, poolGeometry, windowArgmax } from './poolGeometry.js';
+import { emptyWindowError, poolGeometry, windowArgmax } from './pool-geometry.js';
 import { checkDyShape, checkTensor } from './util.js';
 
 export function maxPoolBackprop(dy: Tensor, x: Tensor, p: Pool2DParams): Tensor {

@@ -1,7 +1,7 @@
 /** Max pooling (NCHW or NHWC); padded cells never win. */
 import type { Pool2DParams } from '../../ir/kernels.js';
 import type { Tensor } from '../../tensor.js';
-import { emptyWindowError, poolGeometry, windowArgmax } from './poolGeometry.js';
+import { emptyWindowError, poolGeometry, windowArgmax } from './pool-geometry.js';
 import { checkTensor } from './util.js';
 
 export function maxPool(x: Tensor, p: Pool2DParams): Tensor {
