@@ -19,3 +19,5 @@ export { IntegratedGradients, type IntegratedGradientsOptions } from './integrat
 export { NoiseTunnel, NOISE_TUNNEL_DEFAULTS, type NoiseTunnelOptions, type NoiseTunnelType } from './noise-tunnel.js';
 export { GradientShap, GRADIENT_SHAP_DEFAULTS, type GradientShapOptions } from './gradient-shap.js';
 export { METHODS, type MethodSpec, type MethodOptions, type MethodOptionName } from './registry.js';
+export { fromFunction, type FromFunctionOptions } from '../function-model.js';
+export * from './perturbation/index.js';
