@@ -83,6 +83,62 @@ describe.each(BACKENDS)('tfjs kernels on %s', (backend) => {
     check([randomTensor([4, 6], 5, -2, 2)], (kk, [a]) => kk.leakyRelu(a!, 0.1));
   });
 
+  it('log (positive inputs; 0 gives -Infinity)', () => {
+    check([randomTensor([3, 5, 2], 24, 0.01, 9)], (kk, [a]) => kk.log(a!));
+    const zero = onHost(k, () => k.log(k.fromHost({ shape: [1], data: Float32Array.of(0) })));
+    expect(zero.data[0]).toBe(-Infinity);
+  });
+
+  it('erf (within 2e-7 absolute of the float64 reference, odd, saturating)', () => {
+    const x = randomTensor([4, 50], 25, -4, 4);
+    x.data.set([0, 1e-6, -1e-6, 6, -6, 10, -10, 0.5]);
+    check([x], (kk, [a]) => kk.erf(a!), 0, 2e-7);
+  });
+
+  it.each([
+    [[2, 3, 4], [2, 3, 4]],
+    [[2, 3, 4], [4]],
+    [[3, 1], []],
+  ] as [number[], number[]][])('pow broadcasts %j with %j', (sa, sb) => {
+    check([randomTensor(sa, 26, 0.1, 3), randomTensor(sb, 27, -2, 2)], (kk, [a, b]) => kk.pow(a!, b!), 2e-6, 1e-6);
+  });
+
+  it('pow with integer exponents of negative bases', () => {
+    const a: Tensor = { shape: [4], data: Float32Array.of(-2, -1.5, 0, 3) };
+    check([a, { shape: [1], data: Float32Array.of(2) }], (kk, [x, y]) => kk.pow(x!, y!));
+    check([a, { shape: [1], data: Float32Array.of(3) }], (kk, [x, y]) => kk.pow(x!, y!));
+  });
+
+  it.each([
+    [[2, 3, 4], [0, 1, 2, 1, 0, 3], 0],
+    [[2, 3, 4], [0, -1, 1, 0, 2, -2], 1.5],
+    [[2, 3, 4], [-1, 0, 0, 0, 0, -1], -2],
+    [[5], [2, 3], 0.25],
+    [[5], [-2, -3], 0],
+    [[2, 3], [0, 0, 0, 0], 7],
+  ] as [number[], number[], number][])('pad %j with pads %j value %f', (shape, pads, value) => {
+    check([randomTensor(shape, 28)], (kk, [a]) => kk.pad(a!, pads, value));
+  });
+
+  it.each([
+    [[5, 3], [4, 0, 0, 2], 0],
+    [[2, 5, 3], [1, 4], 1],
+    [[2, 5, 3], [2, 2, 0], -1],
+    [[2, 5, 3], [], 1],
+    [[6], [5], 0],
+  ] as [number[], number[], number][])('gather from %j indices %j axis %i', (shape, indices, axis) => {
+    check([randomTensor(shape, 29)], (kk, [a]) => kk.gather(a!, indices, axis));
+  });
+
+  it('gather / pad reject bad arguments with typed errors', () => {
+    const x = k.fromHost(randomTensor([2, 3], 30));
+    expect(() => k.gather(x, [3], 1)).toThrow(/out of range/);
+    expect(() => k.gather(x, [-1], 1)).toThrow(/out of range/);
+    expect(() => k.pad(x, [0, 0, 0], 0)).toThrow(/pads/);
+    expect(() => k.pad(x, [-2, 0, -1, 0], 0)).toThrow(/crop/);
+    x.dispose();
+  });
+
   it.each([
     [[0], false],
     [[1], true],

@@ -56,6 +56,15 @@ export interface Kernels<T> {
   step(x: T): T;
   /** √x (NaN for x < 0, as IEEE). */
   sqrt(x: T): T;
+  /** Natural logarithm (−∞ at 0, NaN for x < 0, as IEEE). */
+  log(x: T): T;
+  /**
+   * The error function erf(x) = 2/√π ∫₀ˣ e^(−t²) dt. The reference backend rounds a float64 evaluation
+   * (≈1e-7 relative); other backends must agree to ≈2e-7 absolute.
+   */
+  erf(x: T): T;
+  /** a^b element-wise with numpy broadcasting (IEEE pow: NaN for a < 0 with non-integer b). */
+  pow(a: T, b: T): T;
 
   // ---- reductions / normalisation ----
   sum(x: T, axes: readonly number[], keepDims: boolean): T;
@@ -67,6 +76,17 @@ export interface Kernels<T> {
   concat(xs: readonly T[], axis: number): T;
   slice(x: T, begin: readonly number[], size: readonly number[]): T;
   broadcastTo(x: T, shape: readonly number[]): T;
+  /**
+   * Constant padding. `pads` in ONNX order: all begins then all ends ([b_0, …, b_{r−1}, e_0, …, e_{r−1}]),
+   * length 2·rank; negative entries crop. Output dim i = b_i + shape[i] + e_i (must be >= 0).
+   */
+  pad(x: T, pads: readonly number[], value: number): T;
+  /**
+   * Select along `axis` (may be negative): output has `indices.length` at `axis`, slice j being x's slice
+   * `indices[j]`. Indices are integers in [0, shape[axis]) (the Gather op normalises negative ones);
+   * repeats allowed; an empty list gives size 0 at `axis`.
+   */
+  gather(x: T, indices: readonly number[], axis: number): T;
 
   // ---- linear algebra ----
   /**

@@ -13,8 +13,8 @@ describe('referenceKernels', () => {
   it('is the reference backend and implements every kernel', () => {
     expect(k.name).toBe('reference');
     const names = [
-      'fromHost', 'toHost', 'shape', 'fill', 'add', 'sub', 'mul', 'div', 'neg', 'abs', 'exp', 'sqrt', 'relu', 'leakyRelu',
-      'sigmoid', 'tanh', 'step', 'sum', 'softmax', 'reshape', 'transpose', 'concat', 'slice', 'broadcastTo', 'matmul',
+      'fromHost', 'toHost', 'shape', 'fill', 'add', 'sub', 'mul', 'div', 'pow', 'neg', 'abs', 'exp', 'log', 'erf', 'sqrt', 'relu', 'leakyRelu',
+      'sigmoid', 'tanh', 'step', 'sum', 'softmax', 'reshape', 'transpose', 'concat', 'slice', 'broadcastTo', 'pad', 'gather', 'matmul',
       'conv2d', 'conv2dBackpropInput', 'maxPool', 'maxPoolBackprop', 'avgPool', 'avgPoolBackprop',
     ] as const;
     for (const n of names) expect(typeof k[n]).toBe('function');
@@ -29,8 +29,10 @@ describe('referenceKernels', () => {
     const cp: Conv2DParams = { strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1], group: 1, layout: 'NCHW' };
     const pp: Pool2DParams = { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0], layout: 'NCHW', ceilMode: false, countIncludePad: false };
     k.toHost(k.fromHost(a));
-    for (const f of [k.add, k.sub, k.mul, k.div]) f(a, b);
-    for (const f of [k.neg, k.abs, k.exp, k.relu, k.sigmoid, k.tanh, k.step]) f(a);
+    for (const f of [k.add, k.sub, k.mul, k.div, k.pow]) f(a, b);
+    for (const f of [k.neg, k.abs, k.exp, k.log, k.erf, k.relu, k.sigmoid, k.tanh, k.step]) f(a);
+    k.pad(a, [1, 0, -1, 2, 0, 1, 0, -1], 3);
+    k.gather(a, [2, 0, 2], 3);
     k.leakyRelu(a, 0.2);
     k.sum(a, [1, 3], true);
     k.softmax(a, 1);

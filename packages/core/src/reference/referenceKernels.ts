@@ -6,12 +6,15 @@ import { broadcastTo } from './kernels/broadcast-to.js';
 import { concat } from './kernels/concat.js';
 import { conv2d } from './kernels/conv2d.js';
 import { conv2dBackpropInput } from './kernels/conv2d-backprop-input.js';
+import { erf } from './kernels/erf.js';
 import { fill, fromHost, shapeOf, toHost } from './kernels/data.js';
+import { gather } from './kernels/gather.js';
 import { matmul } from './kernels/matmul.js';
 import { avgPool } from './kernels/avg-pool.js';
 import { avgPoolBackprop } from './kernels/avg-pool-backprop.js';
 import { maxPool } from './kernels/max-pool.js';
 import { maxPoolBackprop } from './kernels/max-pool-backprop.js';
+import { pad } from './kernels/pad.js';
 import { reshape } from './kernels/reshape.js';
 import { slice } from './kernels/slice.js';
 import { softmax } from './kernels/softmax.js';
@@ -33,6 +36,9 @@ export const referenceKernels: Kernels<Tensor> = Object.freeze({
   abs: makeUnary('abs'),
   exp: makeUnary('exp'),
   sqrt: makeUnary('sqrt'),
+  log: makeUnary('log'),
+  erf,
+  pow: makeBinary('pow'),
   relu: makeUnary('relu'),
   leakyRelu: (x: Tensor, alpha: number) => unary('leakyRelu', x, alpha),
   sigmoid: makeUnary('sigmoid'),
@@ -45,6 +51,8 @@ export const referenceKernels: Kernels<Tensor> = Object.freeze({
   concat,
   slice,
   broadcastTo,
+  pad,
+  gather,
   matmul,
   conv2d,
   conv2dBackpropInput,

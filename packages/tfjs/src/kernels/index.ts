@@ -13,11 +13,16 @@ import { concat } from './concat.js';
 import { conv2d } from './conv2d.js';
 import { conv2dBackpropInput } from './conv2d-backprop-input.js';
 import { fill } from './fill.js';
+import { erf } from './erf.js';
 import { fromHost } from './from-host.js';
+import { gather } from './gather.js';
 import { leakyRelu } from './leaky-relu.js';
+import { log } from './log.js';
 import { matmul } from './matmul.js';
 import { maxPool } from './max-pool.js';
 import { maxPoolBackprop, probeMaxPoolGrad } from './max-pool-backprop.js';
+import { pad } from './pad.js';
+import { pow } from './pow.js';
 import { reshape } from './reshape.js';
 import { shape } from './shape.js';
 import { slice } from './slice.js';
@@ -67,6 +72,9 @@ export function createTfjsKernels(): TfjsKernels {
     abs,
     exp,
     sqrt,
+    log,
+    erf,
+    pow,
     relu,
     leakyRelu,
     sigmoid,
@@ -79,6 +87,8 @@ export function createTfjsKernels(): TfjsKernels {
     concat,
     slice,
     broadcastTo,
+    pad,
+    gather,
     matmul: (a, b, transA, transB) => matmul(cache, a, b, transA, transB),
     conv2d: (x, w, p) => conv2d(cache, x, w, p),
     conv2dBackpropInput: (dy, w, inputShape, p) => conv2dBackpropInput(cache, dy, w, inputShape, p),

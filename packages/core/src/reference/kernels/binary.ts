@@ -1,8 +1,8 @@
-/** Element-wise binary kernels with numpy broadcasting: add, sub, mul, div. */
+/** Element-wise binary kernels with numpy broadcasting: add, sub, mul, div, pow. */
 import type { Tensor } from '../../tensor.js';
 import { broadcastShapes, broadcastStrides, checkTensor, sizeOfShape } from './util.js';
 
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow';
 
 /** o[oOff + i] = a[aOff + i*sa] (op) b[bOff + i*sb] for i < n. The switch sits outside the loop. */
 function row(
@@ -29,6 +29,9 @@ function row(
       break;
     case 'div':
       for (let i = 0; i < n; i++) o[oOff + i] = a[aOff + i * sa]! / b[bOff + i * sb]!;
+      break;
+    case 'pow':
+      for (let i = 0; i < n; i++) o[oOff + i] = Math.pow(a[aOff + i * sa]!, b[bOff + i * sb]!);
       break;
   }
 }

@@ -1,9 +1,9 @@
-/** Element-wise unary kernels: neg, abs, exp, sqrt, relu, leakyRelu, sigmoid, tanh, step. */
+/** Element-wise unary kernels: neg, abs, exp, log, sqrt, relu, leakyRelu, sigmoid, tanh, step. */
 import type { Tensor } from '../../tensor.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { checkTensor } from './util.js';
 
-export type UnaryOp = 'neg' | 'abs' | 'exp' | 'sqrt' | 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'step';
+export type UnaryOp = 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'step';
 
 /** Apply one unary op; the switch sits outside the element loops. */
 export function unary(op: UnaryOp, x: Tensor, alpha = 0): Tensor {
@@ -20,6 +20,9 @@ export function unary(op: UnaryOp, x: Tensor, alpha = 0): Tensor {
       break;
     case 'exp':
       for (let i = 0; i < n; i++) o[i] = Math.exp(a[i]!);
+      break;
+    case 'log':
+      for (let i = 0; i < n; i++) o[i] = Math.log(a[i]!);
       break;
     case 'sqrt':
       for (let i = 0; i < n; i++) o[i] = Math.sqrt(a[i]!);
