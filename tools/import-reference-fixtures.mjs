@@ -7,8 +7,10 @@
  * <reference-dir> holds <model>.json and models/<model>/model_description.json (the shared
  * Captum reference set). Writes, for tiny_additive and mlp_tabular:
  *   <out>/<model>.json        inputs, targets, baselines, float32/float64 outputs, weights
- *                             (PyTorch layout), the Saliency / InputXGradient / IntegratedGradients
- *                             records and the SmoothGrad / GradientShap stochastic checks;
+ *                             (PyTorch layout), the Saliency / InputXGradient / IntegratedGradients /
+ *                             FeatureAblation / Occlusion / ShapleyValues records and the
+ *                             SmoothGrad / GradientShap / ShapleyValueSampling / KernelShap
+ *                             stochastic checks;
  *   <out>/<model>.graph.json  the model as a glasswing-graph v1 file (Gemm transB=1 + Relu,
  *                             float32 initializers base64-encoded little-endian).
  * Default <out>: packages/core/test/fixtures next to this script's repository root.
@@ -19,8 +21,16 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MODELS = ['tiny_additive', 'mlp_tabular'];
-const RECORD_METHODS = new Set(['Saliency', 'InputXGradient', 'IntegratedGradients']);
-const CHECK_METHODS = new Set(['NoiseTunnel(Saliency) smoothgrad', 'GradientShap']);
+const RECORD_METHODS = new Set([
+  'Saliency',
+  'InputXGradient',
+  'IntegratedGradients',
+  // perturbation family (issue 5)
+  'FeatureAblation',
+  'Occlusion',
+  'ShapleyValues',
+]);
+const CHECK_METHODS = new Set(['NoiseTunnel(Saliency) smoothgrad', 'GradientShap', 'ShapleyValueSampling', 'KernelShap']);
 
 function usage(msg) {
   if (msg) console.error(`error: ${msg}`);
