@@ -21,3 +21,19 @@ export { GradientShap, GRADIENT_SHAP_DEFAULTS, type GradientShapOptions } from '
 export { METHODS, type MethodSpec, type MethodOptions, type MethodOptionName } from './registry.js';
 export { fromFunction, type FromFunctionOptions } from '../function-model.js';
 export * from './perturbation/index.js';
+export { FeatureAblation, type FeatureAblationOptions } from './feature-ablation.js';
+export { Occlusion, type OcclusionOptions, type OcclusionGrid, occlusionGrid } from './occlusion.js';
+export { FeaturePermutation, type FeaturePermutationOptions } from './feature-permutation.js';
+export { ShapleyValues, type ShapleyValuesOptions, MAX_EXACT_SHAPLEY_FEATURES } from './shapley-values.js';
+export {
+  ShapleyValueSampling,
+  type ShapleyValueSamplingOptions,
+  SHAPLEY_SAMPLING_DEFAULTS,
+} from './shapley-value-sampling.js';
+export {
+  permutationImportance,
+  type PermutationImportanceOptions,
+  type PermutationImportanceResult,
+  type ScoreFunction,
+} from './permutation-importance.js';
+export { correlation, averageRanks, type CorrelationOptions, type CorrelationResult } from './correlation.js';

@@ -49,7 +49,7 @@ function groups(f: Fixture, method: string): Rec[][] {
 
 function baselineOf(f: Fixture, r: Rec): number | ReturnType<typeof baselineTensor> {
   if (r.baseline === 'zeros' || r.baseline === 'nonzero') return baselineTensor(f, r.baseline);
-  if ((r.baseline as string) === 'scalar_0') return 0;
+  if ((r.baseline as unknown) === 'scalar_0') return 0;
   throw new Error(`unexpected baseline ${String(r.baseline)}`);
 }
 
