@@ -1,1 +1,14 @@
-export {};
+/**
+ * @glasswing/onnx — ONNX Runtime adapter: ONNX import into the IR, and gradients by emitting
+ * forward + backward ONNX graphs (symbolic kernels over core's GraphExecutor).
+ */
+export { OnnxModel } from './onnx-model.js';
+export type { OnnxCapabilityReport, OnnxModelConfig, OriginalOnnx } from './onnx-model.js';
+export { createOnnxModel, defaultMaxBatch } from './factories.js';
+export type { OnnxModelOptions } from './factories.js';
+export { loadRuntime } from './runtime.js';
+export type { OnnxRuntime, OnnxRuntimeName, OrtModule, RuntimeOptions, RuntimeSpec } from './runtime.js';
+export { createSymbolicKernels, OnnxGraphBuilder, OPSET } from './symbolic/index.js';
+export type { Sym, SymbolicKernels } from './symbolic/index.js';
+export { emitForwardModel, emitGradientModel } from './emit/index.js';
+export type { EmittedModel, ForwardSignature, GradientSignature } from './emit/index.js';

@@ -1,0 +1,3 @@
+export { emitForwardModel, emitGradientModel } from './emit-graph.js';
+export type { EmittedModel, ForwardSignature, GradientSignature } from './emit-graph.js';
+export { encodeModel } from './encode.js';

@@ -1,0 +1,347 @@
+/**
+ * OnnxModel: a Glasswing Model run by ONNX Runtime. Gradients, layer taps and rules come from
+ * ONNX graphs EMITTED from the core IR graph (core's GraphExecutor over the symbolic kernels),
+ * one session per (batch size, request signature), cached until dispose. An imported ONNX model
+ * runs its ORIGINAL bytes for `forward` (exact, works with ops Glasswing cannot differentiate);
+ * when the import is incomplete the model is forward-only and `capabilityReport` names the ops
+ * that block gradients (unless finite differences were explicitly enabled).
+ */
+import {
+  CapabilityError,
+  concatBatch,
+  inferGraphShapes,
+  InvalidArgumentError,
+  ShapeError,
+  sizeOf,
+  sliceBatch,
+  throwIfAborted,
+  type ActivationResult,
+  type CallOptions,
+  type Capabilities,
+  type GradientRequest,
+  type GradientResult,
+  type Graph,
+  type LayerTap,
+  type Model,
+  type Tensor,
+} from '@glasswing/core';
+import { emitForwardModel, emitGradientModel, type EmittedModel } from './emit/index.js';
+import { finiteDifferenceGradient } from './model/finite-difference.js';
+import { SessionCache } from './model/session-cache.js';
+import { checkGradientRequest, checkInput, checkTensor, fmt, resolveLayers, seedTensor } from './model/validate.js';
+import type { OnnxRuntime } from './runtime.js';
+
+/** What an OnnxModel can do, and why not. */
+export interface OnnxCapabilityReport {
+  /** The IR graph covers the whole model: gradients, layers and rules by emitted graphs. */
+  readonly complete: boolean;
+  /** ONNX op types that block gradients (empty when complete). */
+  readonly blockingOps: readonly string[];
+  /** How gradient() is computed. */
+  readonly gradients: 'emitted' | 'finite-differences' | 'unavailable';
+  /** Human-readable summary. */
+  readonly summary: string;
+}
+
+/** The original ONNX model, run as is for forward(). */
+export interface OriginalOnnx {
+  readonly bytes: Uint8Array;
+  readonly inputName: string;
+  readonly outputName: string;
+  /** A fixed batch size declared by the model (inputs are run in rows of exactly this many). */
+  readonly fixedBatch?: number;
+}
+
+export interface OnnxModelConfig {
+  readonly runtime: OnnxRuntime;
+  /** The complete IR graph (absent for forward-only models). */
+  readonly graph?: Graph;
+  readonly original?: OriginalOnnx;
+  /** Per-example shapes (taken from the graph when present). */
+  readonly inputShape?: readonly number[];
+  readonly outputShape?: readonly number[];
+  readonly blockingOps?: readonly string[];
+  /** Extra layer names (e.g. ONNX tensor names) → IR node name. */
+  readonly resolveLayer?: (name: string) => string | undefined;
+  /** Opt-in central finite differences for forward-only models. */
+  readonly finiteDifferenceFallback?: boolean;
+  /** Largest batch per session run (larger inputs are chunked). */
+  readonly maxBatch: number;
+}
+
+interface SessionMeta {
+  readonly emitted?: EmittedModel;
+}
+
+export class OnnxModel implements Model {
+  readonly inputShape: readonly number[];
+  readonly outputShape: readonly number[];
+  readonly capabilities: Capabilities;
+  readonly capabilityReport: OnnxCapabilityReport;
+  readonly layerNames: readonly string[];
+  readonly backend: string;
+  private readonly config: OnnxModelConfig;
+  private readonly sessions = new SessionCache<SessionMeta>();
+  private readonly layerShapes = new Map<string, readonly number[]>();
+  private disposed = false;
+  /** Runs are serialised (onnxruntime-web sessions do not allow concurrent runs). */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(config: OnnxModelConfig) {
+    if (!Number.isInteger(config.maxBatch) || config.maxBatch < 1) {
+      throw new InvalidArgumentError(`maxBatch must be a positive integer, got ${config.maxBatch}`);
+    }
+    this.config = config;
+    this.backend = config.runtime.name;
+    const graph = config.graph;
+    if (graph) {
+      const shapes = inferGraphShapes(graph);
+      const perExample = (s: readonly number[] | undefined, what: string) => {
+        if (!s || s.slice(1).some((d) => d < 0)) throw new ShapeError(`${what} shape ${fmt(s ?? [])} has an unknown non-batch dimension`);
+        return s.slice(1);
+      };
+      this.inputShape = perExample(shapes[graph.inputs[0]!.name], `input ${graph.inputs[0]!.name}`);
+      this.outputShape = perExample(shapes[graph.outputs[0]!], `output ${graph.outputs[0]!}`);
+      this.layerNames = graph.nodes.map((n) => n.name);
+      for (const n of graph.nodes) this.layerShapes.set(n.name, shapes[n.outputs[0]!]!.slice(1));
+    } else {
+      if (!config.original || !config.inputShape || !config.outputShape) {
+        throw new InvalidArgumentError('an OnnxModel needs an IR graph or the original ONNX model with its shapes');
+      }
+      this.inputShape = [...config.inputShape];
+      this.outputShape = [...config.outputShape];
+      this.layerNames = [];
+    }
+    const fd = !graph && config.finiteDifferenceFallback === true;
+    const blocking = [...new Set(config.blockingOps ?? [])];
+    this.capabilities = { gradients: !!graph || fd, layers: !!graph, rules: !!graph };
+    this.capabilityReport = {
+      complete: !!graph,
+      blockingOps: graph ? [] : blocking,
+      gradients: graph ? 'emitted' : fd ? 'finite-differences' : 'unavailable',
+      summary: graph
+        ? 'complete: gradients, layers and rules run as emitted ONNX graphs'
+        : `forward-only: gradients blocked by ${blocking.length ? blocking.join(', ') : 'an incomplete import'}` +
+          (fd ? '; gradient() uses central finite differences (explicit opt-in; approximate, no layers or rules)' : ''),
+    };
+  }
+
+  /** Number of ONNX Runtime sessions created so far (cache misses). */
+  get sessionsCreated(): number {
+    return this.sessions.created;
+  }
+
+  /** Number of sessions currently held. */
+  get sessionsHeld(): number {
+    return this.sessions.size;
+  }
+
+  async forward(x: Tensor, options: CallOptions = {}): Promise<Tensor> {
+    const n = checkInput(x, this.inputShape, options.signal, this.disposed);
+    const parts: Tensor[] = [];
+    for (const [s, e] of this.ranges(n, this.forwardChunk())) {
+      throwIfAborted(options.signal);
+      parts.push(await this.forwardRows(n === e - s ? x : sliceBatch(x, s, e)));
+    }
+    return parts.length === 1 ? parts[0]! : concatBatch(parts);
+  }
+
+  async activations(x: Tensor, layers: readonly string[], options: CallOptions = {}): Promise<ActivationResult> {
+    const n = checkInput(x, this.inputShape, options.signal, this.disposed);
+    this.require('layers', 'activations');
+    const nodes = resolveLayers(layers, this.layerNames, this.config.resolveLayer);
+    const unique = [...new Set(nodes)];
+    const parts: { outputs: Tensor; layers: Record<string, Tensor> }[] = [];
+    for (const [s, e] of this.ranges(n, this.config.maxBatch)) {
+      throwIfAborted(options.signal);
+      const xs = n === e - s ? x : sliceBatch(x, s, e);
+      const key = `act|${e - s}|${JSON.stringify(unique)}`;
+      const { session, meta } = await this.session(key, () => emitForwardModel(this.config.graph!, { batch: e - s, layers: unique }));
+      const em = meta.emitted!;
+      const names = [em.outputs.outputs, ...unique.map((l) => em.outputs.layers[l]!.activation)];
+      const r = await this.run(session, { [em.inputs.x]: xs }, names);
+      const taps: Record<string, Tensor> = {};
+      unique.forEach((l) => (taps[l] = r[em.outputs.layers[l]!.activation]!));
+      parts.push({ outputs: r[em.outputs.outputs]!, layers: taps });
+    }
+    const out: Record<string, Tensor> = {};
+    layers.forEach((name, i) => (out[name] = cat(parts.map((p) => p.layers[nodes[i]!]!))));
+    return { outputs: cat(parts.map((p) => p.outputs)), layers: out };
+  }
+
+  async gradient(x: Tensor, request: GradientRequest): Promise<GradientResult> {
+    if (request === null || typeof request !== 'object') throw new InvalidArgumentError('gradient needs a request object');
+    const n = checkInput(x, this.inputShape, request.signal, this.disposed);
+    this.require('gradients', 'gradient');
+    const seed = seedTensor(request.seed, n, this.outputShape);
+    if (!this.config.graph) return this.finiteDifferences(x, seed, request);
+    const requested = request.layers ?? [];
+    const layers = resolveLayers(requested, this.layerNames, this.config.resolveLayer);
+    const overrideEntries = Object.entries(request.overrides ?? {});
+    const overrideNodes = resolveLayers(
+      overrideEntries.map(([k]) => k),
+      this.layerNames,
+      this.config.resolveLayer,
+    );
+    checkGradientRequest(x, request);
+    overrideEntries.forEach(([name, t], i) => {
+      const want = [n, ...this.layerShapes.get(overrideNodes[i]!)!];
+      if (fmt(t.shape) !== fmt(want)) throw new ShapeError(`override for layer ${name} has shape ${fmt(t.shape)}, expected ${fmt(want)}`);
+    });
+    if (new Set(overrideNodes).size !== overrideNodes.length) throw new InvalidArgumentError('two overrides name the same layer');
+    const rules = request.rules;
+    const secant = Object.values(rules ?? {}).some((r) => r?.vjp === 'secant');
+    const useReference = secant && request.reference !== undefined;
+    const uniqueLayers = [...new Set(layers)];
+    const rulesKey = rules ? JSON.stringify(rules) : '';
+
+    const parts: GradientResult[] = [];
+    for (const [s, e] of this.ranges(n, this.config.maxBatch)) {
+      throwIfAborted(request.signal);
+      const rows = (t: Tensor) => (n === e - s ? t : sliceBatch(t, s, e));
+      const batch = e - s;
+      const key = `grad|${batch}|${JSON.stringify(uniqueLayers)}|${JSON.stringify(overrideNodes)}|${rulesKey}|${useReference}`;
+      const { session, meta } = await this.session(key, () =>
+        emitGradientModel(this.config.graph!, {
+          batch,
+          layers: uniqueLayers,
+          overrides: overrideNodes,
+          ...(rules ? { rules } : {}),
+          reference: useReference,
+        }),
+      );
+      const em = meta.emitted!;
+      const feeds: Record<string, Tensor> = { [em.inputs.x]: rows(x), [em.inputs.seed!]: rows(seed) };
+      overrideEntries.forEach(([, t], i) => (feeds[em.inputs.overrides[overrideNodes[i]!]!] = rows(t)));
+      if (useReference) feeds[em.inputs.reference!] = rows(request.reference!);
+      const outNames = [
+        em.outputs.outputs,
+        em.outputs.inputGradient!,
+        ...uniqueLayers.flatMap((l) => [em.outputs.layers[l]!.activation, em.outputs.layers[l]!.gradient!]),
+      ];
+      const r = await this.run(session, feeds, outNames);
+      const taps: Record<string, LayerTap> = {};
+      uniqueLayers.forEach((l) => (taps[l] = { activation: r[em.outputs.layers[l]!.activation]!, gradient: r[em.outputs.layers[l]!.gradient!]! }));
+      parts.push({ outputs: r[em.outputs.outputs]!, inputGradient: r[em.outputs.inputGradient!]!, layers: taps });
+    }
+    const taps: Record<string, LayerTap> = {};
+    requested.forEach((name, i) => {
+      const node = layers[i]!;
+      taps[name] = { activation: cat(parts.map((p) => p.layers[node]!.activation)), gradient: cat(parts.map((p) => p.layers[node]!.gradient)) };
+    });
+    return { outputs: cat(parts.map((p) => p.outputs)), inputGradient: cat(parts.map((p) => p.inputGradient)), layers: taps };
+  }
+
+  /** Releases every cached session (after runs in flight); idempotent. Later calls reject. */
+  dispose(): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    this.disposed = true;
+    const done = this.queue.then(
+      () => this.sessions.releaseAll(),
+      () => this.sessions.releaseAll(),
+    );
+    this.queue = done;
+    return done;
+  }
+
+  // ---- internals ----
+
+  private require(cap: keyof Capabilities, what: string): void {
+    if (this.capabilities[cap]) return;
+    const why = this.capabilityReport.blockingOps.length
+      ? `unsupported ONNX op(s) ${this.capabilityReport.blockingOps.join(', ')} block ${cap}`
+      : `the model has no IR graph for ${cap}`;
+    throw new CapabilityError(`${what}() is unavailable on this forward-only ONNX model: ${why}` +
+      (cap === 'gradients' ? ' (pass finiteDifferenceFallback: true to fromOnnx for approximate gradients)' : ''));
+  }
+
+  private ranges(n: number, chunk: number): [number, number][] {
+    const out: [number, number][] = [];
+    for (let s = 0; s < n; s += chunk) out.push([s, Math.min(n, s + chunk)]);
+    return out;
+  }
+
+  private forwardChunk(): number {
+    return this.config.original?.fixedBatch ?? this.config.maxBatch;
+  }
+
+  private async session(key: string, emit: () => EmittedModel): Promise<{ session: import('onnxruntime-common').InferenceSession; meta: SessionMeta }> {
+    if (this.disposed) throw new InvalidArgumentError('the model has been disposed');
+    const entry = await this.sessions.get(key, async () => {
+      const emitted = emit();
+      return { session: await this.config.runtime.createSession(emitted.bytes), meta: { emitted } };
+    });
+    if (this.disposed) throw new InvalidArgumentError('the model has been disposed');
+    return entry;
+  }
+
+  /** Forward of at most one chunk of rows. */
+  private async forwardRows(x: Tensor): Promise<Tensor> {
+    const orig = this.config.original;
+    const n = x.shape[0]!;
+    if (orig) {
+      const fixed = orig.fixedBatch;
+      const xs = fixed !== undefined && fixed !== n ? padRows(x, fixed) : x;
+      const { session } = await this.sessionOf('original', orig.bytes);
+      const r = await this.run(session, { [orig.inputName]: xs }, [orig.outputName]);
+      const y = r[orig.outputName]!;
+      const want = [xs.shape[0]!, ...this.outputShape];
+      if (sizeOf(y.shape) !== sizeOf(want)) {
+        throw new ShapeError(`the ONNX model returned ${fmt(y.shape)} for input ${fmt(xs.shape)}, expected ${fmt(want)}`);
+      }
+      const shaped = { shape: want, data: y.data };
+      return xs === x ? shaped : sliceBatch(shaped, 0, n);
+    }
+    const { session, meta } = await this.session(`fwd|${n}`, () => emitForwardModel(this.config.graph!, { batch: n }));
+    const em = meta.emitted!;
+    const r = await this.run(session, { [em.inputs.x]: x }, [em.outputs.outputs]);
+    return r[em.outputs.outputs]!;
+  }
+
+  private async sessionOf(key: string, bytes: Uint8Array) {
+    if (this.disposed) throw new InvalidArgumentError('the model has been disposed');
+    const entry = await this.sessions.get(key, async () => ({ session: await this.config.runtime.createSession(bytes), meta: {} }));
+    if (this.disposed) throw new InvalidArgumentError('the model has been disposed');
+    return entry;
+  }
+
+  private run(
+    session: import('onnxruntime-common').InferenceSession,
+    feeds: Record<string, Tensor>,
+    outputs: readonly string[],
+  ): Promise<Record<string, Tensor>> {
+    const job = this.queue.then(
+      () => {
+        if (this.disposed) throw new InvalidArgumentError('the model has been disposed');
+        return this.config.runtime.run(session, feeds, outputs);
+      },
+    );
+    this.queue = job.catch(() => undefined);
+    return job;
+  }
+
+  private async finiteDifferences(x: Tensor, seed: Tensor, request: GradientRequest): Promise<GradientResult> {
+    if ((request.layers?.length ?? 0) > 0 || Object.keys(request.overrides ?? {}).length > 0 || request.rules) {
+      throw new CapabilityError('finite-difference gradients support neither layers, overrides nor rules on this forward-only ONNX model');
+    }
+    for (const t of [x, seed]) checkTensor(t, 'input');
+    const outputs = await this.forward(x, request.signal ? { signal: request.signal } : {});
+    const inputGradient = await finiteDifferenceGradient((xs) => this.forward(xs, request.signal ? { signal: request.signal } : {}), x, seed, {
+      maxBatch: this.config.maxBatch,
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+    return { outputs, inputGradient, layers: {} };
+  }
+}
+
+function cat(parts: readonly Tensor[]): Tensor {
+  return parts.length === 1 ? parts[0]! : concatBatch(parts);
+}
+
+/** x padded with zero rows to `rows` rows. */
+function padRows(x: Tensor, rows: number): Tensor {
+  const per = x.data.length / x.shape[0]!;
+  const data = new Float32Array(rows * per);
+  data.set(x.data);
+  return { shape: [rows, ...x.shape.slice(1)], data };
+}
