@@ -6,8 +6,11 @@
  *    take a `layout` attribute: 'NCHW' (default, ONNX; Conv weights OIHW) or 'NHWC'
  *    (TensorFlow; Conv weights HWIO = [kh, kw, cin/group, cout]). A graph keeps the layout of
  *    the framework it came from, so neither adapter pays a transpose per op.
- * 2. Constant shape inputs are attributes: Reshape takes `shape` as an attribute (ONNX
- *    semantics: 0 copies the input dimension, -1 is inferred). Importers constant-fold them.
+ * 2. Constant inputs are attributes: Reshape takes `shape` as an attribute (ONNX
+ *    semantics: 0 copies the input dimension, -1 is inferred); likewise Clip `min`/`max`,
+ *    ReduceMean/ReduceSum/Squeeze/Unsqueeze `axes`, Slice `starts`/`ends`/`axes`/`steps`,
+ *    Gather `indices` (+ `indices_shape`) and Pad `pads`/`value`. Importers constant-fold them.
+ *    ConvTranspose also takes `layout` (NHWC weights [kh, kw, cout/group, cin], as TF).
  *
  * Pads are explicit: [top, left, bottom, right] (ONNX order x1_begin, x2_begin, x1_end, x2_end).
  */
@@ -38,6 +41,26 @@ export const OP_TYPES = [
   'BatchNormalization',
   'Identity',
   'Dropout',
+  'ConvTranspose',
+  'Clip',
+  'LogSoftmax',
+  'Erf',
+  'Gelu',
+  'Pow',
+  'Sqrt',
+  'Exp',
+  'Log',
+  'Neg',
+  'Abs',
+  'ReduceMean',
+  'ReduceSum',
+  'Squeeze',
+  'Unsqueeze',
+  'Slice',
+  'Gather',
+  'Pad',
+  'LayerNormalization',
+  'Cast',
 ] as const;
 
 export type OpType = (typeof OP_TYPES)[number];

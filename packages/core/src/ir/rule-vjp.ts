@@ -18,6 +18,8 @@ import { scalarLike, scale } from './ops/util.js';
 const BIAS_INPUTS: Partial<Record<OpType, readonly number[] | 'params'>> = {
   Gemm: [2],
   Conv: [2],
+  ConvTranspose: [2],
+  LayerNormalization: [2],
   // Folded shift t = B − mean·s vanishes when both B and mean are zero.
   BatchNormalization: [2, 3],
   Add: 'params',

@@ -54,9 +54,9 @@ describe('validateGraph', () => {
   });
   it('rejects unknown ops and unsupported configurations with UnsupportedOpError naming the node', () => {
     const n = [...g.nodes];
-    const unknown = { ...n[1]!, op: 'Gelu' } as unknown as GraphNode;
+    const unknown = { ...n[1]!, op: 'Einsum' } as unknown as GraphNode;
     expect(() => validateGraph(withNodes(g, [n[0]!, unknown, ...n.slice(2)]))).toThrow(UnsupportedOpError);
-    expect(() => validateGraph(withNodes(g, [n[0]!, unknown, ...n.slice(2)]))).toThrow(/Gelu.*relu1/);
+    expect(() => validateGraph(withNodes(g, [n[0]!, unknown, ...n.slice(2)]))).toThrow(/Einsum.*relu1/);
     // A parameter (Gemm weights are data for Gemm, but Conv weights are not) computed from the input.
     const cnn = cnnGraph('NCHW');
     const conv = cnn.nodes[0]!;
@@ -126,6 +126,6 @@ describe('graph JSON', () => {
       expect(() => graphFromJSON(json), String(re)).toThrow(re);
     }
     expect(() => parseGraph('{"format": ')).toThrow(ModelFormatError);
-    expect(() => graphFromJSON({ ...good, nodes: [{ ...good.nodes[0]!, op: 'Gelu' }] })).toThrow(UnsupportedOpError);
+    expect(() => graphFromJSON({ ...good, nodes: [{ ...good.nodes[0]!, op: 'Einsum' }] })).toThrow(UnsupportedOpError);
   });
 });

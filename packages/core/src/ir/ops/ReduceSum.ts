@@ -1,0 +1,4 @@
+/** ReduceSum with attributes `axes` (absent = all) and `keepdims` (default 1); see reduce.ts. */
+import { reduceOp } from './reduce.js';
+
+export const ReduceSum = reduceOp('ReduceSum', false);
