@@ -17,7 +17,13 @@ import { poolAttrs } from './pool-geometry.js';
 function unpool(ctx: SymContext, g: Sym, indices: string, xShape: readonly number[], p: Pool2DParams): Sym {
   const b = ctx.b;
   const disjoint = p.kernel[0] <= p.strides[0] && p.kernel[1] <= p.strides[1];
-  if (disjoint) return b.node1('MaxUnpool', [g, indices, b.int64(xShape)], poolAttrs(p), xShape);
+  if (disjoint) {
+    // ORT checks output_shape >= (pooled − 1)·s + k − pads; extend the end pads (ceil mode) to pass.
+    const endH = Math.max(p.pads[2], (g.shape[2]! - 1) * p.strides[0] + p.kernel[0] - p.pads[0] - xShape[2]!);
+    const endW = Math.max(p.pads[3], (g.shape[3]! - 1) * p.strides[1] + p.kernel[1] - p.pads[1] - xShape[3]!);
+    const pads = [p.pads[0], p.pads[1], endH, endW];
+    return b.node1('MaxUnpool', [g, indices, b.int64(xShape)], { ...poolAttrs(p), pads: { ints: pads } }, xShape);
+  }
   const total = xShape.reduce((a, d) => a * d, 1);
   const flatIdx = b.node1('Reshape', [indices, b.int64([-1])], {}, [g.shape.reduce((a, d) => a * d, 1)], 'idx_flat');
   const flatG = b.node1('Reshape', [g, b.int64([-1])], {}, flatIdx.shape, 'g_flat');
