@@ -8,6 +8,9 @@
  *   (absolute noise std in input units; Captum: 5 and 1.0), abs true (Captum's Saliency
  *   default, applied per sample), seed 0.
  * - gradient-shap: samples 50 (Captum: 5), stdev 0 (Captum's), baselines 0, seed 0.
+ * - occlusion / feature-ablation / feature-permutation / shapley-values / shapley-value-sampling:
+ *   forward-only (no capability needed); baselines 0, strides 1, featureMask one group per
+ *   element, samples 25 permutations (antithetic), seed 0; `window` is required for occlusion.
  */
 import type { Capabilities, Model } from '../model.js';
 import type { Tensor } from '../tensor.js';
@@ -19,6 +22,12 @@ import { InputXGradient } from './input-x-gradient.js';
 import { IntegratedGradients } from './integrated-gradients.js';
 import { NoiseTunnel, NOISE_TUNNEL_DEFAULTS, type NoiseTunnelType } from './noise-tunnel.js';
 import { GradientShap, GRADIENT_SHAP_DEFAULTS } from './gradient-shap.js';
+import type { FeatureMaskInput } from './perturbation/index.js';
+import { FeatureAblation } from './feature-ablation.js';
+import { Occlusion } from './occlusion.js';
+import { FeaturePermutation } from './feature-permutation.js';
+import { ShapleyValues } from './shapley-values.js';
+import { ShapleyValueSampling, SHAPLEY_SAMPLING_DEFAULTS } from './shapley-value-sampling.js';
 
 export interface MethodOptions {
   readonly target?: Target;
@@ -32,6 +41,14 @@ export interface MethodOptions {
   readonly internalBatchSize?: number;
   /** Layer name, for layer methods. */
   readonly layer?: string;
+  /** Perturbation methods: group id per input element (feature-ablation, feature-permutation, shapley-*). */
+  readonly featureMask?: FeatureMaskInput;
+  /** Occlusion: window extent per input dimension (required). */
+  readonly window?: readonly number[];
+  /** Occlusion: step per dimension, or one for all (default 1). */
+  readonly strides?: number | readonly number[];
+  /** Perturbation methods: most perturbations per model call (never changes results). */
+  readonly perturbationsPerEval?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: Progress) => void;
 }
@@ -100,6 +117,29 @@ function noiseTunnel(id: string, title: string, ntType: NoiseTunnelType): Method
   );
 }
 
+/** A forward-only perturbation method (needs no model capability; takes no layer). */
+function forwardMethod(
+  id: string,
+  title: string,
+  options: readonly MethodOptionName[],
+  defaults: MethodSpec['defaults'],
+  attribute: (model: Model, x: Tensor, o: MethodOptions) => Promise<AttributionResult>,
+): MethodSpec {
+  return {
+    id,
+    title,
+    requires: {},
+    options,
+    defaults,
+    async run(model, x, o = {}) {
+      noLayer(id, o);
+      return attribute(model, x, o);
+    },
+  };
+}
+
+const perturbationCommon = (o: MethodOptions) => ({ ...common(o), perturbationsPerEval: o.perturbationsPerEval });
+
 export const METHODS: Readonly<Record<string, MethodSpec>> = Object.freeze({
   saliency: inputMethod('saliency', 'Saliency (|gradient|)', ['target', 'abs', 'internalBatchSize'], { abs: true }, (model, x, o) =>
     new Saliency(model).attribute(x, { ...common(o), abs: o.abs }),
@@ -130,5 +170,53 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = Object.freeze({
     },
     (model, x, o) =>
       new GradientShap(model).attribute(x, { ...common(o), baselines: o.baselines, nSamples: o.samples, stdevs: o.stdev, seed: o.seed }),
+  ),
+  occlusion: forwardMethod(
+    'occlusion',
+    'Occlusion (sliding window)',
+    ['target', 'baselines', 'window', 'strides', 'perturbationsPerEval', 'internalBatchSize'],
+    { baselines: 0, strides: 1 },
+    (model, x, o) =>
+      new Occlusion(model).attribute(x, {
+        ...perturbationCommon(o),
+        baselines: o.baselines,
+        slidingWindowShapes: o.window as readonly number[],
+        strides: o.strides,
+      }),
+  ),
+  'feature-ablation': forwardMethod(
+    'feature-ablation',
+    'Feature ablation',
+    ['target', 'baselines', 'featureMask', 'perturbationsPerEval', 'internalBatchSize'],
+    { baselines: 0 },
+    (model, x, o) => new FeatureAblation(model).attribute(x, { ...perturbationCommon(o), baselines: o.baselines, featureMask: o.featureMask }),
+  ),
+  'feature-permutation': forwardMethod(
+    'feature-permutation',
+    'Feature permutation (in-batch)',
+    ['target', 'featureMask', 'seed', 'perturbationsPerEval', 'internalBatchSize'],
+    { seed: 0 },
+    (model, x, o) => new FeaturePermutation(model).attribute(x, { ...perturbationCommon(o), featureMask: o.featureMask, seed: o.seed }),
+  ),
+  'shapley-values': forwardMethod(
+    'shapley-values',
+    'Shapley values (exact, ≤ 20 features/groups)',
+    ['target', 'baselines', 'featureMask', 'perturbationsPerEval', 'internalBatchSize'],
+    { baselines: 0 },
+    (model, x, o) => new ShapleyValues(model).attribute(x, { ...perturbationCommon(o), baselines: o.baselines, featureMask: o.featureMask }),
+  ),
+  'shapley-value-sampling': forwardMethod(
+    'shapley-value-sampling',
+    'Shapley value sampling (antithetic permutations)',
+    ['target', 'baselines', 'featureMask', 'samples', 'seed', 'perturbationsPerEval', 'internalBatchSize'],
+    { baselines: 0, samples: SHAPLEY_SAMPLING_DEFAULTS.nSamples, seed: SHAPLEY_SAMPLING_DEFAULTS.seed },
+    (model, x, o) =>
+      new ShapleyValueSampling(model).attribute(x, {
+        ...perturbationCommon(o),
+        baselines: o.baselines,
+        featureMask: o.featureMask,
+        nSamples: o.samples,
+        seed: o.seed,
+      }),
   ),
 } satisfies Record<string, MethodSpec>);
