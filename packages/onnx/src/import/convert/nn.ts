@@ -90,9 +90,9 @@ const convTranspose: Converter = (n) => {
       const total = full - outputShape[i]!;
       if (total < 0) throw new BlockedError(`output_shape ${fmt(outputShape)} is larger than the full transposed convolution`);
       const half = Math.floor(total / 2);
-      // ONNX Runtime: SAME_UPPER puts the odd padding at the beginning, otherwise at the end.
-      begin.push(autoPad === 'SAME_UPPER' ? total - half : half);
-      end.push(autoPad === 'SAME_UPPER' ? half : total - half);
+      // As ONNX Runtime: SAME_UPPER puts the odd padding at the end, otherwise at the beginning.
+      begin.push(autoPad === 'SAME_UPPER' ? half : total - half);
+      end.push(autoPad === 'SAME_UPPER' ? total - half : half);
     }
     pads = [begin[0]!, begin[1]!, end[0]!, end[1]!];
   } else if (autoPad === 'VALID' || autoPad === 'NOTSET') {
