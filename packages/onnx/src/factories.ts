@@ -1,5 +1,7 @@
 /** Factories for OnnxModel: from a core IR graph (emitted forward) and from ONNX bytes/paths/URLs. */
-import { validateGraph, type Graph } from '@glasswing/core';
+import { ModelFormatError, validateGraph, type Graph } from '@glasswing/core';
+import { importOnnxModel } from './import/index.js';
+import { describeOnnxSource, loadOnnxBytes, type OnnxSource } from './load.js';
 import { OnnxModel } from './onnx-model.js';
 import { loadRuntime, type OnnxRuntime, type RuntimeOptions, type RuntimeSpec } from './runtime.js';
 
@@ -8,6 +10,18 @@ export interface OnnxModelOptions extends RuntimeOptions {
   readonly runtime?: RuntimeSpec;
   /** Largest batch per session run; larger batches are chunked (default 1600 on node, 400 on web). */
   readonly maxBatch?: number;
+}
+
+export interface FromOnnxOptions extends OnnxModelOptions {
+  /**
+   * Explicit opt-in: a forward-only model (ops Glasswing cannot differentiate) computes gradient()
+   * by central finite differences through forward calls (2 forward rows per input element and
+   * example; ~1e-4 relative accuracy; no layers, overrides or rules). Marked in `capabilityReport`.
+   * Never used unless set.
+   */
+  readonly finiteDifferenceFallback?: boolean;
+  /** Full input shape replacing symbolic non-batch dimensions of the model input. */
+  readonly inputShape?: readonly number[];
 }
 
 export function defaultMaxBatch(runtime: OnnxRuntime): number {
@@ -19,4 +33,60 @@ export async function createOnnxModel(graph: Graph, options: OnnxModelOptions = 
   validateGraph(graph);
   const runtime = await loadRuntime(options.runtime ?? 'onnx-node', options);
   return new OnnxModel({ runtime, graph, maxBatch: options.maxBatch ?? defaultMaxBatch(runtime) });
+}
+
+/**
+ * Load an ONNX model (path, file:/http(s) URL, or bytes). forward() runs the original model;
+ * gradients, layer taps (IR node names, or ONNX node/tensor names) and rules run as emitted graphs
+ * when every op imports; otherwise the model is forward-only and `capabilityReport` names the
+ * blocking ops.
+ */
+export async function fromOnnx(source: OnnxSource, options: FromOnnxOptions = {}): Promise<OnnxModel> {
+  const label = describeOnnxSource(source);
+  const bytes = await loadOnnxBytes(source);
+  const imported = importOnnxModel(bytes, { source: label, ...(options.inputShape ? { inputShape: options.inputShape } : {}) });
+  const runtime = await loadRuntime(options.runtime ?? 'onnx-node', options);
+  const maxBatch = options.maxBatch ?? defaultMaxBatch(runtime);
+  const declaredBatch = imported.inputShape[0] ?? -1;
+  const original = {
+    bytes: imported.bytes,
+    inputName: imported.inputName,
+    outputName: imported.outputName,
+    ...(declaredBatch > 0 ? { fixedBatch: declaredBatch } : {}),
+  };
+  const inputShape = imported.inputShape.slice(1);
+  if (inputShape.some((d) => d < 0)) {
+    throw new ModelFormatError(`${label}: input ${imported.inputName} has unknown non-batch dimensions [${imported.inputShape.join(', ')}]; pass inputShape`);
+  }
+  let outputShape = imported.outputShape.slice(1);
+  if (!imported.graph && (imported.outputShape.length === 0 || outputShape.some((d) => d < 0))) outputShape = await probeOutputShape(runtime, original, inputShape);
+  return new OnnxModel({
+    runtime,
+    ...(imported.graph ? { graph: imported.graph } : {}),
+    original,
+    inputShape,
+    outputShape,
+    blockingOps: imported.blockingOps.map((b) => b.op),
+    blockingReasons: imported.reasons,
+    resolveLayer: (name) => imported.layerNames[name],
+    finiteDifferenceFallback: options.finiteDifferenceFallback === true,
+    maxBatch,
+  });
+}
+
+/** Output shape of a forward-only model with symbolic output dims: one zero-input run. */
+async function probeOutputShape(
+  runtime: OnnxRuntime,
+  original: { bytes: Uint8Array; inputName: string; outputName: string; fixedBatch?: number },
+  inputShape: readonly number[],
+): Promise<number[]> {
+  const n = original.fixedBatch ?? 1;
+  const session = await runtime.createSession(original.bytes);
+  try {
+    const x = { shape: [n, ...inputShape], data: new Float32Array(n * inputShape.reduce((a, d) => a * d, 1)) };
+    const r = await runtime.run(session, { [original.inputName]: x }, [original.outputName]);
+    return r[original.outputName]!.shape.slice(1);
+  } finally {
+    await session.release();
+  }
 }

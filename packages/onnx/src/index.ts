@@ -4,8 +4,8 @@
  */
 export { OnnxModel } from './onnx-model.js';
 export type { OnnxCapabilityReport, OnnxModelConfig, OriginalOnnx } from './onnx-model.js';
-export { createOnnxModel, defaultMaxBatch } from './factories.js';
-export type { OnnxModelOptions } from './factories.js';
+export { createOnnxModel, defaultMaxBatch, fromOnnx } from './factories.js';
+export type { FromOnnxOptions, OnnxModelOptions } from './factories.js';
 export { loadRuntime } from './runtime.js';
 export type { OnnxRuntime, OnnxRuntimeName, OrtModule, RuntimeOptions, RuntimeSpec } from './runtime.js';
 export { createSymbolicKernels, OnnxGraphBuilder, OPSET } from './symbolic/index.js';

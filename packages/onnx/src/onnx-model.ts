@@ -61,6 +61,8 @@ export interface OnnxModelConfig {
   readonly inputShape?: readonly number[];
   readonly outputShape?: readonly number[];
   readonly blockingOps?: readonly string[];
+  /** Why the model is forward-only, as sentences (for the report and CapabilityError messages). */
+  readonly blockingReasons?: readonly string[];
   /** Extra layer names (e.g. ONNX tensor names) → IR node name. */
   readonly resolveLayer?: (name: string) => string | undefined;
   /** Opt-in central finite differences for forward-only models. */
@@ -122,6 +124,7 @@ export class OnnxModel implements Model {
       summary: graph
         ? 'complete: gradients, layers and rules run as emitted ONNX graphs'
         : `forward-only: gradients blocked by ${blocking.length ? blocking.join(', ') : 'an incomplete import'}` +
+          (config.blockingReasons?.length ? ` (${config.blockingReasons.join('; ')})` : '') +
           (fd ? '; gradient() uses central finite differences (explicit opt-in; approximate, no layers or rules)' : ''),
     };
   }
@@ -248,9 +251,10 @@ export class OnnxModel implements Model {
 
   private require(cap: keyof Capabilities, what: string): void {
     if (this.capabilities[cap]) return;
+    const reasons = this.config.blockingReasons?.length ? ` (${this.config.blockingReasons.join('; ')})` : '';
     const why = this.capabilityReport.blockingOps.length
-      ? `unsupported ONNX op(s) ${this.capabilityReport.blockingOps.join(', ')} block ${cap}`
-      : `the model has no IR graph for ${cap}`;
+      ? `unsupported ONNX op(s) ${this.capabilityReport.blockingOps.join(', ')} block ${cap}${reasons}`
+      : `the model has no IR graph for ${cap}${reasons}`;
     throw new CapabilityError(`${what}() is unavailable on this forward-only ONNX model: ${why}` +
       (cap === 'gradients' ? ' (pass finiteDifferenceFallback: true to fromOnnx for approximate gradients)' : ''));
   }
