@@ -56,7 +56,9 @@ export class ImportContext {
     if (done !== undefined) return done;
     if (!batchIndependent(v)) throw new BlockedError(`${what} is a constant that depends on the batch size`);
     const a = v.w[0];
-    const name = this.uniqueTensorName(v.source ?? `${what}/const`);
+    // An ONNX tensor name is reserved for that tensor: use it as is (once).
+    const name =
+      v.source !== undefined && !(v.source in this.initializers) ? v.source : this.uniqueTensorName(v.source ?? `${what}/const`);
     const data = a.data instanceof Float32Array ? a.data : Float32Array.from(a.data);
     this.initializers[name] = { shape: [...a.shape], data };
     this.materialized.set(v, name);
@@ -140,7 +142,9 @@ export class NodeContext {
 
   bind(outputIndex: number, v: Value): void {
     const name = this.outputs[outputIndex];
-    if (name) this.cx.env.set(name, v);
+    if (!name) return;
+    // Folded constants are named after the ONNX tensor they stand for (their initializer's name).
+    this.cx.env.set(name, v.kind === 'const' && v.source === undefined ? { ...v, source: name } : v);
   }
 
   /**

@@ -150,6 +150,9 @@ export function importOnnxModel(source: Uint8Array | ArrayBuffer | ModelProto, o
     const base = node.name && nameCount.get(node.name) === 1 ? node.name : (outputs.find((o) => o !== '') ?? op);
     const before = cx.nodes.length;
     try {
+      if (op === 'Gather' && inputs[1] !== undefined && inputs[1].kind !== 'const') {
+        throw new Blocked('data-dependent Gather indices (computed from the model input) are not supported');
+      }
       if (inputs.some((v) => v?.kind === 'unknown')) throw new Downstream();
       if (node.domain && node.domain !== 'ai.onnx') throw new Blocked(`op domain ${node.domain} is not supported`);
       const irName = cx.uniqueNodeName(base);
