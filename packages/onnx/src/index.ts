@@ -12,3 +12,23 @@ export { createSymbolicKernels, OnnxGraphBuilder, OPSET } from './symbolic/index
 export type { Sym, SymbolicKernels } from './symbolic/index.js';
 export { emitForwardModel, emitGradientModel } from './emit/index.js';
 export type { EmittedModel, ForwardSignature, GradientSignature } from './emit/index.js';
+export { importOnnxModel, resolveLayerName } from './import/index.js';
+export type { BlockingOp, OnnxImportOptions, OnnxImportResult } from './import/index.js';
+export { loadOnnxBytes, describeOnnxSource } from './load.js';
+export type { OnnxSource } from './load.js';
+export {
+  decodeModel,
+  encodeModel,
+  opsetOf,
+  makeModel,
+  makeNode,
+  makeValueInfo,
+  makeAttribute,
+  decodeTensorProto,
+  tensorFromProto,
+  tensorToProto,
+  intsFromProto,
+  intsToProto,
+  DataType,
+} from './proto/index.js';
+export type { DecodedTensor, MakeModelSpec, ModelProto, IModelProto, TensorProto, NodeProto } from './proto/index.js';
