@@ -6,6 +6,7 @@
 import { GlasswingError } from '@glasswing/core';
 import { UsageError } from './args.js';
 import { runAttribute } from './commands/attribute.js';
+import { runImportance } from './commands/importance.js';
 import { resolveIO } from './io.js';
 import type { CliIO, ResolvedIO } from './io.js';
 import { cliVersion } from './version.js';
@@ -14,6 +15,7 @@ export type { CliIO, Writer } from './io.js';
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: ResolvedIO) => Promise<number>>> = {
   attribute: runAttribute,
+  importance: runImportance,
 };
 
 export function usage(): string {
@@ -21,6 +23,8 @@ export function usage(): string {
 
 Commands:
   attribute   explain a model's predictions (run 'glasswing attribute --help')
+  importance  permutation importance and correlations over a CSV dataset
+              (run 'glasswing importance --help')
 
 Options:
   -h, --help      show this help

@@ -29,6 +29,10 @@ export const ATTRIBUTE_FLAGS: Readonly<Record<string, FlagKind>> = {
   seed: 'value',
   'internal-batch-size': 'value',
   layer: 'value',
+  window: 'value',
+  strides: 'value',
+  'feature-mask': 'value',
+  'perturbations-per-eval': 'value',
   out: 'value',
   heatmap: 'value',
   help: 'switch',
@@ -71,11 +75,18 @@ Options:
   --quadrature <rule>       integrated-gradients rule: ${QUADRATURES.slice(0, 2).join(', ')},
                             ${QUADRATURES.slice(2).join(', ')}
   --abs true|false          take |gradient| (saliency and the smoothgrad family)
-  --samples <n>             samples per example (smoothgrad, smoothgrad-sq, vargrad, gradient-shap)
+  --samples <n>             samples per example (smoothgrad, smoothgrad-sq, vargrad, gradient-shap);
+                            permutations (shapley-value-sampling)
   --stdev <s>               noise standard deviation (smoothgrad, vargrad, gradient-shap)
-  --seed <n>                random seed for sampled methods
+  --seed <n>                random seed for sampled methods (and feature-permutation)
   --internal-batch-size <n> most rows per model call
   --layer <name>            layer (node) name, for layer methods
+  --window <a,b,...>        occlusion window extent per input dimension (required for occlusion)
+  --strides <s | a,b,...>   occlusion step, one for all dimensions or one per dimension (default 1)
+  --feature-mask <file>     feature groups (feature-ablation, feature-permutation, shapley-values,
+                            shapley-value-sampling): a tensor file of integer group ids, one
+                            example's shape, [1, ...] or [N, ...] (default: one group per element)
+  --perturbations-per-eval <n>  perturbation methods: most perturbations per model call
   --out <file.json>         write the result here instead of stdout
   --heatmap <file.png>      write a heatmap PNG per example: the given name for one example,
                             <name>-0.png, <name>-1.png, ... for several; overlaid on the input
@@ -98,7 +109,17 @@ interface AttributeRequest {
   readonly baseline?: 'zeros' | string;
   readonly out?: string;
   readonly heatmap?: string;
+  readonly featureMask?: string;
   readonly options: MethodOptions;
+}
+
+/** A comma-separated list of integers ≥ 1 (e.g. --window 3,3). */
+export function parseIntList(name: string, raw: string): number[] {
+  const parts = raw.split(',').map((p) => p.trim());
+  return parts.map((p) => {
+    if (p === '') throw new UsageError(`--${name} must be a comma-separated list of integers, got '${raw}'`);
+    return parseInteger(name, p, 1);
+  });
 }
 
 function parseTarget(raw: string): number | number[] {
@@ -134,6 +155,14 @@ export function parseAttributeArgs(argv: readonly string[]): AttributeRequest | 
     options['internalBatchSize'] = parseInteger('internal-batch-size', v['internal-batch-size'], 1);
   }
   if (v['layer'] !== undefined) options['layer'] = v['layer'];
+  if (v['window'] !== undefined) options['window'] = parseIntList('window', v['window']);
+  if (v['strides'] !== undefined) {
+    const st = parseIntList('strides', v['strides']);
+    options['strides'] = st.length === 1 && !v['strides'].includes(',') ? st[0] : st;
+  }
+  if (v['perturbations-per-eval'] !== undefined) {
+    options['perturbationsPerEval'] = parseInteger('perturbations-per-eval', v['perturbations-per-eval'], 1);
+  }
   return {
     model: v['model']!,
     method,
@@ -143,6 +172,7 @@ export function parseAttributeArgs(argv: readonly string[]): AttributeRequest | 
     ...(v['baseline'] !== undefined ? { baseline: v['baseline'] } : {}),
     ...(v['out'] !== undefined ? { out: v['out'] } : {}),
     ...(v['heatmap'] !== undefined ? { heatmap: v['heatmap'] } : {}),
+    ...(v['feature-mask'] !== undefined ? { featureMask: v['feature-mask'] } : {}),
     options: options as MethodOptions,
   };
 }
@@ -196,6 +226,16 @@ async function loadBaselines(req: AttributeRequest, model: Model, cwd: string): 
   return asBatch(b, model.inputShape, 'baseline');
 }
 
+/**
+ * A feature-mask file: a tensor file of group ids (validated by the method: shape, integers ≥ 0).
+ * A flat list of one example's values is accepted for inputs of any rank.
+ */
+export function loadFeatureMask(path: string, model: Model, cwd: string): Tensor | Float32Array {
+  const t = readTensorFile(resolvePath(cwd, path), 'feature mask file');
+  if (t.shape.length === 1 && model.inputShape.length > 1 && t.data.length === sizeOf(model.inputShape)) return t.data;
+  return t;
+}
+
 export async function runAttribute(argv: readonly string[], io: ResolvedIO): Promise<number> {
   const req = parseAttributeArgs(argv);
   if (req === 'help') {
@@ -218,6 +258,7 @@ export async function runAttribute(argv: readonly string[], io: ResolvedIO): Pro
       throw new TargetError(`--target lists ${req.target.length} classes for ${n} examples`);
     }
     const baselines = await loadBaselines(req, model, io.cwd);
+    const featureMask = req.featureMask === undefined ? undefined : loadFeatureMask(req.featureMask, model, io.cwd);
     for (const [cap, need] of Object.entries(spec.requires)) {
       if (need && !model.capabilities[cap as keyof typeof model.capabilities]) {
         throw new CapabilityError(`method '${req.method}' needs ${cap}, which the ${model.backend} model does not provide`);
@@ -227,6 +268,7 @@ export async function runAttribute(argv: readonly string[], io: ResolvedIO): Pro
       ...req.options,
       ...(req.target !== undefined ? { target: req.target } : {}),
       ...(baselines !== undefined ? { baselines } : {}),
+      ...(featureMask !== undefined ? { featureMask } : {}),
     });
     const attributions = result.attributions;
     const output: Record<string, unknown> = {
