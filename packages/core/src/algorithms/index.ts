@@ -37,3 +37,8 @@ export {
   type ScoreFunction,
 } from './permutation-importance.js';
 export { correlation, averageRanks, type CorrelationOptions, type CorrelationResult } from './correlation.js';
+export { KernelShap, KERNEL_SHAP_DEFAULTS, resolveBackground, type KernelShapOptions, type KernelShapResult } from './kernel-shap.js';
+export { coalitionDesign, MAX_COALITIONS, type CoalitionDesign } from './kernel-shap-coalitions.js';
+export * from './lime.js';
+export * from './linalg/index.js';
+export * from './segmentation/index.js';

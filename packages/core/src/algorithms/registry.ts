@@ -11,6 +11,11 @@
  * - occlusion / feature-ablation / feature-permutation / shapley-values / shapley-value-sampling:
  *   forward-only (no capability needed); baselines 0, strides 1, featureMask one group per
  *   element, samples 25 permutations (antithetic), seed 0; `window` is required for occlusion.
+ * - kernel-shap: forward-only; baselines 0 (a tensor [B, ...] is a background dataset), samples
+ *   2F + 2048 coalitions (all 2^F − 2 when that is fewer: exact), seed 0.
+ * - lime: forward-only; the variant follows the input (lime.ts `limeForModel`): images → LimeImage
+ *   (SLIC, hide colour = numeric baseline, 1000 samples), 1-D with a baseline tensor [T, F] →
+ *   LimeTabular (training data; 5000 samples), else feature masking (1000 samples); seed 0.
  */
 import type { Capabilities, Model } from '../model.js';
 import type { Tensor } from '../tensor.js';
@@ -28,6 +33,8 @@ import { Occlusion } from './occlusion.js';
 import { FeaturePermutation } from './feature-permutation.js';
 import { ShapleyValues } from './shapley-values.js';
 import { ShapleyValueSampling, SHAPLEY_SAMPLING_DEFAULTS } from './shapley-value-sampling.js';
+import { KernelShap } from './kernel-shap.js';
+import { limeForModel } from './lime.js';
 
 export interface MethodOptions {
   readonly target?: Target;
@@ -218,5 +225,26 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = Object.freeze({
         nSamples: o.samples,
         seed: o.seed,
       }),
+  ),
+  'kernel-shap': forwardMethod(
+    'kernel-shap',
+    'KernelSHAP (Shapley-kernel regression, background data)',
+    ['target', 'baselines', 'featureMask', 'samples', 'seed', 'perturbationsPerEval', 'internalBatchSize'],
+    { baselines: 0, samples: '2F + 2048', seed: 0 },
+    (model, x, o) =>
+      new KernelShap(model).attribute(x, {
+        ...perturbationCommon(o),
+        baselines: o.baselines,
+        featureMask: o.featureMask,
+        nSamples: o.samples,
+        seed: o.seed,
+      }),
+  ),
+  lime: forwardMethod(
+    'lime',
+    'LIME (tabular / image superpixels / feature masking)',
+    ['target', 'baselines', 'samples', 'seed', 'perturbationsPerEval', 'internalBatchSize'],
+    { baselines: 0, samples: 'image 1000, tabular 5000, masking 1000', seed: 0 },
+    (model, x, o) => limeForModel(model, x, o.baselines, { ...perturbationCommon(o), nSamples: o.samples, seed: o.seed }),
   ),
 } satisfies Record<string, MethodSpec>);
