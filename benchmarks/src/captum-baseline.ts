@@ -2,14 +2,16 @@
  * Captum CPU throughput, copied from the project's reference data (Glasswing's shared reference
  * folder: bench_captum_cpu.jsonl and CONVENTIONS.md, "Captum CPU throughput"): Captum 0.8.0,
  * PyTorch 1.13 CPU, float32, 2 threads, on this machine type, three runs each. IG: 50 steps,
- * Gauss–Legendre, internal batch 50, zero baseline. Saliency: abs = true.
+ * Gauss–Legendre, internal batch 50, zero baseline. Saliency: abs = true. KernelShap / Lime:
+ * bench_captum_perturbation_cpu.jsonl (explanations per second, one example per explanation).
  * Under other load the LeNet figures fall up to 10×: compare as ratios, side by side.
  */
 export interface CaptumFigure {
-  readonly method: 'saliency' | 'integrated-gradients';
+  readonly method: 'saliency' | 'integrated-gradients' | 'kernel-shap' | 'lime';
   readonly model: 'mlp_tabular' | 'lenet_mnist';
+  /** The Glasswing workload's batch (perturbation figures are per explanation, any batch). */
   readonly batch: number;
-  /** examples/second of the three runs, in file order. */
+  /** examples/second of the runs, in file order. */
   readonly runs: readonly number[];
 }
 
@@ -21,6 +23,12 @@ export const CAPTUM_CPU: readonly CaptumFigure[] = [
   { method: 'saliency', model: 'mlp_tabular', batch: 256, runs: [274355.48, 287748.44, 277707.27] },
   { method: 'integrated-gradients', model: 'lenet_mnist', batch: 32, runs: [48.8, 51.05, 47.61] },
   { method: 'saliency', model: 'lenet_mnist', batch: 32, runs: [4782.17, 3149.46, 3411.14] },
+  // bench_captum_perturbation_cpu.jsonl (same machine type, Captum 0.8.0, one run each):
+  // "KernelShap n_samples=2048 perturbations_per_eval=256" 12.39 explanations/s (0.08068 s each;
+  // 5.77/s with perturbations_per_eval=1); "Lime n_samples=1000 perturbations_per_eval=256"
+  // 22.55/s (0.04434 s each). Captum explains one example per call.
+  { method: 'kernel-shap', model: 'mlp_tabular', batch: 16, runs: [12.39] },
+  { method: 'lime', model: 'mlp_tabular', batch: 16, runs: [22.55] },
 ];
 
 /** Median Captum examples/second for a method × model × batch, if measured. */

@@ -2,7 +2,7 @@
  * Workloads as data: algorithm × model × batch rows, crossed with every adapter in ADAPTERS.
  * `reps` is the number of timed repetitions (after `warmup`), cut short by the time budget.
  */
-import type { MethodOptions } from '@glasswing/core';
+import { createRng, type MethodOptions, type Tensor } from '@glasswing/core';
 import { ADAPTERS } from './adapters.js';
 
 export interface AlgorithmRow {
@@ -28,6 +28,17 @@ export interface Workload extends Omit<AlgorithmRow, 'perAdapter'> {
 
 const IG = { steps: 50, quadrature: 'gausslegendre', baselines: 0 } as const;
 
+/**
+ * LIME tabular training data for mlp_tabular: 512 rows uniform in [0, 1) (the distribution the
+ * harness draws inputs from), seed 7. Prints as a short description in reports.
+ */
+function tabularTrainingData(rows: number, features: number, seed: number): Tensor {
+  const rng = createRng(seed);
+  const data = Float32Array.from({ length: rows * features }, () => rng.uniform());
+  const label = `training data [${rows}, ${features}] uniform(0,1) seed ${seed}`;
+  return Object.assign({ shape: [rows, features], data }, { toJSON: () => label, toString: () => label });
+}
+
 export const ALGORITHM_ROWS: readonly AlgorithmRow[] = [
   { method: 'saliency', model: 'mlp_tabular', batch: 256, options: { abs: true }, reps: 200, warmup: 5, budgetS: 5 },
   {
@@ -49,6 +60,19 @@ export const ALGORITHM_ROWS: readonly AlgorithmRow[] = [
     warmup: 1,
     budgetS: 20,
     perAdapter: { reference: { reps: 1, warmup: 0 }, 'tfjs-cpu': { reps: 1, warmup: 0 } },
+  },
+  // Forward-only perturbation methods; Captum explains one example at a time, figures per explanation.
+  // KernelSHAP: 10 features, so the 2,048-sample budget covers all 2^10 − 2 = 1,022 coalitions
+  // (exact enumeration: 1,022 model rows per explanation; Captum evaluates 2,048).
+  { method: 'kernel-shap', model: 'mlp_tabular', batch: 16, options: { samples: 2048, baselines: 0, seed: 0 }, reps: 10, warmup: 1, budgetS: 10 },
+  {
+    method: 'lime',
+    model: 'mlp_tabular',
+    batch: 16,
+    options: { samples: 1000, seed: 0, baselines: tabularTrainingData(512, 10, 7) },
+    reps: 10,
+    warmup: 1,
+    budgetS: 10,
   },
 ];
 
