@@ -78,3 +78,24 @@ describe('shape-subgraph folding (symbolic batch)', () => {
     expect(r.graph!.initializers['Ws']?.shape).toEqual([4, 3]);
   });
 });
+
+describe('fixed-batch exports', () => {
+  it('a Reshape constant that hard-codes a fixed declared batch keeps the batch symbolic', async () => {
+    const b = new OnnxBuilder(13).input('x', [1, 2, 3]).output('y');
+    b.ints('target', [1, -1]);
+    b.node('Reshape', ['x', 'target'], ['y'], {}, 'reshape');
+    const r = await expectMatchesOrt(b.build(), randomTensor([1, 2, 3], 3));
+    expect(r.inputShape).toEqual([1, 2, 3]);
+    expect(r.graph!.inputs[0]!.shape).toEqual([-1, 2, 3]);
+    expect(r.graph!.nodes[0]!.attrs['shape']).toEqual([0, -1]);
+  });
+
+  it('an output that does not scale with the batch is forward-only with a reason', () => {
+    const b = new OnnxBuilder(13).input('x', ['N', 2, 3]).output('y');
+    b.ints('target', [2, -1]);
+    b.node('Reshape', ['x', 'target'], ['y'], {}, 'reshape');
+    const r = importOnnxModel(b.build());
+    expect(r.forwardOnly).toBe(true);
+    expect(r.reasons.join(' ')).toMatch(/does not grow with the batch/);
+  });
+});

@@ -81,7 +81,15 @@ const CASES: Case[] = [
   ['Pad attributes (opset 2)', () => pad(2, [0, 1, 1, 0, 0, 1], -1), [2, 3, 4]],
   ['ReduceMean axes attribute keepdims (opset 13)', () => axesOp(13, 'ReduceMean', [3, 4], [1], 18), [2, 3, 4]],
   ['ReduceMean axes input keepdims 0 (opset 18)', () => axesOp(18, 'ReduceMean', [3, 4], [-1], 18, { keepdims: 0 }), [2, 3, 4]],
-  ['ReduceMean all axes (opset 11)', () => axesOp(11, 'ReduceMean', [3, 4], undefined, 18), [2, 3, 4]],
+  [
+    'ReduceMean all axes, added back (opset 11)',
+    () => {
+      const b = new OnnxBuilder(11).input('x', ['N', 3, 4]).output('y');
+      b.node('ReduceMean', ['x'], ['m'], {}, 'mean').node('Sub', ['x', 'm'], ['y'], {}, 'center');
+      return b.build();
+    },
+    [2, 3, 4],
+  ],
   ['ReduceSum axes attribute (opset 11)', () => axesOp(11, 'ReduceSum', [3, 4], [1, 2], 13, { keepdims: 0 }), [2, 3, 4]],
   ['ReduceSum axes input (opset 13)', () => axesOp(13, 'ReduceSum', [3, 4], [2], 13), [2, 3, 4]],
   ['ReduceSum noop_with_empty_axes (opset 13)', () => axesOp(13, 'ReduceSum', [3, 4], undefined, 13, { noop_with_empty_axes: 1 }), [2, 3, 4]],

@@ -30,6 +30,8 @@ export class ImportContext {
   constructor(
     readonly opset: number,
     allTensorNames: Iterable<string>,
+    /** The declared input batch size when the model fixes it (else undefined). */
+    readonly fixedBatch?: number,
   ) {
     this.tensorNames = new Set(allTensorNames);
   }

@@ -79,6 +79,13 @@ function binaryFolder(fn: (x: number, y: number, kind: ElementKind) => number, r
     });
 }
 
+function twoInputs(f: Folder): Folder {
+  return (n) => {
+    if (n.inputs.length !== 2) throw new BlockedError(`${n.op} with ${n.inputs.length} inputs is only folded with 2`);
+    f(n);
+  };
+}
+
 function shapeFolder(n: NodeContext): void {
   const v = n.required(0, 'input');
   if (v.kind === 'unknown') throw new BlockedError('input shape is unknown');
@@ -212,8 +219,8 @@ export const FOLDERS: Readonly<Record<string, Folder>> = {
   Equal: binaryFolder((x, y) => (x === y ? 1 : 0), 'bool'),
   Less: binaryFolder((x, y) => (x < y ? 1 : 0), 'bool'),
   Greater: binaryFolder((x, y) => (x > y ? 1 : 0), 'bool'),
-  Min: binaryFolder((x, y) => Math.min(x, y)),
-  Max: binaryFolder((x, y) => Math.max(x, y)),
+  Min: twoInputs(binaryFolder((x, y) => Math.min(x, y))),
+  Max: twoInputs(binaryFolder((x, y) => Math.max(x, y))),
   Neg: (n) => perWorld(n, (_w, input) => C.castTo(C.binary(req(input(0), 'X'), ints([0], []), (x) => -x, 'float'), req(input(0), 'X').kind)),
   Not: (n) => perWorld(n, (_w, input) => C.castTo(C.binary(req(input(0), 'X'), ints([0], []), (x) => (x ? 0 : 1), 'bool'), 'bool')),
   Where: (n) => perWorld(n, (_w, input) => C.where(req(input(0), 'condition'), req(input(1), 'X'), req(input(2), 'Y'))),

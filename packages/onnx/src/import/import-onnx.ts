@@ -114,7 +114,8 @@ export function importOnnxModel(source: Uint8Array | ArrayBuffer | ModelProto, o
 
   const allNames = new Set<string>([inputName, ...initNames]);
   for (const node of g.node ?? []) for (const t of [...(node.input ?? []), ...(node.output ?? [])]) if (t) allNames.add(t);
-  const cx = new ImportContext(opset, allNames);
+  const fixedBatch = declared && declared.length > 0 && declared[0]! > 0 ? declared[0] : undefined;
+  const cx = new ImportContext(opset, allNames, fixedBatch);
   for (const t of g.initializer ?? []) {
     const d = decodeTensorProto(t, `${label}: initializer ${JSON.stringify(t.name ?? '')}`);
     const a = arr(d.kind, d.shape, d.data);
@@ -180,6 +181,9 @@ export function importOnnxModel(source: Uint8Array | ArrayBuffer | ModelProto, o
   if (out === undefined) throw new ModelFormatError(`${label}: graph output ${outputName} is not produced by any node`);
   if (out.kind === 'const') reasons.push(`output ${outputName} is a constant (it does not depend on input ${inputName})`);
   else if (out.kind === 'runtime' && out.name === inputName) reasons.push(`output ${outputName} is the input itself`);
+  else if (out.kind === 'runtime' && (out.shapes[0].length === 0 || out.shapes[0][0] === out.shapes[1][0])) {
+    reasons.push(`output ${outputName}'s first dimension does not grow with the batch (a model exported for a fixed batch size?)`);
+  }
 
   let graph: Graph | null = null;
   if (reasons.length === 0 && out.kind === 'runtime') {

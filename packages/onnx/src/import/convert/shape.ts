@@ -4,7 +4,7 @@
  */
 import { normAxis } from '../const-ops.js';
 import type { NodeContext } from '../context.js';
-import { BlockedError, fmt } from '../values.js';
+import { BlockedError, WORLD_BATCH, fmt } from '../values.js';
 import { shapesOf } from './nn.js';
 import type { Converter } from './types.js';
 
@@ -32,7 +32,10 @@ const reshape: Converter = (n) => {
   for (let i = 0; i < s0.length; i++) {
     const a = s0[i]!;
     const b = s1[i]!;
-    if (a === b) {
+    if (a === b && i === 0 && a > 0 && a === n.cx.fixedBatch && xs[0][0] === WORLD_BATCH[0] && xs[1][0] === WORLD_BATCH[1]) {
+      // A model exported with a fixed batch size b hard-codes b as the leading dimension: keep the batch.
+      spec.push(0);
+    } else if (a === b) {
       if (a === 0 && allowZero) throw new BlockedError('allowzero = 1 with a zero dimension is not supported');
       spec.push(a);
     } else if (i < xs[0].length && xs[0][i] === a && xs[1][i] === b) spec.push(0);
