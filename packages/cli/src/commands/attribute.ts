@@ -69,14 +69,16 @@ Options:
                             (default: each example's predicted class)
   --baseline <b>            zeros, a constant (e.g. 0.5) or a tensor file [N, ...], [1, ...] or
                             one example; for gradient-shap a file [B, ...] is the baseline
-                            distribution (default: zeros)
+                            distribution, for kernel-shap the background dataset, for lime on
+                            1-D inputs the training data (tabular LIME; a constant = masking
+                            value) and on images the hide colour (a constant) (default: zeros)
   --adapter <id>            reference (default; pure JS), tfjs-cpu or tfjs-wasm
   --steps <n>               integration steps (integrated-gradients)
   --quadrature <rule>       integrated-gradients rule: ${QUADRATURES.slice(0, 2).join(', ')},
                             ${QUADRATURES.slice(2).join(', ')}
   --abs true|false          take |gradient| (saliency and the smoothgrad family)
-  --samples <n>             samples per example (smoothgrad, smoothgrad-sq, vargrad, gradient-shap);
-                            permutations (shapley-value-sampling)
+  --samples <n>             samples per example (smoothgrad, smoothgrad-sq, vargrad, gradient-shap,
+                            lime); permutations (shapley-value-sampling); coalitions (kernel-shap)
   --stdev <s>               noise standard deviation (smoothgrad, vargrad, gradient-shap)
   --seed <n>                random seed for sampled methods (and feature-permutation)
   --internal-batch-size <n> most rows per model call
@@ -84,7 +86,7 @@ Options:
   --window <a,b,...>        occlusion window extent per input dimension (required for occlusion)
   --strides <s | a,b,...>   occlusion step, one for all dimensions or one per dimension (default 1)
   --feature-mask <file>     feature groups (feature-ablation, feature-permutation, shapley-values,
-                            shapley-value-sampling): a tensor file of integer group ids, one
+                            shapley-value-sampling, kernel-shap): a tensor file of integer group ids, one
                             example's shape, [1, ...] or [N, ...] (default: one group per element)
   --perturbations-per-eval <n>  perturbation methods: most perturbations per model call
   --out <file.json>         write the result here instead of stdout
@@ -94,7 +96,8 @@ Options:
   -h, --help                show this help
 
 Output JSON: {"method", "shape", "attributions" (nested [N, ...]), "delta" (per example, when the
-method defines one), "outputs" (nested [N, ...outputShape]), "targets"}.
+method defines one), "outputs" (nested [N, ...outputShape]), "targets"}; kernel-shap adds
+"expectedValue", lime adds "intercept", "score" (weighted R²) and "localPrediction" (per example).
 Options a method does not use are ignored. Method defaults:
 ${defaults}
 `;
@@ -279,6 +282,10 @@ export async function runAttribute(argv: readonly string[], io: ResolvedIO): Pro
       outputs: nested(result.outputs),
       targets: [...result.targets],
     };
+    for (const extra of ['expectedValue', 'intercept', 'score', 'localPrediction'] as const) {
+      const v = (result as unknown as Record<string, unknown>)[extra];
+      if (v instanceof Float32Array) output[extra] = Array.from(v, f32);
+    }
     const json = JSON.stringify(output);
     if (req.out !== undefined) writeFile(resolvePath(io.cwd, req.out), json + '\n', 'output file');
     else io.out(json + '\n');
