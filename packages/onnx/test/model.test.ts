@@ -85,6 +85,27 @@ describe('fromOnnx on the shared models', () => {
       const relus = graph.nodes.filter((n) => n.op === 'Relu').map((n) => n.name);
       const rules: Record<string, Rule> = Object.fromEntries(relus.map((r) => [r, guidedReluRule]));
       await expectSameGradient(model, ref, x, { seed: { kind: 'index', indices: [0, 0, 0, 0, 0] }, rules });
+      // DeepLIFT-style secant rule (needs the reference input) and LRP-style rules on linear layers
+      // (normalised signal, positive parameters: folded on the host).
+      const rescale: Rule = { name: 'rescale', terms: [{ weight: 1 }], gradient: { kind: 'identity' }, vjp: 'secant', reducer: 'gradient' };
+      const epsilon: Rule = { name: 'epsilon', terms: [{ weight: 1 }], gradient: { kind: 'normalize', epsilon: 1e-3 }, vjp: 'standard', reducer: 'input-times-gradient' };
+      const alphaBeta: Rule = {
+        name: 'alpha2-beta1',
+        terms: [
+          { weight: 2, input: { kind: 'positive' }, params: { kind: 'positive' } },
+          { weight: -1, input: { kind: 'negative' }, params: { kind: 'positive' } },
+        ],
+        gradient: { kind: 'normalize', epsilon: 1e-3 },
+        vjp: 'standard',
+        reducer: 'input-times-gradient',
+      };
+      const linear = graph.nodes.filter((n) => n.op === 'Gemm' || n.op === 'Conv').map((n) => n.name);
+      const lrp: Record<string, Rule> = {
+        ...Object.fromEntries(relus.map((r) => [r, rescale])),
+        ...Object.fromEntries(linear.map((l, i) => [l, i % 2 === 0 ? epsilon : alphaBeta])),
+      };
+      const reference = randomTensor(x.shape, 17, 0.1);
+      await expectSameGradient(model, ref, x, { seed: { kind: 'index', indices: [0, 0, 0, 0, 0] }, rules: lrp, reference });
     });
   }
 
