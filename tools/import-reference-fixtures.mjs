@@ -8,7 +8,8 @@
  * Captum reference set). Writes, for tiny_additive and mlp_tabular:
  *   <out>/<model>.json        inputs, targets, baselines, float32/float64 outputs, weights
  *                             (PyTorch layout), the Saliency / InputXGradient / IntegratedGradients /
- *                             FeatureAblation / Occlusion / ShapleyValues records and the
+ *                             FeatureAblation / Occlusion / ShapleyValues / DeepLift / GuidedBackprop /
+ *                             Deconvolution / LRP / LayerActivation / LayerConductance records and the
  *                             SmoothGrad / GradientShap / ShapleyValueSampling / KernelShap
  *                             stochastic checks;
  *   <out>/<model>.graph.json  the model as a glasswing-graph v1 file (Gemm transB=1 + Relu,
@@ -29,6 +30,13 @@ const RECORD_METHODS = new Set([
   'FeatureAblation',
   'Occlusion',
   'ShapleyValues',
+  // propagation-rule family (issue 4)
+  'DeepLift',
+  'GuidedBackprop',
+  'Deconvolution',
+  'LRP',
+  'LayerActivation',
+  'LayerConductance',
 ]);
 const CHECK_METHODS = new Set(['NoiseTunnel(Saliency) smoothgrad', 'GradientShap', 'ShapleyValueSampling', 'KernelShap']);
 
@@ -121,7 +129,7 @@ function main() {
     const desc = readJson(join(ref, 'models', m, 'model_description.json'));
     const records = data.records
       .filter((r) => RECORD_METHODS.has(r.method))
-      .map((r) => pick(r, ['id', 'method', 'params', 'input_index', 'target', 'baseline', 'attribution', 'convergence_delta', 'independent_float64_value']));
+      .map((r) => pick(r, ['id', 'method', 'params', 'input_index', 'target', 'baseline', 'layer', 'attribution', 'convergence_delta', 'independent_float64_value']));
     const checks = data.stochastic_checks.filter((c) => CHECK_METHODS.has(c.method));
     const fixture = {
       model: m,

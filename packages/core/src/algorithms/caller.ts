@@ -3,7 +3,7 @@
  * `internalBatchSize`, counted, abortable between calls, progress-reporting, and checked for
  * wrong shapes (ShapeError) and non-finite values (NumericError).
  */
-import type { Model, GradientResult, OutputSeed } from '../model.js';
+import type { ActivationResult, GradientRequest, Model, GradientResult, OutputSeed } from '../model.js';
 import { sizeOf, type Tensor } from '../tensor.js';
 import { NumericError, ShapeError, throwIfAborted } from '../errors.js';
 import type { Progress, ResolvedTarget } from './common.js';
@@ -82,6 +82,44 @@ export class ModelCaller {
     checkShape(res.inputGradient, x.shape[0]!, this.model.inputShape, 'input gradients');
     checkFinite(res.outputs, 'output', this.model.backend);
     checkFinite(res.inputGradient, 'gradient', this.model.backend);
+    this.tick();
+    return res;
+  }
+
+  /**
+   * A gradient call with the full request (layer taps, overrides, rules, reference): checked,
+   * counted and abortable like `gradient`. Layer taps are checked for finite values.
+   */
+  async request(x: Tensor, request: Omit<GradientRequest, 'signal'>): Promise<GradientResult> {
+    throwIfAborted(this.signal);
+    const res = await this.model.gradient(x, { ...request, signal: this.signal });
+    throwIfAborted(this.signal);
+    checkShape(res.outputs, x.shape[0]!, this.model.outputShape, 'outputs');
+    checkShape(res.inputGradient, x.shape[0]!, this.model.inputShape, 'input gradients');
+    checkFinite(res.outputs, 'output', this.model.backend);
+    checkFinite(res.inputGradient, 'gradient', this.model.backend);
+    for (const name of request.layers ?? []) {
+      const tap = res.layers[name];
+      if (!tap) throw new ShapeError(`model returned no tap for layer ${name}`);
+      checkFinite(tap.activation, `layer ${name} activation`, this.model.backend);
+      checkFinite(tap.gradient, `layer ${name} gradient`, this.model.backend);
+    }
+    this.tick();
+    return res;
+  }
+
+  /** Layer activations (one counted, abortable call). */
+  async activations(x: Tensor, layers: readonly string[]): Promise<ActivationResult> {
+    throwIfAborted(this.signal);
+    const res = await this.model.activations(x, layers, { signal: this.signal });
+    throwIfAborted(this.signal);
+    checkShape(res.outputs, x.shape[0]!, this.model.outputShape, 'outputs');
+    checkFinite(res.outputs, 'output', this.model.backend);
+    for (const name of layers) {
+      const a = res.layers[name];
+      if (!a) throw new ShapeError(`model returned no activation for layer ${name}`);
+      checkFinite(a, `layer ${name} activation`, this.model.backend);
+    }
     this.tick();
     return res;
   }

@@ -1,0 +1,35 @@
+/**
+ * LayerActivation — Captum's `LayerActivation` (attribute_to_layer_input=False): the layer's
+ * output for each example, [N, ...layerShape]. Needs capability 'layers' only (no gradients).
+ *
+ * Model calls: ⌈N / internalBatchSize⌉ activation calls. No target: `targets` is −1 per example.
+ */
+import type { Tensor } from '../../tensor.js';
+import { checkBatchSize, chunkCount, chunkRanges, type CoreResult, type ModelCaller } from '../common.js';
+import { sliceRows } from '../rows.js';
+import { LayerMethod, noTarget, RowStore, type LayerOptions } from './layer-common.js';
+
+export type LayerActivationOptions = Omit<LayerOptions, 'target'>;
+
+export class LayerActivation extends LayerMethod<LayerActivationOptions> {
+  readonly id = 'layer-activation';
+  protected override readonly usesGradients = false;
+
+  validateOptions(): void {}
+
+  plannedCalls(rows: number, _resolveTarget: boolean, options: LayerActivationOptions): number {
+    return chunkCount(rows, checkBatchSize(options.internalBatchSize));
+  }
+
+  async run(ctx: ModelCaller, x: Tensor, _target: unknown, options: LayerActivationOptions): Promise<CoreResult> {
+    const n = x.shape[0]!;
+    const acts = new RowStore(n);
+    const outs = new RowStore(n);
+    for (const [s, e] of chunkRanges(n, checkBatchSize(options.internalBatchSize))) {
+      const res = await ctx.activations(sliceRows(x, s, e), [options.layer]);
+      acts.put(s, res.layers[options.layer]!);
+      outs.put(s, res.outputs);
+    }
+    return { attributions: acts.tensor(), outputs: outs.tensor(), target: noTarget(n) };
+  }
+}

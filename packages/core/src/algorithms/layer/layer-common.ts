@@ -1,0 +1,102 @@
+/**
+ * Shared body of the layer and neuron methods: validation (input, layer name, capabilities,
+ * target), the call plan, and formatting. Layer attributions have the layer's shape
+ * [N, ...layerShape] (layer = graph node name; activation = the node's first output).
+ */
+import type { Model } from '../../model.js';
+import { sizeOf, type Tensor } from '../../tensor.js';
+import { throwIfAborted } from '../../errors.js';
+import {
+  argmaxRows,
+  checkBatchSize,
+  chunkCount,
+  formatResult,
+  requireGradients,
+  validateInput,
+  validateTarget,
+  ModelCaller,
+  type AttributionResult,
+  type CommonOptions,
+  type CoreResult,
+  type ResolvedTarget,
+} from '../common.js';
+import { sliceRows } from '../rows.js';
+import { checkLayerName, requireLayers } from '../requests.js';
+
+export interface LayerOptions extends CommonOptions {
+  /** Layer (graph node) name; see `model.layerNames`. */
+  readonly layer: string;
+}
+
+/** Base of the layer methods: subclasses supply the id, option checks, plan and computation. */
+export abstract class LayerMethod<O extends LayerOptions> {
+  abstract readonly id: string;
+  /** Whether the method takes gradients (LayerActivation does not). */
+  protected readonly usesGradients: boolean = true;
+  constructor(readonly model: Model) {}
+
+  async attribute(x: Tensor, options: O): Promise<AttributionResult> {
+    const model = this.model;
+    if (this.usesGradients) requireGradients(model, this.id);
+    requireLayers(model, this.id);
+    const n = validateInput(model, x);
+    checkLayerName(model, options?.layer, this.id);
+    checkBatchSize(options.internalBatchSize);
+    this.validateOptions(options);
+    const target = this.usesGradients ? validateTarget(model, options.target, n) : undefined;
+    const ctx = new ModelCaller(model, options.signal, options.onProgress);
+    throwIfAborted(options.signal);
+    ctx.plan(this.plannedCalls(n, target === undefined, options));
+    const res = await this.run(ctx, x, target, options);
+    return formatResult(this.id, res, n, ctx.modelCalls);
+  }
+
+  /** Throws on invalid method-specific options (called before any model call). */
+  abstract validateOptions(options: O): void;
+  abstract plannedCalls(rows: number, resolveTarget: boolean, options: O): number;
+  abstract run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: O): Promise<CoreResult>;
+}
+
+/** A target list of −1 (methods without a target, e.g. LayerActivation). */
+export function noTarget(n: number): ResolvedTarget {
+  return { kind: 'index', indices: new Array<number>(n).fill(-1) };
+}
+
+/** The target, or each example's predicted class from one (chunked) forward pass. */
+export async function resolveTargetRows(
+  ctx: ModelCaller,
+  x: Tensor,
+  target: ResolvedTarget | undefined,
+  maxRows: number,
+): Promise<ResolvedTarget> {
+  if (target) return target;
+  const out = await ctx.forwardRows(x.shape[0]!, maxRows, (s, e) => sliceRows(x, s, e));
+  return { kind: 'index', indices: argmaxRows(out) };
+}
+
+/** Calls of `resolveTargetRows` plus `chunks(rows)` chunked calls. */
+export function targetPlusChunks(rows: number, resolveTarget: boolean, internalBatchSize: number | undefined, factor = 1): number {
+  const max = checkBatchSize(internalBatchSize);
+  return (resolveTarget ? chunkCount(rows, max) : 0) + chunkCount(factor * rows, max);
+}
+
+/** Growable per-row store of layer values [rows, ...layerShape] (shape known from the first chunk). */
+export class RowStore {
+  shape: number[] = [];
+  data = new Float32Array(0);
+  per = 0;
+  constructor(private readonly rows: number) {}
+
+  put(start: number, t: Tensor): void {
+    if (this.data.length === 0) {
+      this.shape = [this.rows, ...t.shape.slice(1)];
+      this.per = sizeOf(t.shape.slice(1));
+      this.data = new Float32Array(this.rows * this.per);
+    }
+    this.data.set(t.data, start * this.per);
+  }
+
+  tensor(): Tensor {
+    return { shape: this.shape, data: this.data };
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * LayerGradientXActivation — Captum's `LayerGradientXActivation` (multiply_by_inputs=True):
+ * layer activation ⊙ ∂F/∂layer, [N, ...layerShape].
+ *
+ * Model calls: as LayerGradient (one tapped gradient call per chunk, plus a forward pass for the
+ * predicted-class target).
+ */
+import { LayerGradient, type LayerGradientOptions } from './layer-gradient.js';
+
+export type LayerGradientXActivationOptions = LayerGradientOptions;
+
+export class LayerGradientXActivation extends LayerGradient {
+  override readonly id: string = 'layer-gradient-x-activation';
+  protected override readonly times: boolean = true;
+}

@@ -1,0 +1,155 @@
+/**
+ * LayerIntegratedGradients — Captum's `LayerIntegratedGradients` (multiply_by_inputs=True,
+ * attribute_to_layer_input=False): integrated gradients of the target output with respect to a
+ * layer's output, along the straight path in LAYER space between the layer's activation on the
+ * baseline input, a′ = layer(x′), and on the input, a = layer(x):
+ *
+ *   attr = (a − a′) ⊙ Σₖ wₖ ∂F/∂layer |_{layer := a′ + αₖ (a − a′)},   delta = Σ attr − (f(x) − f(x′))
+ *
+ * The layer's output is overridden by the interpolated activation (the rest of the network is
+ * fed the input x itself, as Captum's forward hook does), so gradients are taken with respect to
+ * the layer. Rows are step-major (row k·N + i), chunked by `internalBatchSize`; accumulation is
+ * float64 in step order, so chunking never changes the result. Completeness holds up to the
+ * quadrature error: Σ attr ≈ f(x) − f(x′).
+ *
+ * Model calls: ⌈2N / internalBatchSize⌉ activation calls on [x; x′] (layer activations, outputs,
+ * predicted-class target, f(x′)) and ⌈steps·N / internalBatchSize⌉ gradient calls.
+ */
+import type { Tensor } from '../../tensor.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { QUADRATURES, quadratureRule, type Quadrature } from '../approximation.js';
+import {
+  checkBatchSize,
+  checkPositiveInt,
+  chunkCount,
+  chunkRanges,
+  expandTarget,
+  resolveBaselines,
+  targetValue,
+  type CoreResult,
+  type ModelCaller,
+  type ResolvedTarget,
+} from '../common.js';
+import { firstRows, stackedRows, targetOrPredicted } from '../rows.js';
+import { requestRows } from '../requests.js';
+import { LayerMethod, RowStore, type LayerOptions } from './layer-common.js';
+
+export interface LayerIntegratedGradientsOptions extends LayerOptions {
+  /** Baseline input x′ (number, [N, ...], [1, ...] or [...inputShape]); default 0. */
+  readonly baselines?: number | Tensor;
+  /** Integration points (default 50). */
+  readonly steps?: number;
+  /** Default 'gausslegendre'. */
+  readonly quadrature?: Quadrature;
+}
+
+export function checkPathOptions(options: { steps?: number; quadrature?: Quadrature }, minSteps = 1): void {
+  const steps = checkPositiveInt(options.steps, 'steps', 50, minSteps);
+  const q = options.quadrature ?? 'gausslegendre';
+  if (!QUADRATURES.includes(q)) {
+    throw new InvalidArgumentError(`unknown quadrature '${String(q)}'; expected one of ${QUADRATURES.join(', ')}`);
+  }
+  quadratureRule(q, steps);
+}
+
+/**
+ * Layer activations and outputs on [x; x′] (2N rows, chunked): returns the activations a (first N
+ * rows) and a′ (last N rows), all outputs, and the resolved target.
+ */
+export async function layerEndpoints(
+  ctx: ModelCaller,
+  x: Tensor,
+  baselines: Tensor,
+  layer: string,
+  maxRows: number,
+  target: ResolvedTarget | undefined,
+): Promise<{ acts: Tensor; both: Tensor; resolved: ResolvedTarget }> {
+  const n = x.shape[0]!;
+  const per = x.data.length / n;
+  const build = stackedRows([x.data, baselines.data], per, x.shape.slice(1));
+  const acts = new RowStore(2 * n);
+  const outs = new RowStore(2 * n);
+  for (const [s, e] of chunkRanges(2 * n, maxRows)) {
+    const res = await ctx.activations(build(s, e), [layer]);
+    acts.put(s, res.layers[layer]!);
+    outs.put(s, res.outputs);
+  }
+  const both = outs.tensor();
+  return { acts: acts.tensor(), both, resolved: targetOrPredicted(target, firstRows(both, n)) };
+}
+
+export class LayerIntegratedGradients extends LayerMethod<LayerIntegratedGradientsOptions> {
+  readonly id = 'layer-integrated-gradients';
+
+  validateOptions(options: LayerIntegratedGradientsOptions): void {
+    checkPathOptions(options);
+  }
+
+  plannedCalls(rows: number, _resolveTarget: boolean, options: LayerIntegratedGradientsOptions): number {
+    const max = checkBatchSize(options.internalBatchSize);
+    return chunkCount(2 * rows, max) + chunkCount((options.steps ?? 50) * rows, max);
+  }
+
+  async run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: LayerIntegratedGradientsOptions): Promise<CoreResult> {
+    const n = x.shape[0]!;
+    const per = x.data.length / n;
+    const max = checkBatchSize(options.internalBatchSize);
+    const layer = options.layer;
+    const baselines = resolveBaselines(options.baselines, n, ctx.model.inputShape);
+    const rule = quadratureRule(options.quadrature ?? 'gausslegendre', options.steps ?? 50);
+    const { acts, both, resolved } = await layerEndpoints(ctx, x, baselines, layer, max, target);
+    const lshape = acts.shape.slice(1);
+    const lper = acts.data.length / (2 * n);
+    const ad = acts.data;
+    const steps = rule.alphas.length;
+    const rows = steps * n;
+    const rowTarget = expandTarget(resolved, rows, (r) => r % n);
+    const acc = new Float64Array(n * lper);
+    await requestRows(
+      ctx,
+      rows,
+      max,
+      (s, e) => {
+        const data = new Float32Array((e - s) * per);
+        for (let r = s; r < e; r++) data.set(x.data.subarray((r % n) * per, (r % n + 1) * per), (r - s) * per);
+        return { shape: [e - s, ...x.shape.slice(1)], data };
+      },
+      rowTarget,
+      (s, e) => {
+        const data = new Float32Array((e - s) * lper);
+        for (let r = s; r < e; r++) {
+          const a = rule.alphas[Math.floor(r / n)]!;
+          const i = r % n;
+          const o = (r - s) * lper;
+          for (let j = 0; j < lper; j++) {
+            const b = ad[(n + i) * lper + j]!;
+            data[o + j] = b + a * (ad[i * lper + j]! - b);
+          }
+        }
+        return { layers: [layer], overrides: { [layer]: { shape: [e - s, ...lshape], data } } };
+      },
+      (s, e, res) => {
+        const g = res.layers[layer]!.gradient.data;
+        for (let r = s; r < e; r++) {
+          const w = rule.weights[Math.floor(r / n)]!;
+          const o = (r - s) * lper;
+          const i = r % n;
+          for (let j = 0; j < lper; j++) acc[i * lper + j] += w * g[o + j]!;
+        }
+      },
+    );
+    const attr = new Float32Array(n * lper);
+    const delta = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let j = 0; j < lper; j++) {
+        const k = i * lper + j;
+        const v = (ad[k]! - ad[(n + i) * lper + j]!) * acc[k]!;
+        attr[k] = v;
+        sum += v;
+      }
+      delta[i] = sum - (targetValue(both, i, resolved, i) - targetValue(both, n + i, resolved, i));
+    }
+    return { attributions: { shape: [n, ...lshape], data: attr }, outputs: firstRows(both, n), target: resolved, delta };
+  }
+}

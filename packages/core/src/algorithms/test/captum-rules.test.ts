@@ -1,0 +1,83 @@
+/**
+ * Captum 0.8 figures (float64) for the propagation-rule / layer family — DeepLift (rescale),
+ * GuidedBackprop, Deconvolution, LRP (Captum's default ε-composite), LayerActivation and
+ * LayerConductance — through the IR reference executor on the fixture graphs (copied by
+ * tools/import-reference-fixtures.mjs).
+ *
+ * Tolerances: attributions |got − want| ≤ 1e-5·|want| + 1e-8; deltas 2e-7 absolute (our f(x),
+ * f(x′) are float32 model outputs).
+ */
+import { describe, expect, it } from 'vitest';
+import type { Model } from '../../model.js';
+import { createReferenceModel, graphFromJSON } from '../../ir/index.js';
+import { LayerActivation } from '../layer/layer-activation.js';
+import { LayerConductance } from '../layer/layer-conductance.js';
+import {
+  MODEL_NAMES,
+  baselineTensor,
+  inputsTensor,
+  loadFixture,
+  loadGraphJson,
+  mismatches,
+  row,
+  type CaptumRecord,
+  type Fixture,
+} from './fixtures.js';
+import { captumRuleMethods } from './captum-rule-methods.js';
+
+const REL = 1e-5;
+const ABS = 1e-8;
+const DELTA_ABS = 2e-7;
+
+interface LayerRecord extends CaptumRecord {
+  layer?: string;
+}
+
+function recordsOf(f: Fixture, method: string, pred: (r: LayerRecord) => boolean = () => true): LayerRecord[] {
+  const rs = (f.records as LayerRecord[]).filter((r) => r.method === method && pred(r));
+  expect(rs.length).toBe(f.inputs.length);
+  return rs.sort((a, b) => a.input_index - b.input_index);
+}
+
+function expectRecords(attr: { data: Float32Array; shape: readonly number[] }, recs: CaptumRecord[]): void {
+  for (const r of recs) expect(mismatches(row(attr, r.input_index), r.attribution, REL, ABS), r.id).toEqual([]);
+}
+
+function expectDeltas(delta: Float32Array | undefined, recs: CaptumRecord[]): void {
+  expect(delta).toBeDefined();
+  for (const r of recs) expect(Math.abs(delta![r.input_index]! - r.convergence_delta!), r.id).toBeLessThanOrEqual(DELTA_ABS);
+}
+
+describe.each(MODEL_NAMES)('Captum rule/layer figures via the reference executor: %s', (name) => {
+  const f = loadFixture(name);
+  const model: Model = createReferenceModel(graphFromJSON(loadGraphJson(name)));
+  const x = inputsTensor(f);
+  const layers = [...new Set((f.records as LayerRecord[]).filter((r) => r.method === 'LayerActivation').map((r) => r.layer!))];
+
+  it.each(layers)('LayerActivation %s', async (layer) => {
+    const recs = recordsOf(f, 'LayerActivation', (r) => r.layer === layer);
+    const res = await new LayerActivation(model).attribute(x, { layer });
+    expect(res.method).toBe('layer-activation');
+    expect(res.attributions.shape[0]).toBe(f.inputs.length);
+    expect(res.modelCalls).toBe(1);
+    expectRecords(res.attributions, recs);
+  });
+
+  const condCases = [...new Set((f.records as LayerRecord[]).filter((r) => r.method === 'LayerConductance').map((r) => `${r.layer}|${r.baseline}`))];
+  it.skipIf(condCases.length === 0).each(condCases.length ? condCases : ['none'])('LayerConductance %s', async (c) => {
+    const [layer, baseline] = c.split('|') as [string, 'zeros' | 'nonzero'];
+    const recs = recordsOf(f, 'LayerConductance', (r) => r.layer === layer && r.baseline === baseline);
+    expect(recs[0]!.params['n_steps']).toBe(50);
+    const res = await new LayerConductance(model).attribute(x, {
+      layer,
+      target: recs.map((r) => r.target),
+      baselines: baselineTensor(f, baseline),
+      steps: 50,
+    });
+    expect(res.method).toBe('layer-conductance');
+    expectRecords(res.attributions, recs);
+    expectDeltas(res.delta, recs);
+  });
+
+  captumRuleMethods(f, () => model, { rel: REL, abs: ABS, delta: DELTA_ABS });
+});
