@@ -1,23 +1,49 @@
 /**
- * Loading a model file for the CLI. The kind is detected from the content:
+ * Loading a model file for the CLI. The kind is detected from the content (ONNX also by the
+ * `.onnx` extension):
  *   - TensorFlow.js LayersModel (model.json with `modelTopology` and `weightsManifest`; weight
  *     files are read relative to it) -> imported to the graph IR by @glasswing/tfjs;
- *   - Glasswing graph JSON (`"format": "glasswing-graph"`) -> parsed by @glasswing/core.
- * The graph then runs on the chosen adapter: `reference` (pure-JS executor in core, the
- * default), `tfjs-cpu` or `tfjs-wasm` (TensorFlow.js backends).
+ *   - Glasswing graph JSON (`"format": "glasswing-graph"`) -> parsed by @glasswing/core;
+ *   - ONNX (`.onnx`, or a file that is not JSON and decodes as an ONNX ModelProto) -> imported by
+ *     @glasswing/onnx (loaded only then). An ONNX model whose ops do not all map to the IR is
+ *     FORWARD-ONLY: it runs (original bytes in ONNX Runtime) for the perturbation methods only.
+ * The model then runs on the chosen adapter: `reference` (pure-JS executor in core), `tfjs-cpu`
+ * or `tfjs-wasm` (TensorFlow.js backends) run the IR graph; `onnx-node` / `onnx-web` (ONNX
+ * Runtime) run an ONNX file's original bytes for forward and emitted ONNX graphs for gradients,
+ * or the emitted forward of any IR graph. Default: `onnx-node` for ONNX files, else `reference`.
  */
-import { ModelFormatError, createReferenceModel, graphFromJSON } from '@glasswing/core';
+import { readFileSync } from 'node:fs';
+import { CapabilityError, ModelFormatError, createReferenceModel, graphFromJSON } from '@glasswing/core';
 import type { Graph, Layout, Model } from '@glasswing/core';
-import { readJson } from './files.js';
+import type { OnnxImportResult } from '@glasswing/onnx';
+import { CliError, readJson, readText } from './files.js';
 
-export const ADAPTERS = ['reference', 'tfjs-cpu', 'tfjs-wasm'] as const;
+export const ADAPTERS = ['reference', 'tfjs-cpu', 'tfjs-wasm', 'onnx-node', 'onnx-web'] as const;
 export type AdapterId = (typeof ADAPTERS)[number];
 
-export type ModelFileKind = 'tfjs-layers' | 'glasswing-graph';
+export type ModelFileKind = 'tfjs-layers' | 'glasswing-graph' | 'onnx';
 
 export interface LoadedGraph {
   readonly graph: Graph;
   readonly kind: ModelFileKind;
+}
+
+/** A loaded model file: its IR graph (null for a forward-only ONNX model) and, for ONNX, the import. */
+export interface LoadedModelFile {
+  readonly kind: ModelFileKind;
+  readonly graph: Graph | null;
+  readonly onnx?: OnnxImportResult;
+}
+
+/** A model ready to run, with what the commands need to know about it. */
+export interface OpenedModel {
+  readonly model: Model;
+  readonly file: LoadedModelFile;
+  readonly adapter: AdapterId;
+  /** Why gradients are unavailable (forward-only ONNX models: the blocking ops), else undefined. */
+  readonly limits?: string;
+  /** The IR layer name for a `--layer` argument (ONNX node or tensor names for ONNX files). */
+  resolveLayer(name: string): string;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -29,6 +55,50 @@ export function detectModelKind(json: unknown): ModelFileKind | undefined {
   if ('modelTopology' in json && 'weightsManifest' in json) return 'tfjs-layers';
   if (json['format'] === 'glasswing-graph') return 'glasswing-graph';
   return undefined;
+}
+
+/** True when the bytes look like a JSON document (first non-blank character `{` or `[`). */
+function looksLikeJson(bytes: Uint8Array): boolean {
+  for (const b of bytes.subarray(0, 64)) {
+    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d || b === 0xef || b === 0xbb || b === 0xbf) continue;
+    return b === 0x7b || b === 0x5b;
+  }
+  return false;
+}
+
+function readBytes(path: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch {
+    readText(path, 'model file'); // throws the CLI's "cannot read model file '…': <why>"
+    throw new CliError(`cannot read model file '${path}'`);
+  }
+}
+
+async function loadOnnxFile(path: string, bytes: Uint8Array): Promise<LoadedModelFile> {
+  const { importOnnxModel } = await import('@glasswing/onnx');
+  const onnx = importOnnxModel(bytes, { source: `model file '${path}'` });
+  return { kind: 'onnx', graph: onnx.graph, onnx };
+}
+
+/** Load any supported model file (JSON kinds, or ONNX by extension or content). */
+export async function loadModelFile(path: string): Promise<LoadedModelFile> {
+  const bytes = readBytes(path);
+  if (/\.onnx$/i.test(path)) return loadOnnxFile(path, bytes);
+  if (bytes.byteLength > 0 && !looksLikeJson(bytes)) {
+    try {
+      JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      // Not JSON: ONNX, or nothing we know.
+      try {
+        return await loadOnnxFile(path, bytes);
+      } catch (e) {
+        if (!(e instanceof ModelFormatError)) throw e;
+        throw new ModelFormatError(`model file '${path}' is neither JSON (TensorFlow.js LayersModel or Glasswing graph) nor an ONNX model: ${e.message}`, { cause: e });
+      }
+    }
+  }
+  return loadGraphFile(path);
 }
 
 export async function loadGraphFile(path: string): Promise<LoadedGraph> {
@@ -47,19 +117,53 @@ export async function loadGraphFile(path: string): Promise<LoadedGraph> {
 
 export async function createModel(graph: Graph, adapter: AdapterId): Promise<Model> {
   if (adapter === 'reference') return createReferenceModel(graph);
+  if (adapter === 'onnx-node' || adapter === 'onnx-web') {
+    const { createOnnxModel } = await import('@glasswing/onnx');
+    return createOnnxModel(graph, { runtime: adapter });
+  }
   const tfjs = await import('@glasswing/tfjs');
   return tfjs.createTfjsModel(graph, { backend: adapter === 'tfjs-cpu' ? 'cpu' : 'wasm' });
+}
+
+/** Load `path` and build it on `adapter` (default: onnx-node for ONNX files, else reference). */
+export async function openModel(path: string, adapter?: AdapterId): Promise<OpenedModel> {
+  const file = await loadModelFile(path);
+  const onnx = file.onnx;
+  if (!onnx) {
+    const chosen = adapter ?? 'reference';
+    return { model: await createModel(file.graph!, chosen), file, adapter: chosen, resolveLayer: (name) => name };
+  }
+  const chosen = adapter ?? 'onnx-node';
+  const { fromOnnx, resolveLayerName } = await import('@glasswing/onnx');
+  const limits =
+    onnx.graph === null
+      ? `the ONNX model is forward-only: gradients are blocked by ${describeBlocking(onnx)}`
+      : undefined;
+  const resolveLayer = (name: string) => resolveLayerName(onnx, name);
+  if (chosen === 'onnx-node' || chosen === 'onnx-web') {
+    const model = await fromOnnx(onnx.bytes, { runtime: chosen });
+    return { model, file, adapter: chosen, resolveLayer, ...(limits ? { limits } : {}) };
+  }
+  if (onnx.graph === null) {
+    throw new CapabilityError(`${limits}; the ${chosen} adapter needs the whole model as an IR graph, run it with --adapter onnx-node or onnx-web`);
+  }
+  return { model: await createModel(onnx.graph, chosen), file, adapter: chosen, resolveLayer };
+}
+
+function describeBlocking(onnx: OnnxImportResult): string {
+  const ops = [...new Set(onnx.blockingOps.map((b) => b.op))];
+  const what = ops.length > 0 ? `unsupported op${ops.length > 1 ? 's' : ''} ${ops.join(', ')}` : 'an incomplete import';
+  return onnx.reasons.length > 0 ? `${what} (${onnx.reasons.join('; ')})` : what;
 }
 
 /**
  * The layout of a rank-3 per-example input: the `layout` attribute of the graph's spatial ops
  * (NHWC for TensorFlow.js imports), else NCHW (the ONNX default).
  */
-export function imageLayout(loaded: LoadedGraph): Layout {
-  for (const node of loaded.graph.nodes) {
+export function imageLayout(loaded: { readonly graph: Graph | null; readonly kind: ModelFileKind }): Layout {
+  for (const node of loaded.graph?.nodes ?? []) {
     const l = node.attrs['layout'];
     if (l === 'NHWC' || l === 'NCHW') return l;
   }
   return loaded.kind === 'tfjs-layers' ? 'NHWC' : 'NCHW';
 }
-

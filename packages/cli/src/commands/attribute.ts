@@ -9,7 +9,7 @@ import { UsageError, parseBoolean, parseChoice, parseFlags, parseInteger, parseN
 import type { FlagKind } from '../args.js';
 import { asBatch, readTensorFile, resolvePath, writeFile } from '../files.js';
 import type { ResolvedIO } from '../io.js';
-import { ADAPTERS, createModel, imageLayout, loadGraphFile } from '../model-file.js';
+import { ADAPTERS, imageLayout, openModel } from '../model-file.js';
 import type { AdapterId } from '../model-file.js';
 
 export const QUADRATURES = ['gausslegendre', 'riemann_left', 'riemann_right', 'riemann_middle', 'riemann_trapezoid'] as const;
@@ -57,8 +57,9 @@ export function attributeUsage(): string {
 Explain a model's predictions with an attribution method.
 
 Required:
-  --model <file>            TensorFlow.js LayersModel model.json (weights next to it) or a
-                            Glasswing graph JSON ("format": "glasswing-graph"); detected by content
+  --model <file>            TensorFlow.js LayersModel model.json (weights next to it), a
+                            Glasswing graph JSON ("format": "glasswing-graph") or an ONNX model
+                            (.onnx); detected by content
   --method <id>             attribution method, one of:
 ${methods}
   --input <file.json>       {"shape": [N, ...], "data": [...]} or nested arrays, in the model's
@@ -72,7 +73,8 @@ Options:
                             distribution, for kernel-shap the background dataset, for lime on
                             1-D inputs the training data (tabular LIME; a constant = masking
                             value) and on images the hide colour (a constant) (default: zeros)
-  --adapter <id>            reference (default; pure JS), tfjs-cpu or tfjs-wasm
+  --adapter <id>            reference (default; pure JS), tfjs-cpu, tfjs-wasm, onnx-node (ONNX
+                            Runtime, native; the default for .onnx models) or onnx-web (wasm)
   --steps <n>               integration steps (integrated-gradients)
   --quadrature <rule>       integrated-gradients rule: ${QUADRATURES.slice(0, 2).join(', ')},
                             ${QUADRATURES.slice(2).join(', ')}
@@ -82,7 +84,8 @@ Options:
   --stdev <s>               noise standard deviation (smoothgrad, vargrad, gradient-shap)
   --seed <n>                random seed for sampled methods (and feature-permutation)
   --internal-batch-size <n> most rows per model call
-  --layer <name>            layer (node) name, for layer methods
+  --layer <name>            layer (node) name, for layer methods; ONNX node or tensor names
+                            for ONNX models
   --window <a,b,...>        occlusion window extent per input dimension (required for occlusion)
   --strides <s | a,b,...>   occlusion step, one for all dimensions or one per dimension (default 1)
   --feature-mask <file>     feature groups (feature-ablation, feature-permutation, shapley-values,
@@ -107,7 +110,7 @@ interface AttributeRequest {
   readonly model: string;
   readonly method: string;
   readonly input: string;
-  readonly adapter: AdapterId;
+  readonly adapter?: AdapterId;
   readonly target?: number | number[];
   readonly baseline?: 'zeros' | string;
   readonly out?: string;
@@ -146,7 +149,7 @@ export function parseAttributeArgs(argv: readonly string[]): AttributeRequest | 
   if (!Object.prototype.hasOwnProperty.call(METHODS, method)) {
     throw new UsageError(`unknown method '${method}'; valid methods: ${methodIds().join(', ')}`);
   }
-  const adapter = v['adapter'] === undefined ? 'reference' : parseChoice('adapter', v['adapter'], ADAPTERS);
+  const adapter = v['adapter'] === undefined ? undefined : parseChoice('adapter', v['adapter'], ADAPTERS);
   const options: Record<string, unknown> = {};
   if (v['steps'] !== undefined) options['steps'] = parseInteger('steps', v['steps'], 1);
   if (v['quadrature'] !== undefined) options['quadrature'] = parseChoice('quadrature', v['quadrature'], QUADRATURES);
@@ -170,7 +173,7 @@ export function parseAttributeArgs(argv: readonly string[]): AttributeRequest | 
     model: v['model']!,
     method,
     input: v['input']!,
-    adapter,
+    ...(adapter !== undefined ? { adapter } : {}),
     ...(v['target'] !== undefined ? { target: parseTarget(v['target']) } : {}),
     ...(v['baseline'] !== undefined ? { baseline: v['baseline'] } : {}),
     ...(v['out'] !== undefined ? { out: v['out'] } : {}),
@@ -246,8 +249,8 @@ export async function runAttribute(argv: readonly string[], io: ResolvedIO): Pro
     return 0;
   }
   const spec = METHODS[req.method]!;
-  const loaded = await loadGraphFile(resolvePath(io.cwd, req.model));
-  const model = await createModel(loaded.graph, req.adapter);
+  const opened = await openModel(resolvePath(io.cwd, req.model), req.adapter);
+  const { model, file: loaded } = opened;
   try {
     const x = asBatch(readTensorFile(resolvePath(io.cwd, req.input), 'input file'), model.inputShape, 'input');
     const n = x.shape[0]!;
@@ -264,11 +267,14 @@ export async function runAttribute(argv: readonly string[], io: ResolvedIO): Pro
     const featureMask = req.featureMask === undefined ? undefined : loadFeatureMask(req.featureMask, model, io.cwd);
     for (const [cap, need] of Object.entries(spec.requires)) {
       if (need && !model.capabilities[cap as keyof typeof model.capabilities]) {
-        throw new CapabilityError(`method '${req.method}' needs ${cap}, which the ${model.backend} model does not provide`);
+        const why = opened.limits !== undefined ? `: ${opened.limits}` : '';
+        throw new CapabilityError(`method '${req.method}' needs ${cap}, which the ${model.backend} model does not provide${why}`);
       }
     }
+    const layer = req.options.layer !== undefined && spec.options.includes('layer') ? opened.resolveLayer(req.options.layer) : undefined;
     const result = await spec.run(model, x, {
       ...req.options,
+      ...(layer !== undefined ? { layer } : {}),
       ...(req.target !== undefined ? { target: req.target } : {}),
       ...(baselines !== undefined ? { baselines } : {}),
       ...(featureMask !== undefined ? { featureMask } : {}),

@@ -11,7 +11,7 @@ import type { FlagKind } from '../args.js';
 import { parseCsv, type Csv } from '../csv.js';
 import { readText, resolvePath, writeFile } from '../files.js';
 import type { ResolvedIO } from '../io.js';
-import { ADAPTERS, createModel, loadGraphFile } from '../model-file.js';
+import { ADAPTERS, openModel } from '../model-file.js';
 import type { AdapterId } from '../model-file.js';
 import { progressBar } from '../progress.js';
 
@@ -36,7 +36,7 @@ Permutation importance (the score drop when a feature is shuffled across the row
 over repeats) and correlations (Pearson, Spearman) of each feature with each model output.
 
 Required:
-  --model <file>            TensorFlow.js LayersModel model.json or Glasswing graph JSON
+  --model <file>            TensorFlow.js LayersModel model.json, Glasswing graph JSON or ONNX
   --data <data.csv>         one example per row, numeric columns (the model's input values,
                             flattened row-major); an optional header row names the features
   --labels <f.csv | name>   a CSV file with one label column (optional header), or the name of a
@@ -47,7 +47,8 @@ Options:
                             of the outputs as logits, or squared error for a single output)
   --repeats <n>             shuffles per feature (default 5)
   --seed <n>                random seed (default 0)
-  --adapter <id>            reference (default), tfjs-cpu or tfjs-wasm
+  --adapter <id>            reference (default), tfjs-cpu, tfjs-wasm, onnx-node (default for
+                            ONNX models) or onnx-web
   --out <file.json>         write the result here instead of stdout
   -h, --help                show this help
 
@@ -64,7 +65,7 @@ export interface ImportanceRequest {
   readonly metric: (typeof METRICS)[number];
   readonly repeats: number;
   readonly seed: number;
-  readonly adapter: AdapterId;
+  readonly adapter?: AdapterId;
   readonly out?: string;
 }
 
@@ -82,7 +83,7 @@ export function parseImportanceArgs(argv: readonly string[]): ImportanceRequest 
     metric: v['metric'] === undefined ? 'accuracy' : parseChoice('metric', v['metric'], METRICS),
     repeats: v['repeats'] === undefined ? 5 : parseInteger('repeats', v['repeats'], 1),
     seed: v['seed'] === undefined ? 0 : parseInteger('seed', v['seed'], Number.MIN_SAFE_INTEGER),
-    adapter: v['adapter'] === undefined ? 'reference' : parseChoice('adapter', v['adapter'], ADAPTERS),
+    ...(v['adapter'] !== undefined ? { adapter: parseChoice('adapter', v['adapter'], ADAPTERS) } : {}),
     ...(v['out'] !== undefined ? { out: v['out'] } : {}),
   };
 }
@@ -142,8 +143,7 @@ export async function runImportance(argv: readonly string[], io: ResolvedIO): Pr
   const dataPath = resolvePath(io.cwd, req.data);
   const csv = parseCsv(readText(dataPath, 'data file'), `data file '${dataPath}'`);
   const { names, x, labels } = splitDataset(csv, req.labels, io.cwd);
-  const loaded = await loadGraphFile(resolvePath(io.cwd, req.model));
-  const model = await createModel(loaded.graph, req.adapter);
+  const { model } = await openModel(resolvePath(io.cwd, req.model), req.adapter);
   try {
     const data = toTensor(x, csv.rows, model, names.length);
     const bar = progressBar('importance', io);
