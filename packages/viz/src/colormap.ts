@@ -18,15 +18,15 @@ export const MIDPOINT = { l: 1, c: 0, h: 0 } as const;
 /** Number of entries; odd so that the middle entry is exactly zero. */
 export const COLORMAP_SIZE = 257;
 
-type Rgb = readonly [number, number, number];
+export type Rgb = readonly [number, number, number];
 
-function oklchToOklab(p: { l: number; c: number; h: number }): [number, number, number] {
+export function oklchToOklab(p: { l: number; c: number; h: number }): [number, number, number] {
   const rad = (p.h * Math.PI) / 180;
   return [p.l, p.c * Math.cos(rad), p.c * Math.sin(rad)];
 }
 
 /** OKLab -> linear sRGB (Ottosson's published matrices). */
-function oklabToLinearSrgb(L: number, a: number, b: number): [number, number, number] {
+export function oklabToLinearSrgb(L: number, a: number, b: number): [number, number, number] {
   const l = (L + 0.3963377774 * a + 0.2158037573 * b) ** 3;
   const m = (L - 0.1055613458 * a - 0.0638541728 * b) ** 3;
   const s = (L - 0.0894841775 * a - 1.291485548 * b) ** 3;
@@ -43,7 +43,7 @@ function encodeSrgb(x: number): number {
   return Math.round(255 * v);
 }
 
-function oklabToRgb8(lab: readonly [number, number, number]): Rgb {
+export function oklabToRgb8(lab: readonly [number, number, number]): Rgb {
   const [r, g, b] = oklabToLinearSrgb(lab[0], lab[1], lab[2]);
   return [encodeSrgb(r), encodeSrgb(g), encodeSrgb(b)];
 }
