@@ -1,9 +1,13 @@
 /**
  * The adapters benchmarked, as a table of factories. A new adapter (onnx, gpu.js) is a new row,
- * never a new code path.
+ * never a new code path. A factory gets the model's IR graph (imported from its TensorFlow.js
+ * files) and the model's files; the ONNX Runtime rows load the model's own ONNX file (NCHW), as
+ * an ONNX user would.
  */
 import { createReferenceModel, type Graph, type Model } from '@glasswing/core';
+import { fromOnnx } from '@glasswing/onnx';
 import { createTfjsModel } from '@glasswing/tfjs';
+import type { ModelFiles } from './models.js';
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface BackendMemory {
@@ -15,7 +19,7 @@ export interface AdapterSpec {
   /** Id used in workload ids and `--filter`. */
   readonly id: string;
   readonly description: string;
-  create(graph: Graph): Promise<Model>;
+  create(graph: Graph, files: ModelFiles): Promise<Model>;
   /** Device-side memory the adapter tracks (tf.memory() for tfjs), if any. */
   memory?(): BackendMemory;
   /** Peak device bytes while `fn` runs (tf.profile for tfjs), if the adapter can tell. */
@@ -56,6 +60,16 @@ export const ADAPTERS: readonly AdapterSpec[] = [
     create: (graph) => createTfjsModel(graph, { backend: 'wasm' }),
     memory: tfMemory,
     peakBytes: tfPeakBytes,
+  },
+  {
+    id: 'onnx-node',
+    description: 'ONNX Runtime (onnxruntime-node, native cpu): original ONNX file for forward, emitted gradient graphs',
+    create: (_graph, files) => fromOnnx(files.onnx, { runtime: 'onnx-node' }),
+  },
+  {
+    id: 'onnx-web',
+    description: 'ONNX Runtime Web (onnxruntime-web, wasm in Node, 2 threads): original ONNX file, emitted gradient graphs',
+    create: (_graph, files) => fromOnnx(files.onnx, { runtime: 'onnx-web' }),
   },
 ];
 

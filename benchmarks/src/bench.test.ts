@@ -3,6 +3,8 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ADAPTERS, adapterById } from './adapters.js';
+import { loadGraph, modelFiles } from './models.js';
 import { captumExamplesPerSecond } from './captum-baseline.js';
 import { bench, parseArgs, selectWorkloads } from './cli.js';
 import { median } from './measure.js';
@@ -36,8 +38,30 @@ describe('benchmark harness', () => {
     expect(await readFile(files[1]!, 'utf8')).toBe(markdown);
   });
 
+  it('runs the ONNX Runtime rows from the models\' ONNX files (NCHW LeNet), forward-only methods included', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'glasswing-bench-'));
+    const sal = ALGORITHM_ROWS.find((r) => r.method === 'saliency' && r.model === 'lenet_mnist')!;
+    const ks = ALGORITHM_ROWS.find((r) => r.method === 'kernel-shap')!;
+    const rows = [{ ...sal, batch: 2 }, { ...ks, batch: 1, options: { ...ks.options, samples: 64 } }];
+    const { report } = await bench({ quick: true, out }, workloadsFor(rows, ['onnx-node', 'onnx-web']), () => {});
+    expect(report.results.map((r) => [r.id, r.status, r.error])).toEqual([
+      ['saliency/lenet_mnist/onnx-node/b2', 'ok', undefined],
+      ['kernel-shap/mlp_tabular/onnx-node/b1', 'ok', undefined],
+      ['saliency/lenet_mnist/onnx-web/b2', 'ok', undefined],
+      ['kernel-shap/mlp_tabular/onnx-web/b1', 'ok', undefined],
+    ]);
+    const lenet = await adapterById('onnx-node').create(await loadGraph('lenet_mnist'), modelFiles('lenet_mnist'));
+    try {
+      expect(lenet.inputShape).toEqual([1, 28, 28]); // the ONNX export's NCHW input, not the tfjs NHWC graph
+      expect(lenet.backend).toBe('onnx-node');
+    } finally {
+      await lenet.dispose();
+    }
+  });
+
   it('declares workloads as data: every algorithm row on every adapter, with Captum figures', () => {
-    expect(WORKLOADS.length).toBe(ALGORITHM_ROWS.length * 3);
+    expect(WORKLOADS.length).toBe(ALGORITHM_ROWS.length * ADAPTERS.length);
+    expect(ADAPTERS.map((x) => x.id)).toEqual(['reference', 'tfjs-cpu', 'tfjs-wasm', 'onnx-node', 'onnx-web']);
     expect(new Set(WORKLOADS.map((w) => w.id)).size).toBe(WORKLOADS.length);
     for (const w of WORKLOADS) expect(captumExamplesPerSecond(w.method, w.model, w.batch), w.id).toBeGreaterThan(0);
     expect(selectWorkloads(WORKLOADS, 'lenet_mnist/tfjs-wasm').map((w) => w.method)).toEqual(['saliency', 'integrated-gradients']);

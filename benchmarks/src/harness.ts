@@ -7,7 +7,7 @@ import { createRng, METHODS, type Graph, type Model, type Tensor } from '@glassw
 import { adapterById } from './adapters.js';
 import { captumExamplesPerSecond } from './captum-baseline.js';
 import { MemorySampler, median } from './measure.js';
-import { loadGraph } from './models.js';
+import { loadGraph, modelFiles } from './models.js';
 import type { Workload } from './workloads.js';
 
 export interface WorkloadResult {
@@ -71,7 +71,7 @@ export async function runWorkload(
       graphs.set(w.model, graph);
     }
     const beforeCreate = adapter.memory?.();
-    model = await adapter.create(graph);
+    model = await adapter.create(graph, modelFiles(w.model));
     const x = makeInput(model, w.batch, 1234);
     const rng = createRng(99);
     const outputs = model.outputShape.reduce((a, b) => a * b, 1);
