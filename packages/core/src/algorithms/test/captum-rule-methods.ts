@@ -1,5 +1,75 @@
-/** Captum checks of the rule methods, shared between adapters (filled in as methods land). */
+/**
+ * Captum checks of the rule methods (GuidedBackprop, Deconvolution, DeepLift, LRP) on a fixture
+ * model, registered as vitest cases; shared by the adapter test files. Records are in the
+ * fixture's (PyTorch) layout; the model must compute the same function on the same input layout.
+ */
+import { expect, it } from 'vitest';
 import type { Model } from '../../model.js';
-import type { Fixture } from './fixtures.js';
+import { tensor, type Tensor } from '../../tensor.js';
+import { GuidedBackprop } from '../guided-backprop.js';
+import { Deconvolution } from '../deconvolution.js';
 
-export function captumRuleMethods(_f: Fixture, _model: () => Model, _tol: { rel: number; abs: number; delta: number }): void {}
+export interface RuleFixtureRecord {
+  id: string;
+  method: string;
+  params: Record<string, unknown>;
+  input_index: number;
+  target: number;
+  baseline: 'zeros' | 'nonzero' | null;
+  attribution: number[];
+  convergence_delta?: number;
+}
+
+export interface RuleFixture {
+  inputs: number[][];
+  input_shape: number[];
+  baselines: { zeros: number[]; nonzero: number[] };
+  records: RuleFixtureRecord[];
+}
+
+export interface Tolerance {
+  rel: number;
+  abs: number;
+  delta: number;
+}
+
+export function recordsFor(f: RuleFixture, method: string, pred: (r: RuleFixtureRecord) => boolean = () => true): RuleFixtureRecord[] {
+  const rs = f.records.filter((r) => r.method === method && pred(r)).sort((a, b) => a.input_index - b.input_index);
+  expect(rs.length).toBe(f.inputs.length);
+  return rs;
+}
+
+export function expectAttributions(attr: Tensor, recs: RuleFixtureRecord[], tol: Tolerance): void {
+  for (const r of recs) {
+    const per = r.attribution.length;
+    const got = attr.data.subarray(r.input_index * per, (r.input_index + 1) * per);
+    const bad = r.attribution
+      .map((want, i) => ({ i, want, got: got[i]! }))
+      .filter(({ want, got: g }) => !(Math.abs(g - want) <= tol.rel * Math.abs(want) + tol.abs));
+    expect(bad, r.id).toEqual([]);
+  }
+}
+
+export function expectDeltas(delta: Float32Array | undefined, recs: RuleFixtureRecord[], tol: Tolerance): void {
+  expect(delta).toBeDefined();
+  for (const r of recs) expect(Math.abs(delta![r.input_index]! - r.convergence_delta!), r.id).toBeLessThanOrEqual(tol.delta);
+}
+
+/** Registers the rule-method Captum cases for fixture `f` on the model returned by `model()`. */
+export function captumRuleMethods(f: RuleFixture, model: () => Model, tol: Tolerance): void {
+  const x = (): Tensor => tensor(f.inputs.flat(), [f.inputs.length, ...f.input_shape]);
+
+  it('GuidedBackprop', async () => {
+    const recs = recordsFor(f, 'GuidedBackprop');
+    const res = await new GuidedBackprop(model()).attribute(x(), { target: recs.map((r) => r.target) });
+    expect(res.method).toBe('guided-backprop');
+    expectAttributions(res.attributions, recs, tol);
+  });
+
+  it('Deconvolution', async () => {
+    const recs = recordsFor(f, 'Deconvolution');
+    const res = await new Deconvolution(model()).attribute(x(), { target: recs.map((r) => r.target) });
+    expect(res.method).toBe('deconvolution');
+    expectAttributions(res.attributions, recs, tol);
+  });
+}

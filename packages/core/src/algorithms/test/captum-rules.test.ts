@@ -50,7 +50,10 @@ function expectDeltas(delta: Float32Array | undefined, recs: CaptumRecord[]): vo
 
 describe.each(MODEL_NAMES)('Captum rule/layer figures via the reference executor: %s', (name) => {
   const f = loadFixture(name);
-  const model: Model = createReferenceModel(graphFromJSON(loadGraphJson(name)));
+  const graph = graphFromJSON(loadGraphJson(name));
+  const base = createReferenceModel(graph);
+  // Rule methods read model.graph; expose it in case the adapter does not.
+  const model: Model = 'graph' in base ? base : (Object.create(base, { graph: { value: graph } }) as Model);
   const x = inputsTensor(f);
   const layers = [...new Set((f.records as LayerRecord[]).filter((r) => r.method === 'LayerActivation').map((r) => r.layer!))];
 
