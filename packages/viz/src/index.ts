@@ -33,3 +33,11 @@ export type { GridPanel, GridOptions } from './grid.js';
 // Text attributions.
 export { tokenHighlightHtml, tokenHighlightSvg } from './text.js';
 export type { TokenHighlightOptions } from './text.js';
+
+// Tabular attributions (one example).
+export { barChartSvg, waterfallSvg, waterfallSteps, forcePlotSvg } from './tabular.js';
+export type { TabularOptions, WaterfallInput } from './tabular.js';
+
+// Model views from the IR graph.
+export { summarizeGraph, networkDiagramSvg, formatShape, formatCount } from './network.js';
+export type { LayerSummary, GraphSummary, NetworkDiagramOptions } from './network.js';
