@@ -7,6 +7,8 @@ import { GlasswingError } from '@glasswing/core';
 import { UsageError } from './args.js';
 import { runAttribute } from './commands/attribute.js';
 import { runImportance } from './commands/importance.js';
+import { runInspect } from './commands/inspect.js';
+import { runReport } from './commands/report.js';
 import { resolveIO } from './io.js';
 import type { CliIO, ResolvedIO } from './io.js';
 import { cliVersion } from './version.js';
@@ -16,6 +18,8 @@ export type { CliIO, Writer } from './io.js';
 const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: ResolvedIO) => Promise<number>>> = {
   attribute: runAttribute,
   importance: runImportance,
+  inspect: runInspect,
+  report: runReport,
 };
 
 export function usage(): string {
@@ -25,6 +29,10 @@ Commands:
   attribute   explain a model's predictions (run 'glasswing attribute --help')
   importance  permutation importance and correlations over a CSV dataset
               (run 'glasswing importance --help')
+  inspect     print a model's layers, parameter counts, shapes and supported methods
+              (run 'glasswing inspect --help')
+  report      write one self-contained HTML page: model diagram, weights, activations
+              and attribution pictures (run 'glasswing report --help')
 
 Options:
   -h, --help      show this help
