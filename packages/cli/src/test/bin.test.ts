@@ -25,8 +25,8 @@ function build(dir: string): void {
 }
 
 beforeAll(() => {
-  // dependency order: core, then viz and tfjs (both need core's types)
-  for (const dep of ['core', 'viz', 'tfjs']) {
+  // dependency order: core, then viz, tfjs and onnx (all need core's types)
+  for (const dep of ['core', 'viz', 'tfjs', 'onnx']) {
     const dir = join(PKG, '..', dep);
     if (!existsSync(join(dir, 'dist', 'index.js')) || !existsSync(join(dir, 'dist', 'index.d.ts'))) build(dir);
   }
@@ -42,6 +42,19 @@ describe('bin/glasswing.js', () => {
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as { attributions: number[][] };
     expectClose(out.attributions[0]!, record('0013').attribution, 2e-6);
+  });
+
+  it('runs an ONNX model on onnx-node (the default) and onnx-web from the built package', () => {
+    const dir = tempDir();
+    const x = writeJson(dir, 'x.json', [CAPTUM.inputs[0]]);
+    const model = join(PKG, 'test', 'fixtures', 'tiny_additive.onnx');
+    for (const extra of [[], ['--adapter', 'onnx-web']]) {
+      const r = node([BIN, 'attribute', '--model', model, '--method', 'integrated-gradients', '--input', x, '--target', '0', ...extra]);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const out = JSON.parse(r.stdout) as { attributions: number[][] };
+      expectClose(out.attributions[0]!, record('0013').attribution, 2e-5);
+    }
   });
 
   it('keeps stderr free of TensorFlow.js banners (tfjs-cpu adapter), even on errors', () => {
