@@ -8,6 +8,8 @@ import type { Model } from '../../model.js';
 import { tensor, type Tensor } from '../../tensor.js';
 import { GuidedBackprop } from '../guided-backprop.js';
 import { Deconvolution } from '../deconvolution.js';
+import { DeepLift } from '../deep-lift.js';
+import { Lrp } from '../lrp.js';
 
 export interface RuleFixtureRecord {
   id: string;
@@ -71,5 +73,25 @@ export function captumRuleMethods(f: RuleFixture, model: () => Model, tol: Toler
     const res = await new Deconvolution(model()).attribute(x(), { target: recs.map((r) => r.target) });
     expect(res.method).toBe('deconvolution');
     expectAttributions(res.attributions, recs, tol);
+  });
+
+  it.each(['zeros', 'nonzero'] as const)('DeepLift rescale, %s baseline', async (baseline) => {
+    const recs = recordsFor(f, 'DeepLift', (r) => r.baseline === baseline);
+    expect(recs[0]!.params['rule']).toBe('rescale');
+    const res = await new DeepLift(model()).attribute(x(), {
+      target: recs.map((r) => r.target),
+      baselines: tensor(f.baselines[baseline], f.input_shape),
+    });
+    expect(res.method).toBe('deeplift');
+    expectAttributions(res.attributions, recs, tol);
+    expectDeltas(res.delta, recs, tol);
+  });
+
+  it('LRP (Captum default composite)', async () => {
+    const recs = recordsFor(f, 'LRP');
+    const res = await new Lrp(model()).attribute(x(), { target: recs.map((r) => r.target) });
+    expect(res.method).toBe('lrp');
+    expectAttributions(res.attributions, recs, tol);
+    expectDeltas(res.delta, recs, tol);
   });
 }
