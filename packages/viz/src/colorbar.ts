@@ -17,10 +17,16 @@ export interface ColorBarSpec {
   readonly max: number;
   /** Caption (SVG only; PNG bars draw it when `caption` fits). */
   readonly label?: string;
+  /** Text for the ticks instead of numbers (e.g. ['low', 'high']), spread evenly along the bar. */
+  readonly tickLabels?: readonly string[];
 }
 
 /** Tick values: ends plus the middle (0 for a symmetric diverging bar). */
 export function colorBarTicks(spec: ColorBarSpec): number[] {
+  if (spec.tickLabels) {
+    const n = spec.tickLabels.length;
+    return spec.tickLabels.map((_, i) => (n === 1 ? spec.min : spec.min + ((spec.max - spec.min) * i) / (n - 1)));
+  }
   const mid = (spec.min + spec.max) / 2;
   return spec.min === spec.max ? [spec.min] : [spec.min, mid, spec.max];
 }
@@ -56,7 +62,7 @@ export function drawColorBar(
   ticks.forEach((v, k) => {
     const tx = ticks.length === 1 ? x : x + Math.round((k / (ticks.length - 1)) * (width - 1));
     for (let dy = 0; dy < 3; dy++) setPixel(r, tx, y + barH + dy, ink);
-    const label = formatNumber(v, 2);
+    const label = spec.tickLabels?.[k] ?? formatNumber(v, 2);
     const tw = bitmapTextWidth(label, textScale);
     const lx = Math.min(Math.max(x, tx - Math.floor(tw / 2)), x + width - tw);
     drawBitmapText(r, label, lx, y + barH + 5, ink, textScale);
@@ -88,7 +94,7 @@ export function colorBarSvg(spec: ColorBarSpec, x: number, y: number, width: num
     const tx = ticks.length === 1 ? x : x + (k / (ticks.length - 1)) * width;
     parts.push(`<line x1="${px(tx)}" y1="${px(y + 10)}" x2="${px(tx)}" y2="${px(y + 14)}" stroke="#333"/>`);
     const anchor = k === 0 ? 'start' : k === ticks.length - 1 ? 'end' : 'middle';
-    parts.push(svgText(tx, y + 25, formatNumber(v, 3), { anchor, size: 10 }));
+    parts.push(svgText(tx, y + 25, spec.tickLabels?.[k] ?? formatNumber(v, 3), { anchor, size: 10 }));
   });
   if (spec.label) parts.push(svgText(x + width / 2, y + 38, spec.label, { anchor: 'middle', size: 10, fill: '#444' }));
   parts.push('</g>');

@@ -41,3 +41,15 @@ export type { TabularOptions, WaterfallInput } from './tabular.js';
 // Model views from the IR graph.
 export { summarizeGraph, networkDiagramSvg, formatShape, formatCount } from './network.js';
 export type { LayerSummary, GraphSummary, NetworkDiagramOptions } from './network.js';
+
+// Attributions over a dataset.
+export { beeswarmSvg, dependencePlotSvg, featureImportanceOrder, interactionFeature } from './dataset.js';
+export type { Matrix, DatasetPlotOptions, BeeswarmOptions, DependenceOptions } from './dataset.js';
+
+// Weights, activations, feature maps.
+export { histogram, histogramSvg, layerWeights, weightHistogramsSvg, weightMatrix, weightMatrixPng } from './weights.js';
+export type { Histogram, HistogramOptions, LayerWeight, WeightMatrixOptions } from './weights.js';
+export { activationStats, activationStatsSvg } from './activations.js';
+export type { ActivationStats, ActivationStatsOptions } from './activations.js';
+export { featureMapGrid, featureMapGridPng } from './featuremaps.js';
+export type { FeatureMapOptions } from './featuremaps.js';

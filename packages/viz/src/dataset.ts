@@ -1,0 +1,254 @@
+/**
+ * Attributions over a dataset (SHAP's standard views), as SVG:
+ * - beeswarm summary: one row per feature (ordered by mean |attribution|), one dot per example
+ *   at its attribution, stacked where dots collide, coloured by the example's feature value
+ *   (sequential map, low = dark violet, high = yellow; per feature between its 5th and 95th
+ *   percentile);
+ * - dependence plot: a feature's value (x) against its attribution (y), coloured by another
+ *   feature ('auto' picks the feature whose values best explain what x does not: the largest
+ *   |correlation| with the residual of a straight-line fit of attribution on x).
+ */
+import { InvalidArgumentError, NumericError, ShapeError } from '@glasswing/core';
+import type { Tensor } from '@glasswing/core';
+import { colorBarSvg } from './colorbar.js';
+import { sequentialColor } from './sequential.js';
+import { escapeXml, formatNumber, niceTicks, px, rgbCss, svgDocument, svgText, textWidth } from './svg.js';
+
+/** [N, F] numbers: a rank-2 tensor or an array of rows. */
+export type Matrix = Tensor | readonly (readonly number[])[];
+
+interface Mat {
+  readonly n: number;
+  readonly f: number;
+  get(i: number, j: number): number;
+}
+
+function toMat(m: Matrix, what: string): Mat {
+  if ('shape' in m && 'data' in m) {
+    if (m.shape.length !== 2) throw new ShapeError(`${what} must be [N, F], got [${m.shape.join(', ')}]`);
+    const [n, f] = [m.shape[0]!, m.shape[1]!];
+    for (let i = 0; i < m.data.length; i++) {
+      if (!Number.isFinite(m.data[i]!)) throw new NumericError(`${what} contains a non-finite value at index ${i}`);
+    }
+    return { n, f, get: (i, j) => m.data[i * f + j]! };
+  }
+  const rows = m as readonly (readonly number[])[];
+  const f = rows[0]?.length ?? 0;
+  rows.forEach((r, i) => {
+    if (r.length !== f) throw new ShapeError(`${what} row ${i} has ${r.length} values, expected ${f}`);
+    r.forEach((v, j) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new NumericError(`${what}[${i}][${j}] is not a finite number`);
+    });
+  });
+  return { n: rows.length, f, get: (i, j) => rows[i]![j]! };
+}
+
+export interface DatasetPlotOptions {
+  /** Input feature values, same [N, F] shape as the attributions (colours dots). */
+  readonly featureValues?: Matrix;
+  readonly featureNames?: readonly string[];
+  readonly title?: string;
+}
+
+export interface BeeswarmOptions extends DatasetPlotOptions {
+  /** Rows drawn (most important first; default 12). */
+  readonly maxFeatures?: number;
+  /** Dots drawn per feature; larger datasets are thinned with an even stride (default 1000). */
+  readonly maxPoints?: number;
+}
+
+function prepare(attributions: Matrix, options: DatasetPlotOptions) {
+  const a = toMat(attributions, 'attributions');
+  if (a.n === 0 || a.f === 0) throw new ShapeError('attributions are empty');
+  const v = options.featureValues ? toMat(options.featureValues, 'featureValues') : undefined;
+  if (v && (v.n !== a.n || v.f !== a.f)) throw new ShapeError(`featureValues are [${v.n}, ${v.f}] but attributions are [${a.n}, ${a.f}]`);
+  const names = options.featureNames;
+  if (names && names.length !== a.f) throw new ShapeError(`got ${names.length} feature names for ${a.f} features`);
+  const name = (j: number) => (names ? String(names[j]) : `feature ${j}`);
+  return { a, v, name };
+}
+
+/** Lower/upper percentiles of a column (for robust colour scaling). */
+function colRange(m: Mat, j: number): [number, number] {
+  const col = Float64Array.from({ length: m.n }, (_, i) => m.get(i, j)).sort();
+  const q = (p: number) => col[Math.min(col.length - 1, Math.max(0, Math.round(p * (col.length - 1))))]!;
+  let lo = q(0.05);
+  let hi = q(0.95);
+  if (hi <= lo) [lo, hi] = [col[0]!, col[col.length - 1]!];
+  return [lo, hi];
+}
+function unit(v: number, [lo, hi]: [number, number]): number {
+  return hi > lo ? Math.min(1, Math.max(0, (v - lo) / (hi - lo))) : 0.5;
+}
+
+function axisTicks(lo: number, hi: number) {
+  if (hi === lo) [lo, hi] = [lo - 1, hi + 1];
+  const pad = (hi - lo) * 0.05;
+  const ticks = niceTicks(lo - pad, hi + pad, 6);
+  return { lo: Math.min(lo - pad, ticks[0]!), hi: Math.max(hi + pad, ticks[ticks.length - 1]!), ticks };
+}
+
+/** Order of features by mean |attribution| (descending). */
+export function featureImportanceOrder(attributions: Matrix): number[] {
+  const a = toMat(attributions, 'attributions');
+  const mean = Array.from({ length: a.f }, (_, j) => {
+    let s = 0;
+    for (let i = 0; i < a.n; i++) s += Math.abs(a.get(i, j));
+    return s / Math.max(1, a.n);
+  });
+  return mean.map((_, j) => j).sort((x, y) => mean[y]! - mean[x]! || x - y);
+}
+
+/** SHAP-style beeswarm summary plot (see the module comment). */
+export function beeswarmSvg(attributions: Matrix, options: BeeswarmOptions = {}): string {
+  const { a, v, name } = prepare(attributions, options);
+  const maxF = options.maxFeatures ?? 12;
+  const maxP = options.maxPoints ?? 1000;
+  if (!Number.isInteger(maxF) || maxF < 1) throw new InvalidArgumentError(`maxFeatures must be a positive integer, got ${maxF}`);
+  if (!Number.isInteger(maxP) || maxP < 1) throw new InvalidArgumentError(`maxPoints must be a positive integer, got ${maxP}`);
+  const order = featureImportanceOrder(attributions).slice(0, maxF);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const j of order) for (let i = 0; i < a.n; i++) [lo, hi] = [Math.min(lo, a.get(i, j)), Math.max(hi, a.get(i, j))];
+  const ax = axisTicks(Math.min(lo, 0), Math.max(hi, 0));
+  const labelW = Math.min(220, Math.max(70, ...order.map((j) => textWidth(name(j), 11)))) + 14;
+  const plotW = 420;
+  const rowH = 34;
+  const r = 2.5;
+  const top = options.title ? 34 : 12;
+  const width = labelW + plotW + 30;
+  const height = top + order.length * rowH + 110;
+  const sx = (x: number) => labelW + ((x - ax.lo) / (ax.hi - ax.lo)) * plotW;
+  const parts: string[] = [];
+  if (options.title) parts.push(svgText(width / 2, 22, options.title, { anchor: 'middle', size: 14, weight: '600' }));
+  const stride = Math.max(1, Math.ceil(a.n / maxP));
+  order.forEach((j, row) => {
+    const cy = top + row * rowH + rowH / 2;
+    const range = v ? colRange(v, j) : ([0, 1] as [number, number]);
+    parts.push(`<g class="feature-row" data-feature="${escapeXml(name(j))}" data-index="${j}">`);
+    parts.push(svgText(labelW - 8, cy + 4, name(j), { anchor: 'end', size: 11 }));
+    parts.push(`<line x1="${px(labelW)}" y1="${px(cy)}" x2="${px(labelW + plotW)}" y2="${px(cy)}" stroke="#eee"/>`);
+    const bins = new Map<number, number>();
+    for (let i = 0; i < a.n; i += stride) {
+      const x = sx(a.get(i, j));
+      const bin = Math.round(x / (2 * r));
+      const k = bins.get(bin) ?? 0;
+      bins.set(bin, k + 1);
+      const off = ((k % 2 === 0 ? 1 : -1) * Math.ceil(k / 2) * 2 * r) % (rowH / 2 - r);
+      const fill = v ? rgbCss(sequentialColor(unit(v.get(i, j), range))) : '#777';
+      parts.push(`<circle class="dot" cx="${px(x)}" cy="${px(cy + off)}" r="${r}" fill="${fill}" fill-opacity="0.85"/>`);
+    }
+    parts.push('</g>');
+  });
+  const by = top + order.length * rowH;
+  const zx = sx(0);
+  parts.push(`<line x1="${px(zx)}" y1="${px(top)}" x2="${px(zx)}" y2="${px(by)}" stroke="#999"/>`);
+  parts.push(`<line x1="${px(labelW)}" y1="${px(by)}" x2="${px(labelW + plotW)}" y2="${px(by)}" stroke="#333"/>`);
+  for (const t of ax.ticks) {
+    parts.push(`<line x1="${px(sx(t))}" y1="${px(by)}" x2="${px(sx(t))}" y2="${px(by + 4)}" stroke="#333"/>`);
+    parts.push(svgText(sx(t), by + 16, formatNumber(t), { anchor: 'middle', size: 10 }));
+  }
+  parts.push(svgText(labelW + plotW / 2, by + 32, 'attribution (impact on model output)', { anchor: 'middle', size: 11 }));
+  if (v) {
+    parts.push(colorBarSvg({ colormap: 'sequential', min: 0, max: 1, label: 'feature value', tickLabels: ['low', 'high'] }, labelW, by + 50, 200));
+  } else {
+    parts.push(svgText(labelW, by + 62, 'no feature values given: dots are gray', { size: 11, fill: '#555' }));
+  }
+  const note = order.length < a.f ? ` · top ${order.length} of ${a.f} features` : '';
+  parts.push(svgText(labelW + 220, by + 62, `${a.n} examples${stride > 1 ? ` (every ${stride}th drawn)` : ''}${note}`, { size: 10, fill: '#555' }));
+  return svgDocument(width, height, options.title ?? 'Attribution summary (beeswarm)', parts.join(''));
+}
+
+export interface DependenceOptions extends DatasetPlotOptions {
+  /** Feature whose value colours the dots: index, name, 'auto' (default) or 'none'. */
+  readonly colorBy?: number | string;
+}
+
+function featureIndex(f: number | string, names: readonly string[] | undefined, count: number, what: string): number {
+  const j = typeof f === 'number' ? f : (names?.indexOf(f) ?? -1);
+  if (!Number.isInteger(j) || j < 0 || j >= count) throw new InvalidArgumentError(`${what} '${String(f)}' is not one of the ${count} features`);
+  return j;
+}
+
+function corr(x: readonly number[], y: readonly number[]): number {
+  const n = x.length;
+  const mx = x.reduce((s, v) => s + v, 0) / n;
+  const my = y.reduce((s, v) => s + v, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+    syy += (y[i]! - my) ** 2;
+  }
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
+}
+
+/** The 'auto' colouring feature for a dependence plot of feature j (see the module comment). */
+export function interactionFeature(attributions: Matrix, featureValues: Matrix, j: number): number | undefined {
+  const a = toMat(attributions, 'attributions');
+  const v = toMat(featureValues, 'featureValues');
+  const x = Array.from({ length: a.n }, (_, i) => v.get(i, j));
+  const y = Array.from({ length: a.n }, (_, i) => a.get(i, j));
+  const mx = x.reduce((s, t) => s + t, 0) / a.n;
+  const my = y.reduce((s, t) => s + t, 0) / a.n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < a.n; i++) [sxy, sxx] = [sxy + (x[i]! - mx) * (y[i]! - my), sxx + (x[i]! - mx) ** 2];
+  const slope = sxx > 0 ? sxy / sxx : 0;
+  const resid = y.map((t, i) => t - my - slope * (x[i]! - mx));
+  let best: number | undefined;
+  let bestC = -1;
+  for (let k = 0; k < a.f; k++) {
+    if (k === j) continue;
+    const c = Math.abs(corr(Array.from({ length: a.n }, (_, i) => v.get(i, k)), resid));
+    if (c > bestC) [best, bestC] = [k, c];
+  }
+  return best;
+}
+
+/** SHAP-style dependence plot of one feature (see the module comment). Needs featureValues. */
+export function dependencePlotSvg(attributions: Matrix, feature: number | string, options: DependenceOptions = {}): string {
+  const { a, v, name } = prepare(attributions, options);
+  if (!v) throw new InvalidArgumentError('a dependence plot needs featureValues');
+  const j = featureIndex(feature, options.featureNames, a.f, 'feature');
+  const cb = options.colorBy ?? 'auto';
+  const c =
+    cb === 'none' ? undefined : cb === 'auto' ? interactionFeature(attributions, options.featureValues!, j) : featureIndex(cb, options.featureNames, a.f, 'colorBy');
+  const xs = Array.from({ length: a.n }, (_, i) => v.get(i, j));
+  const ys = Array.from({ length: a.n }, (_, i) => a.get(i, j));
+  const ax = axisTicks(Math.min(...xs), Math.max(...xs));
+  const ay = axisTicks(Math.min(...ys, 0), Math.max(...ys, 0));
+  const left = 64;
+  const top = options.title ? 34 : 14;
+  const plotW = 420;
+  const plotH = 280;
+  const width = left + plotW + 24;
+  const height = top + plotH + 110;
+  const sx = (x: number) => left + ((x - ax.lo) / (ax.hi - ax.lo)) * plotW;
+  const sy = (y: number) => top + plotH - ((y - ay.lo) / (ay.hi - ay.lo)) * plotH;
+  const parts: string[] = [];
+  if (options.title) parts.push(svgText(width / 2, 22, options.title, { anchor: 'middle', size: 14, weight: '600' }));
+  parts.push(`<rect x="${left}" y="${top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`);
+  parts.push(`<line x1="${left}" y1="${px(sy(0))}" x2="${left + plotW}" y2="${px(sy(0))}" stroke="#bbb" stroke-dasharray="3,3"/>`);
+  for (const t of ax.ticks) parts.push(svgText(sx(t), top + plotH + 16, formatNumber(t), { anchor: 'middle', size: 10 }));
+  for (const t of ay.ticks) parts.push(svgText(left - 6, sy(t) + 4, formatNumber(t), { anchor: 'end', size: 10 }));
+  parts.push(svgText(left + plotW / 2, top + plotH + 34, `${name(j)} (feature value)`, { anchor: 'middle', size: 11 }));
+  parts.push(
+    svgText(16, top + plotH / 2, `attribution of ${name(j)}`, { anchor: 'middle', size: 11, extra: ` transform="rotate(-90 16 ${px(top + plotH / 2)})"` }),
+  );
+  const range = c !== undefined ? colRange(v, c) : ([0, 1] as [number, number]);
+  parts.push(`<g class="points" data-feature="${escapeXml(name(j))}"${c !== undefined ? ` data-color-by="${escapeXml(name(c))}"` : ''}>`);
+  for (let i = 0; i < a.n; i++) {
+    const fill = c !== undefined ? rgbCss(sequentialColor(unit(v.get(i, c), range))) : '#555';
+    parts.push(`<circle class="dot" cx="${px(sx(xs[i]!))}" cy="${px(sy(ys[i]!))}" r="3" fill="${fill}" fill-opacity="0.85"/>`);
+  }
+  parts.push('</g>');
+  if (c !== undefined) {
+    parts.push(colorBarSvg({ colormap: 'sequential', min: range[0], max: range[1], label: `${name(c)} (colour)` }, left, top + plotH + 50, 220));
+  } else {
+    parts.push(svgText(left, top + plotH + 62, 'dots are not coloured', { size: 10, fill: '#555' }));
+  }
+  return svgDocument(width, height, options.title ?? `Dependence plot: ${name(j)}`, parts.join(''));
+}
