@@ -16,6 +16,7 @@ import type {
   Model,
   OutputSeed,
 } from './model.js';
+import { applyCanonizers, canonizerKey, type Canonizer } from './rules/canonizers.js';
 import { sizeOf } from './tensor.js';
 import type { Tensor } from './tensor.js';
 
@@ -50,13 +51,17 @@ export class GraphModel<T> implements Model {
   readonly capabilities: Capabilities = { gradients: true, layers: true, rules: true };
   readonly layerNames: readonly string[];
   readonly backend: string;
+  readonly graph: Graph;
   private readonly executor: GraphExecutor<T>;
+  /** Executors of canonized graphs, by canonizer list key. */
+  private readonly canonized = new Map<string, GraphExecutor<T>>();
   private readonly binding: BackendBinding<T>;
   private disposed = false;
 
   constructor(graph: Graph, binding: BackendBinding<T>) {
     this.binding = binding;
     this.backend = binding.name;
+    this.graph = graph;
     this.executor = new GraphExecutor(graph, binding.kernels);
     const shapes = this.executor.shapes;
     this.inputShape = perExample(shapes[graph.inputs[0]!.name]!, `input ${graph.inputs[0]!.name}`);
@@ -66,7 +71,7 @@ export class GraphModel<T> implements Model {
 
   async forward(x: Tensor, options: CallOptions = {}): Promise<Tensor> {
     this.check(x, options.signal);
-    const [out] = await this.execute(() => [this.executor.forward(this.up(x)).outputs]);
+    const [out] = await this.execute(this.executor, () => [this.executor.forward(this.up(x)).outputs]);
     return out!;
   }
 
@@ -74,7 +79,7 @@ export class GraphModel<T> implements Model {
     this.check(x, options.signal);
     this.checkLayerNames(layers);
     const names = [...new Set(layers)];
-    const host = await this.execute(() => {
+    const host = await this.execute(this.executor, () => {
       const r = this.executor.forward(this.up(x), { layers: names });
       return [r.outputs, ...names.map((n) => r.layers[n]!)];
     });
@@ -87,10 +92,11 @@ export class GraphModel<T> implements Model {
     if (request === null || typeof request !== 'object') throw new InvalidArgumentError('gradient needs a request object');
     const n = this.check(x, request.signal);
     const seed = this.seedOf(request.seed, n);
+    const exec = this.executorFor(request.canonizers);
     const names = [...new Set(request.layers ?? [])];
-    this.checkLayerNames(names);
+    this.checkLayerNames(names, exec.layerNames);
     const overrides = request.overrides ?? {};
-    this.checkLayerNames(Object.keys(overrides));
+    this.checkLayerNames(Object.keys(overrides), exec.layerNames);
     for (const [name, t] of Object.entries(overrides)) this.checkTensor(t, `override for layer ${name}`);
     if (request.reference !== undefined) {
       this.checkTensor(request.reference, 'reference');
@@ -98,11 +104,11 @@ export class GraphModel<T> implements Model {
         throw new ShapeError(`reference has shape ${fmt(request.reference.shape)} but x has shape ${fmt(x.shape)}`);
       }
     }
-    const host = await this.execute(() => {
+    const host = await this.execute(exec, () => {
       const k = this.binding.kernels;
       const ov: Record<string, T> = {};
       for (const [name, t] of Object.entries(overrides)) ov[name] = k.fromHost(t);
-      const r = this.executor.backward(this.up(x), k.fromHost(seed), {
+      const r = exec.backward(this.up(x), k.fromHost(seed), {
         layers: names,
         overrides: ov,
         ...(request.rules ? { rules: request.rules } : {}),
@@ -119,6 +125,20 @@ export class GraphModel<T> implements Model {
     if (this.disposed) return;
     this.disposed = true;
     this.binding.release?.(this.executor.constantValues());
+    for (const e of this.canonized.values()) this.binding.release?.(e.constantValues());
+    this.canonized.clear();
+  }
+
+  /** The executor for a canonizer list (built once per list, by canonizer names). */
+  private executorFor(canonizers: readonly Canonizer[] | undefined): GraphExecutor<T> {
+    if (canonizers === undefined || canonizers.length === 0) return this.executor;
+    const key = canonizerKey(canonizers);
+    let e = this.canonized.get(key);
+    if (!e) {
+      e = new GraphExecutor(applyCanonizers(this.graph, canonizers), this.binding.kernels);
+      this.canonized.set(key, e);
+    }
+    return e;
   }
 
   // ---- internals ----
@@ -128,14 +148,14 @@ export class GraphModel<T> implements Model {
   }
 
   /** Run fn in the binding's scope, read every returned value to the host, then release them. */
-  private async execute(fn: () => T[]): Promise<Tensor[]> {
+  private async execute(exec: GraphExecutor<T>, fn: () => T[]): Promise<Tensor[]> {
     const b = this.binding;
     const values = b.scope ? b.scope(fn) : fn();
     try {
       return await Promise.all(values.map((v) => (b.read ? b.read(v) : Promise.resolve(b.kernels.toHost(v)))));
     } finally {
       // Never free the uploaded constants (an Identity of an initializer returns it as is).
-      const constants = new Set(this.executor.constantValues());
+      const constants = new Set(exec.constantValues());
       b.release?.([...new Set(values)].filter((v) => !constants.has(v)));
     }
   }
@@ -160,12 +180,12 @@ export class GraphModel<T> implements Model {
     return x.shape[0]!;
   }
 
-  private checkLayerNames(names: readonly string[]): void {
+  private checkLayerNames(names: readonly string[], layerNames: readonly string[] = this.layerNames): void {
     if (!Array.isArray(names)) throw new InvalidArgumentError('layers must be a list of layer names');
-    const valid = new Set(this.layerNames);
+    const valid = new Set(layerNames);
     const bad = names.filter((n) => !valid.has(n));
     if (bad.length > 0) {
-      throw new InvalidArgumentError(`unknown layer(s) ${bad.join(', ')}; valid layers: ${this.layerNames.join(', ')}`);
+      throw new InvalidArgumentError(`unknown layer(s) ${bad.join(', ')}; valid layers: ${layerNames.join(', ')}`);
     }
   }
 

@@ -8,3 +8,6 @@ export * from './ir/op.js';
 export * from './ir/index.js';
 export * from './reference/index.js';
 export * from './algorithms/index.js';
+export * from './rules/presets.js';
+export * from './rules/composites.js';
+export * from './rules/canonizers.js';

@@ -5,6 +5,8 @@
  * products of one chosen output per example (a class index) or of a custom output seed.
  */
 import type { Tensor } from './tensor.js';
+import type { Graph } from './ir/graph.js';
+import type { Canonizer } from './rules/canonizers.js';
 import type { RuleAssignment } from './rules/rule.js';
 
 /** How the scalar whose gradient is taken is formed from the model output, per example. */
@@ -43,6 +45,13 @@ export interface GradientRequest extends CallOptions {
    * Ignored by rules that do not.
    */
   readonly reference?: Tensor;
+  /**
+   * Graph rewrites applied before this call (e.g. foldBatchNorm, splitResidualSums; needs
+   * `capabilities.rules`). IR-backed models apply a canonizer list once and cache the result per
+   * list (keyed by canonizer names); `rules`, `layers` and `overrides` then name nodes of the
+   * CANONIZED graph (resolve composites against `applyCanonizers(model.graph, canonizers)`).
+   */
+  readonly canonizers?: readonly Canonizer[];
 }
 
 export interface LayerTap {
@@ -72,6 +81,11 @@ export interface Model {
   readonly capabilities: Capabilities;
   /** Names of layers that may be tapped (empty when `capabilities.layers` is false). */
   readonly layerNames: readonly string[];
+  /**
+   * The IR graph the model runs, when it has one (graph-backed adapters): composites resolve
+   * against it (`resolveComposite(composite, model.graph)`). Absent for opaque models.
+   */
+  readonly graph?: Graph;
   /** Human-readable description of the backend (e.g. "reference", "tfjs-wasm"). */
   readonly backend: string;
   forward(x: Tensor, options?: CallOptions): Promise<Tensor>;

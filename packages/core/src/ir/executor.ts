@@ -2,14 +2,15 @@
  * GraphExecutor: runs a validated graph on any Kernels<T> — forward with layer taps and
  * overrides, and reverse mode (plain or rule-modified VJP) over the topologically sorted nodes.
  */
-import { InvalidArgumentError, ShapeError } from '../errors.js';
-import type { RuleAssignment } from '../rules/rule.js';
+import { InvalidArgumentError, ShapeError, UnsupportedOpError } from '../errors.js';
+import { ruleNeedsReference, type Rule, type RuleAssignment } from '../rules/rule.js';
 import type { Graph } from './graph.js';
 import type { Kernels } from './kernels.js';
-import { getOp } from './ops/index.js';
+import { ELEMENTWISE_UNARY, getOp } from './ops/index.js';
 import { makePlan, nodesNeeded, tensorsDownstream, tensorsUpstream } from './plan.js';
 import type { GraphPlan } from './plan.js';
-import { ruleVjp, validateRule } from './rule-vjp.js';
+import { REVEAL_CANCEL_PRODUCERS, revealCancelVjp } from './reveal-cancel.js';
+import { mapSignal, ruleVjp, validateRule } from './rule-vjp.js';
 import { inferGraphShapes, validateGraph } from './validate.js';
 
 export interface ForwardOptions<T> {
@@ -27,7 +28,7 @@ export interface ForwardResult<T> {
 export interface BackwardOptions<T> extends ForwardOptions<T> {
   /** Propagation rules per node name; other nodes use the plain VJP. */
   readonly rules?: RuleAssignment;
-  /** Reference input (same shape as x) for rules with vjp 'secant'. */
+  /** Reference input (same shape as x) for rules with vjp 'secant' or 'reveal-cancel'. */
   readonly reference?: T;
 }
 
@@ -35,6 +36,11 @@ export interface BackwardResult<T> {
   readonly outputs: T;
   readonly inputGradient: T;
   readonly layers: Record<string, { activation: T; gradient: T }>;
+}
+
+/** RevealCancel without a splittable producer: the same rule as Rescale. */
+function asRescale(rule: Rule): Rule {
+  return { ...rule, vjp: 'secant' };
 }
 
 function fmt(shape: readonly number[]): string {
@@ -50,6 +56,8 @@ export class GraphExecutor<T> {
   readonly shapes: Readonly<Record<string, readonly number[]>>;
   private readonly plan: GraphPlan;
   private readonly constants: Map<string, T>;
+  /** Tensor name → index of the node producing it. */
+  private readonly producerOf: ReadonlyMap<string, number>;
 
   constructor(graph: Graph, kernels: Kernels<T>) {
     validateGraph(graph);
@@ -58,6 +66,7 @@ export class GraphExecutor<T> {
     this.plan = makePlan(graph);
     this.shapes = inferGraphShapes(graph);
     this.layerNames = graph.nodes.map((n) => n.name);
+    this.producerOf = new Map(graph.nodes.flatMap((n, i) => n.outputs.map((o) => [o, i] as [string, number])));
     this.constants = new Map(Object.entries(graph.initializers).map(([name, t]) => [name, kernels.fromHost(t)]));
   }
 
@@ -93,7 +102,7 @@ export class GraphExecutor<T> {
         throw new InvalidArgumentError(`rules name unknown layer ${name}; valid layers: ${this.layerNames.join(', ')}`);
       }
       validateRule(rule, name);
-      if (rule.vjp === 'secant') needsReference = true;
+      if (ruleNeedsReference(rule)) needsReference = true;
     }
     const outName = plan.outputName;
     const tapNames = layers.map((i) => plan.nodes[i]!.outputs[0]!);
@@ -107,7 +116,7 @@ export class GraphExecutor<T> {
     let refValues: Map<string, T> | undefined;
     if (needsReference) {
       if (opts.reference === undefined) {
-        throw new InvalidArgumentError("a rule with vjp 'secant' needs a reference input");
+        throw new InvalidArgumentError("a rule with vjp 'secant' or 'reveal-cancel' needs a reference input");
       }
       if (fmt(k.shape(opts.reference)) !== fmt(k.shape(x))) {
         throw new ShapeError(`reference has shape ${fmt(k.shape(opts.reference))} but the input has shape ${fmt(k.shape(x))}`);
@@ -138,6 +147,45 @@ export class GraphExecutor<T> {
       const isData = names.map((n, j) => live.has(n) && def.dataInputs.includes(j));
       if (!isData.some(Boolean)) continue;
       const rule = rules[node.name];
+      if (rule?.vjp === 'reveal-cancel' && refValues) {
+        if (!ELEMENTWISE_UNARY.has(node.op)) {
+          throw new UnsupportedOpError(node.op, `node ${node.name}: RevealCancel applies to element-wise nonlinearities, got ${node.op}`);
+        }
+        const p = this.producerOf.get(names[0]!);
+        const pNode = p === undefined ? undefined : plan.nodes[p]!;
+        if (p !== undefined && !cut.has(p) && pNode && REVEAL_CANCEL_PRODUCERS.has(pNode.op)) {
+          const pNames = plan.inputsOf[p]!;
+          const pDef = getOp(pNode.op, pNode.name);
+          const pg = revealCancelVjp({
+            k,
+            def,
+            node,
+            x: inputs[0]!,
+            y: values.get(out)!,
+            xRef: this.valueOf(refValues, names[0]!),
+            s: mapSignal(k, dy, values.get(out)!, rule.gradient),
+            eps: rule.secantEpsilon ?? 1e-10,
+            producerDef: pDef,
+            producer: pNode,
+            producerInputs: pNames.map((n) => this.valueOf(values, n)),
+            producerRefInputs: pNames.map((n) => this.valueOf(refValues!, n)),
+            producerIsData: pNames.map((n, j) => live.has(n) && pDef.dataInputs.includes(j)),
+          });
+          pNames.forEach((n, j) => {
+            const g = pg[j];
+            if (g !== undefined) accumulate(n, g);
+          });
+          continue;
+        }
+        // Graph input, overridden or single-contribution producer: RevealCancel is Rescale here.
+        if (p !== undefined && !cut.has(p) && pNode && !['normalization', 'shape', 'identity'].includes(getOp(pNode.op).kind)) {
+          throw new UnsupportedOpError(
+            node.op,
+            `node ${node.name}: RevealCancel needs a producer that is linear in one data input ` +
+              `(${[...REVEAL_CANCEL_PRODUCERS].join(', ')}) or a single-contribution one; ${pNode.name} is ${pNode.op}`,
+          );
+        }
+      }
       const dxs = rule
         ? ruleVjp(
             {
@@ -150,7 +198,7 @@ export class GraphExecutor<T> {
               isData,
               ...(refValues ? { referenceInputs: names.map((n) => this.valueOf(refValues!, n)) } : {}),
             },
-            rule,
+            rule.vjp === 'reveal-cancel' ? asRescale(rule) : rule,
           )
         : def.vjp(k, inputs, [values.get(out)!], [dy], node, isData);
       names.forEach((n, j) => {

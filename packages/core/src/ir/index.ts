@@ -7,3 +7,5 @@ export { graphToJSON, graphFromJSON, serializeGraph, parseGraph } from './serial
 export type { GraphJSON } from './serialize.js';
 export * from '../graph-model.js';
 export * from '../reference-model.js';
+export { secantSupports } from './secant.js';
+export { REVEAL_CANCEL_PRODUCERS } from './reveal-cancel.js';

@@ -96,11 +96,19 @@ describe('rules on a dense ReLU net', () => {
     }
   });
 
-  it('secant rule errors: non-element-wise op, missing reference', async () => {
+  it('secant rule errors: op without an exact multiplier (Softmax), missing reference', async () => {
     const net = denseNet(true);
     const model = createReferenceModel(net.graph);
     const rescale: Rule = { name: 'rescale', terms: [{ weight: 1 }], gradient: { kind: 'identity' }, vjp: 'secant', reducer: 'gradient' };
-    await expect(model.gradient(x, { seed: { kind: 'tensor', seed }, rules: { dense1: rescale }, reference: x })).rejects.toThrow(UnsupportedOpError);
+    const g = new GraphBuilder('x', [-1, 3]);
+    const soft = createReferenceModel(g.build(g.add('Softmax', ['x'], { axis: 1 }, 'soft')));
+    await expect(soft.gradient(x, { seed: { kind: 'index', indices: [0, 1, 2, 0] }, rules: { soft: rescale }, reference: x })).rejects.toThrow(
+      UnsupportedOpError,
+    );
+    // On a linear node the secant rule is the plain VJP (exact for affine maps).
+    const lin = await model.gradient(x, { seed: { kind: 'tensor', seed }, rules: { dense1: rescale }, reference: x });
+    const plain = await model.gradient(x, { seed: { kind: 'tensor', seed } });
+    expectClose(lin.inputGradient, plain.inputGradient, 1e-6);
     await expect(model.gradient(x, { seed: { kind: 'tensor', seed }, rules: { relu: rescale } })).rejects.toThrow(InvalidArgumentError);
     await expect(model.gradient(x, { seed: { kind: 'tensor', seed }, rules: { nope: rescale } })).rejects.toThrow(/unknown layer nope/);
     await expect(
