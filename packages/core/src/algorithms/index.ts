@@ -42,3 +42,18 @@ export { coalitionDesign, MAX_COALITIONS, type CoalitionDesign } from './kernel-
 export * from './lime.js';
 export * from './linalg/index.js';
 export * from './segmentation/index.js';
+// propagation-rule, Grad-CAM, layer and neuron family (issue 4)
+export { DeepLift, DEEP_LIFT_RULES, deepLiftRules, type DeepLiftOptions, type DeepLiftRule } from './deep-lift.js';
+export { DeepLiftShap, type DeepLiftShapOptions } from './deep-lift-shap.js';
+export { Lrp, LRP_COMPOSITES, lrpRules, captumLrpRules, type LrpOptions } from './lrp.js';
+export { GuidedBackprop, type GuidedBackpropOptions } from './guided-backprop.js';
+export { Deconvolution, deconvReluRule, type DeconvolutionOptions } from './deconvolution.js';
+export { GradCam, layerLayout, type GradCamOptions } from './grad-cam.js';
+export { GuidedGradCam, type GuidedGradCamOptions } from './guided-grad-cam.js';
+export { resize2d, INTERPOLATIONS, type Interpolation } from './interpolate.js';
+export { LayerActivation, type LayerActivationOptions } from './layer/layer-activation.js';
+export { LayerGradient, type LayerGradientOptions } from './layer/layer-gradient.js';
+export { LayerGradientXActivation, type LayerGradientXActivationOptions } from './layer/layer-gradient-x-activation.js';
+export { LayerIntegratedGradients, type LayerIntegratedGradientsOptions } from './layer/layer-integrated-gradients.js';
+export { LayerConductance, type LayerConductanceOptions } from './layer/layer-conductance.js';
+export type { LayerOptions } from './layer/layer-common.js';

@@ -35,6 +35,9 @@ import { ShapleyValues } from './shapley-values.js';
 import { ShapleyValueSampling, SHAPLEY_SAMPLING_DEFAULTS } from './shapley-value-sampling.js';
 import { KernelShap } from './kernel-shap.js';
 import { limeForModel } from './lime.js';
+import { RULE_METHODS } from './registry-rules.js';
+import type { DeepLiftRule } from './deep-lift.js';
+import type { Interpolation } from './interpolate.js';
 
 export interface MethodOptions {
   readonly target?: Target;
@@ -56,6 +59,22 @@ export interface MethodOptions {
   readonly strides?: number | readonly number[];
   /** Perturbation methods: most perturbations per model call (never changes results). */
   readonly perturbationsPerEval?: number;
+  /** DeepLIFT rule: 'rescale' (default) or 'reveal-cancel'. */
+  readonly rule?: DeepLiftRule;
+  /** LRP composite name (default 'captum'). */
+  readonly composite?: string;
+  /** LRP ε / γ / α (β = α − 1). */
+  readonly epsilon?: number;
+  readonly gamma?: number;
+  readonly alpha?: number;
+  /** Neuron methods: flat index or multi-index into the layer's per-example output. */
+  readonly neuron?: number | readonly number[];
+  /** Grad-CAM: ReLU on the map (default false). */
+  readonly relu?: boolean;
+  /** Grad-CAM: resizing to the input, 'nearest' (default) or 'bilinear'. */
+  readonly interpolation?: Interpolation;
+  /** Grad-CAM: return the layer-resolution map (default false). */
+  readonly attributeToLayer?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: Progress) => void;
 }
@@ -247,4 +266,5 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = Object.freeze({
     { baselines: 0, samples: 'image 1000, tabular 5000, masking 1000', seed: 0 },
     (model, x, o) => limeForModel(model, x, o.baselines, { ...perturbationCommon(o), nSamples: o.samples, seed: o.seed }),
   ),
+  ...RULE_METHODS,
 } satisfies Record<string, MethodSpec>);

@@ -242,3 +242,47 @@ describe('layer methods on mlp_tabular', () => {
     await expect(run).rejects.toThrow(AbortError);
   });
 });
+
+describe('METHODS entries of the rule / layer family', () => {
+  const model = withGraph(mlpGraph);
+  const ids = ['deeplift', 'deeplift-shap', 'lrp', 'guided-backprop', 'deconvolution'];
+  const layerIds = ['layer-activation', 'layer-gradient', 'layer-gradient-x-activation', 'layer-integrated-gradients', 'layer-conductance'];
+
+  it('input methods run through METHODS with the same results as the classes', async () => {
+    const { METHODS } = await import('../registry.js');
+    for (const id of ids) {
+      const res = await METHODS[id]!.run(model, xm, { target: 1 });
+      expect(res.method).toBe(id);
+      expect(res.attributions.shape).toEqual([4, 10]);
+      await expect(METHODS[id]!.run(model, xm, { layer: 'fc1' })).rejects.toThrow(InvalidArgumentError);
+    }
+    const a = await METHODS['deeplift']!.run(model, xm, { target: 0, baselines: 0.5, rule: 'reveal-cancel' });
+    const b = await new DeepLift(model).attribute(xm, { target: 0, baselines: 0.5, rule: 'reveal-cancel' });
+    expect(a.attributions.data).toEqual(b.attributions.data);
+    const l = await METHODS['lrp']!.run(model, xm, { target: 2, epsilon: 0.1 });
+    const l2 = await new Lrp(model).attribute(xm, { target: 2, epsilon: 0.1 });
+    expect(l.attributions.data).toEqual(l2.attributions.data);
+  });
+
+  it('layer methods need a layer and return the layer shape', async () => {
+    const { METHODS } = await import('../registry.js');
+    for (const id of layerIds) {
+      expect(METHODS[id]!.requires.layers).toBe(true);
+      const res = await METHODS[id]!.run(model, xm, { target: 1, layer: 'fc2', steps: 4 });
+      expect(res.method).toBe(id);
+      expect(res.attributions.shape).toEqual([4, 64]);
+      await expect(METHODS[id]!.run(model, xm, {})).rejects.toThrow(/needs a layer \(one of: fc1, relu1/);
+    }
+  });
+
+  it('grad-cam options map through', async () => {
+    const { METHODS } = await import('../registry.js');
+    const cam = withGraph(camGraph('NHWC'));
+    const x = nchwToNhwc(randTensor([2, 2, 5, 5], 3));
+    const a = await METHODS['grad-cam']!.run(cam, x, { target: 0, layer: 'conv', interpolation: 'bilinear', relu: true });
+    const b = await new GradCam(cam).attribute(x, { target: 0, layer: 'conv', interpolation: 'bilinear', relu: true });
+    expect(a.attributions.data).toEqual(b.attributions.data);
+    const g = await METHODS['guided-grad-cam']!.run(cam, x, { target: 0, layer: 'conv' });
+    expect(g.attributions.shape).toEqual([2, 5, 5, 2]);
+  });
+});
