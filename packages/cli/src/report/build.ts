@@ -98,7 +98,11 @@ async function attributionSection(spec: ReportSpec, model: Model, io: ResolvedIO
   else if (spec.info.inputKind === 'image') {
     parts.push(imageAttributionViews({ x: spec.x, runs, labels, ...(spec.info.layout ? { layout: spec.info.layout } : {}) }));
   } else {
-    parts.push(tabularAttributionViews({ x: spec.x, outputs, runs, labels, ...(spec.featureNames ? { featureNames: spec.featureNames } : {}) }));
+    const size = spec.info.inputShape.reduce((a, b) => a * b, 1);
+    const baselineOutputs = await model.forward({ shape: [1, ...spec.info.inputShape], data: new Float32Array(size) });
+    parts.push(
+      tabularAttributionViews({ x: spec.x, outputs, baselineOutputs, runs, labels, ...(spec.featureNames ? { featureNames: spec.featureNames } : {}) }),
+    );
   }
   return section('attributions', 'Attributions', parts.join('\n'));
 }

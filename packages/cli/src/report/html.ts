@@ -29,13 +29,17 @@ export function pngSize(png: Uint8Array): { width: number; height: number } {
 
 /**
  * An <img> for PNG bytes as a data: URI. `width`/`height` are the PNG's own pixel size (also in
- * data-width / data-height, for the end-to-end check that the image decoded at the right size).
+ * data-width / data-height, for the end-to-end check that the image decoded at the right size);
+ * `data` adds data-* attributes (e.g. where the map lies inside the picture, above its legend).
  */
-export function pngImg(png: Uint8Array, alt: string, className = 'pic'): string {
+export function pngImg(png: Uint8Array, alt: string, data: Readonly<Record<string, string | number>> = {}, className = 'pic'): string {
   const { width, height } = pngSize(png);
+  const extra = Object.entries(data)
+    .map(([k, v]) => ` data-${k.replace(/[^a-z0-9-]/g, '')}="${escapeHtml(v)}"`)
+    .join('');
   return (
     `<img class="${escapeHtml(className)}" alt="${escapeHtml(alt)}" width="${width}" height="${height}" ` +
-    `data-width="${width}" data-height="${height}" src="data:image/png;base64,${bytesToBase64(png)}">`
+    `data-width="${width}" data-height="${height}"${extra} src="data:image/png;base64,${bytesToBase64(png)}">`
   );
 }
 

@@ -3,8 +3,8 @@
  * (blended heat maps over the input, Captum style), and per method a row of heat maps over the
  * examples. Every picture carries its colour bar.
  */
-import { imageAttrGridSvg, visualizeImageAttrPng } from '@glasswing/viz';
-import type { AttrSign, GridPanel } from '@glasswing/viz';
+import { encodeRasterPng, imageAttrGridSvg, visualizeImageAttr } from '@glasswing/viz';
+import type { AttrSign, GridPanel, ImageAttrPicture } from '@glasswing/viz';
 import type { Layout, Tensor } from '@glasswing/core';
 import { escapeHtml, figure, note, pngImg } from './html.js';
 import type { MethodRun } from './methods.js';
@@ -75,17 +75,24 @@ export function imageAttributionViews(input: ImageViewInput): string {
     for (let i = 0; i < n; i++) {
       const attribution = example(r.result.attributions, i);
       const sign = signFor(attribution);
-      const heat = visualizeImageAttrPng(attribution, { method: 'heat_map', sign, layout: viewLayout, minSize: 120 });
-      const masked = visualizeImageAttrPng(attribution, {
+      const heat = visualizeImageAttr(attribution, { method: 'heat_map', sign, layout: viewLayout, minSize: 120 });
+      const masked = visualizeImageAttr(attribution, {
         method: 'masked_image',
         sign: sign === 'all' ? 'positive' : sign,
         layout: viewLayout,
         image: example(x, i),
         minSize: 120,
       });
+      const img = (pic: ImageAttrPicture, what: string) =>
+        pngImg(encodeRasterPng(pic.raster), `${r.id} ${what}, ${labels[i] ?? `example ${i}`}`, {
+          'map-left': Math.floor((pic.raster.width - pic.mapWidth) / 2),
+          'map-top': pic.mapTop,
+          'map-height': pic.mapHeight,
+          'map-width': pic.mapWidth,
+        });
       figs.push(
         figure(
-          pngImg(heat, `${r.id} heat map, ${labels[i] ?? `example ${i}`}`) + pngImg(masked, `${r.id} masked image, ${labels[i] ?? `example ${i}`}`),
+          img(heat, 'heat map') + img(masked, 'masked image'),
           `${labels[i] ?? `example ${i}`}: heat map (sign ${sign === 'all' ? 'all' : '|attribution|'}) and the input masked by the ${sign === 'all' ? 'positive ' : ''}attribution`,
         ),
       );
