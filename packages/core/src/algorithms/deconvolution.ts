@@ -7,18 +7,13 @@
  * Model calls: as GuidedBackprop.
  */
 import type { Rule } from '../rules/rule.js';
+import { deconvRelu } from '../rules/presets.js';
 import { GuidedBackprop, type GuidedBackpropOptions } from './guided-backprop.js';
 
 export type DeconvolutionOptions = GuidedBackpropOptions;
 
-/** Deconvolution's ReLU: relu of the incoming signal, passed through regardless of the gate. */
-export const deconvReluRule: Rule = {
-  name: 'deconvolution-relu',
-  terms: [{ weight: 1 }],
-  gradient: { kind: 'relu' },
-  vjp: 'identity',
-  reducer: 'gradient',
-};
+/** Deconvolution's ReLU: relu of the incoming signal, passed through regardless of the gate (rules/presets.ts `deconvRelu`). */
+export const deconvReluRule: Rule = deconvRelu;
 
 export class Deconvolution extends GuidedBackprop {
   override readonly id: string = 'deconvolution';

@@ -10,8 +10,8 @@
  * (GradientRequest.reference). MaxPool gets the paper's rule (the window's Δy to its argmax), so
  * summation-to-delta holds there too (Captum's hook order drops its max-pool rule when a pool
  * follows a ReLU; the fixtures here have no pool, so this is not visible in the figures).
- * Softmax / LogSoftmax / LayerNormalization have no exact multiplier: UnsupportedOpError — explain
- * the logits.
+ * Softmax / LogSoftmax / LayerNormalization get no DeepLIFT rule (plain gradient): explain the
+ * logits; the delta shows any gap.
  *
  * Baselines: a number, a per-example tensor [N, ...inputShape] or a shared [1, ...] / [...]
  * tensor (default 0). Needs capabilities 'gradients' and 'rules' and `model.graph`.
@@ -20,8 +20,9 @@
  * rule-modified gradient calls.
  */
 import type { Model } from '../model.js';
-import type { Graph, OpType } from '../ir/graph.js';
-import type { Rule, RuleAssignment } from '../rules/rule.js';
+import type { Graph } from '../ir/graph.js';
+import type { RuleAssignment } from '../rules/rule.js';
+import { deepLiftComposite, resolveComposite } from '../rules/composites.js';
 import type { Tensor } from '../tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import {
@@ -55,25 +56,9 @@ export interface DeepLiftOptions extends CommonOptions {
   readonly eps?: number;
 }
 
-/** Ops whose plain VJP is already the exact DeepLIFT multiplier (affine in the data input). */
-const AFFINE: ReadonlySet<OpType> = new Set<OpType>([
-  'Conv', 'ConvTranspose', 'Add', 'Sub', 'Concat', 'Reshape', 'Flatten', 'Transpose', 'Squeeze', 'Unsqueeze',
-  'Slice', 'Gather', 'Pad', 'AveragePool', 'GlobalAveragePool', 'ReduceMean', 'ReduceSum', 'BatchNormalization',
-  'Identity', 'Dropout', 'Neg', 'Cast',
-]);
-/** Element-wise ops RevealCancel applies to (nonlinearities). */
-const REVEAL_CANCEL_OPS: ReadonlySet<OpType> = new Set<OpType>(['Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Gelu', 'Erf', 'Clip']);
-
-/** DeepLIFT rules per node of `graph`: a secant (or reveal-cancel) rule on every non-affine node. */
+/** DeepLIFT rules per node of `graph` (`deepLiftComposite` of the rules engine). */
 export function deepLiftRules(graph: Graph, rule: DeepLiftRule = 'rescale', eps = 1e-10): RuleAssignment {
-  const secant: Rule = { name: 'deeplift-rescale', terms: [{ weight: 1 }], gradient: { kind: 'identity' }, vjp: 'secant', secantEpsilon: eps, reducer: 'gradient' };
-  const reveal: Rule = { ...secant, name: 'deeplift-reveal-cancel', vjp: 'reveal-cancel' };
-  const out: Record<string, Rule> = {};
-  for (const node of graph.nodes) {
-    if (AFFINE.has(node.op)) continue;
-    out[node.name] = rule === 'reveal-cancel' && REVEAL_CANCEL_OPS.has(node.op) ? reveal : secant;
-  }
-  return out;
+  return resolveComposite(deepLiftComposite(rule, eps), graph);
 }
 
 export function checkDeepLiftOptions(model: Model, method: string, options: DeepLiftOptions): void {

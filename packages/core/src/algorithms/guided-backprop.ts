@@ -27,17 +27,15 @@ import {
   type ResolvedTarget,
 } from './common.js';
 import { sliceRows } from './rows.js';
-import { nodesOfType, requestRows, requireGraph, requireRules } from './requests.js';
+import { requestRows, requireGraph, requireRules } from './requests.js';
+import { resolveComposite } from '../rules/composites.js';
 import { resolveTargetRows, RowStore, targetPlusChunks } from './layer/layer-common.js';
 
 export type GuidedBackpropOptions = CommonOptions;
 
-/** The same rule on every Relu node of the graph. */
+/** The same rule on every Relu node of the model's graph. */
 export function reluRules(model: Model, rule: Rule, method: string): RuleAssignment {
-  const graph = requireGraph(model, method);
-  const out: Record<string, Rule> = {};
-  for (const n of nodesOfType(graph, ['Relu'])) out[n.name] = rule;
-  return out;
+  return resolveComposite({ name: `${method}-relu`, entries: [{ match: { op: 'Relu' }, rule }] }, requireGraph(model, method));
 }
 
 /** Input gradients with `rules`, per example (one forward for the predicted class, then chunks). */

@@ -45,7 +45,7 @@ export * from './segmentation/index.js';
 // propagation-rule, Grad-CAM, layer and neuron family (issue 4)
 export { DeepLift, DEEP_LIFT_RULES, deepLiftRules, type DeepLiftOptions, type DeepLiftRule } from './deep-lift.js';
 export { DeepLiftShap, type DeepLiftShapOptions } from './deep-lift-shap.js';
-export { Lrp, LRP_COMPOSITES, lrpRules, captumLrpRules, type LrpOptions } from './lrp.js';
+export { Lrp, LRP_COMPOSITES, lrpRules, lrpComposite, type LrpOptions } from './lrp.js';
 export { GuidedBackprop, type GuidedBackpropOptions } from './guided-backprop.js';
 export { Deconvolution, deconvReluRule, type DeconvolutionOptions } from './deconvolution.js';
 export { GradCam, layerLayout, type GradCamOptions } from './grad-cam.js';

@@ -6,18 +6,32 @@
  *
  *   attributions = relevance at the input,   delta = f(x)_t − Σ attributions  (Captum's sign)
  *
- * Default composite 'captum' (Captum's defaults): ε-rule (ε = 1e-9, z + ε·sign(z), sign(0) = +1)
- * on Gemm / MatMul / Conv / MaxPool / AveragePool, ReLU passes relevance unchanged, biases absorb
- * relevance (so delta ≠ 0 in general); other nodes use their plain VJP (shape ops move relevance
- * unchanged). `epsilon` overrides ε. Further composites come from the rules engine.
+ * Default composite 'captum' (`captumDefault`, Captum's defaults): ε-rule (ε = 1e-9,
+ * z + ε·sign(z), sign(0) = +1) on Gemm / MatMul / Conv / pools / BatchNormalization, element-wise
+ * activations pass relevance unchanged (ReLU as Captum; Sigmoid / Tanh too, where Captum raises),
+ * biases absorb relevance (so delta ≠ 0 in general), residual sums split relevance by the ε-rule;
+ * shape ops move relevance unchanged. Other composites: 'epsilon-plus', 'epsilon-gamma-box' (γ),
+ * 'epsilon-alpha2-beta1' / 'epsilon-alpha-beta' (α, β = α − 1) — see `lrpComposite`.
+ * `epsilon` overrides ε. `canonizers` (e.g. foldBatchNorm()) rewrite the graph first; the
+ * composite then resolves against the canonized graph.
  * Needs capabilities 'gradients' and 'rules' and `model.graph`.
  *
  * Model calls: ⌈N / internalBatchSize⌉ forward calls (the output relevance and the predicted
  * class) and ⌈N / internalBatchSize⌉ rule-modified gradient calls.
  */
 import type { Model } from '../model.js';
-import type { Graph, OpType } from '../ir/graph.js';
-import type { Rule, RuleAssignment } from '../rules/rule.js';
+import type { Graph } from '../ir/graph.js';
+import type { RuleAssignment } from '../rules/rule.js';
+import { applyCanonizers, type Canonizer } from '../rules/canonizers.js';
+import { alphaBeta } from '../rules/presets.js';
+import {
+  captumDefault,
+  compositeByName,
+  epsilonAlpha2Beta1,
+  epsilonPlus,
+  resolveComposite,
+  type Composite,
+} from '../rules/composites.js';
 import { sizeOf, type Tensor } from '../tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import {
@@ -45,40 +59,53 @@ export interface LrpOptions extends CommonOptions {
   readonly gamma?: number;
   /** α of α-β rules (β = α − 1; composites that use them). */
   readonly alpha?: number;
+  /** Graph rewrites applied before propagation (GradientRequest.canonizers). */
+  readonly canonizers?: readonly Canonizer[];
 }
 
-const CAPTUM_EPSILON_OPS: ReadonlySet<OpType> = new Set<OpType>(['Gemm', 'MatMul', 'Conv', 'MaxPool', 'AveragePool']);
+/** Composite names (`captum` = Captum's defaults; the others are zennit's presets from rules/composites.ts). */
+export const LRP_COMPOSITES: readonly string[] = ['captum', 'epsilon-plus', 'epsilon-gamma-box', 'epsilon-alpha2-beta1', 'epsilon-alpha-beta'];
 
-export function epsilonRule(epsilon: number): Rule {
-  return { name: 'epsilon', terms: [{ weight: 1 }], gradient: { kind: 'normalize', epsilon }, vjp: 'standard', reducer: 'input-times-gradient' };
-}
-
-export const passRule: Rule = { name: 'pass', terms: [{ weight: 1 }], gradient: { kind: 'identity' }, vjp: 'identity', reducer: 'gradient' };
-
-/** Captum's default LRP rules over a graph. */
-export function captumLrpRules(graph: Graph, epsilon = 1e-9): RuleAssignment {
-  const eps = epsilonRule(epsilon);
-  const out: Record<string, Rule> = {};
-  for (const node of graph.nodes) {
-    if (CAPTUM_EPSILON_OPS.has(node.op)) out[node.name] = eps;
-    else if (node.op === 'Relu') out[node.name] = passRule;
-  }
-  return out;
-}
-
-/** Composite names resolved here. */
-export const LRP_COMPOSITES: readonly string[] = ['captum'];
-
-/** The rules of a named composite with the given parameters. */
-export function lrpRules(graph: Graph, options: Pick<LrpOptions, 'composite' | 'epsilon' | 'gamma' | 'alpha'>): RuleAssignment {
+/**
+ * The composite for a name and parameters: 'captum' (captumDefault, ε default 1e-9),
+ * 'epsilon-plus', 'epsilon-gamma-box' (γ default 0.25, input bounds [0, 1]),
+ * 'epsilon-alpha2-beta1' / 'epsilon-alpha-beta' (α-β on convolutions with β = α − 1, α default 2).
+ */
+export function lrpComposite(options: Pick<LrpOptions, 'composite' | 'epsilon' | 'gamma' | 'alpha'>): Composite {
   const name = options.composite ?? 'captum';
-  if (name === 'captum') return captumLrpRules(graph, options.epsilon ?? 1e-9);
-  throw new InvalidArgumentError(`unknown LRP composite '${name}'; expected one of ${LRP_COMPOSITES.join(', ')}`);
+  const eps = options.epsilon !== undefined ? { epsilon: options.epsilon } : {};
+  switch (name) {
+    case 'captum':
+    case 'captum-default':
+      return captumDefault(eps);
+    case 'epsilon-plus':
+      return epsilonPlus(eps);
+    case 'epsilon-gamma-box':
+      return compositeByName('epsilon-gamma-box', { ...eps, ...(options.gamma !== undefined ? { gamma: options.gamma } : {}) });
+    case 'epsilon-alpha2-beta1':
+    case 'epsilon-alpha-beta': {
+      const base = epsilonAlpha2Beta1(eps);
+      const alpha = options.alpha ?? 2;
+      if (alpha === 2) return base;
+      const ab = alphaBeta(2, 1).name;
+      return {
+        name: `epsilon-alpha${alpha}-beta${alpha - 1}`,
+        entries: base.entries.map((e) => (e.rule?.name === ab ? { ...e, rule: alphaBeta(alpha, alpha - 1) } : e)),
+      };
+    }
+    default:
+      throw new InvalidArgumentError(`unknown LRP composite '${String(name)}'; expected one of ${LRP_COMPOSITES.join(', ')}`);
+  }
+}
+
+/** The rules of a named composite on a graph. */
+export function lrpRules(graph: Graph, options: Pick<LrpOptions, 'composite' | 'epsilon' | 'gamma' | 'alpha'>): RuleAssignment {
+  return resolveComposite(lrpComposite(options), graph);
 }
 
 export function checkLrpOptions(options: LrpOptions): void {
   const name = options.composite ?? 'captum';
-  if (typeof name !== 'string' || !LRP_COMPOSITES.includes(name)) {
+  if (typeof name !== 'string' || !(LRP_COMPOSITES.includes(name) || name === 'captum-default')) {
     throw new InvalidArgumentError(`unknown LRP composite '${String(name)}'; expected one of ${LRP_COMPOSITES.join(', ')}`);
   }
   checkNonNegative(options.epsilon, 'epsilon', 1e-9);
@@ -99,8 +126,8 @@ export class Lrp implements GradientAttribution<LrpOptions> {
 
   validateOptions(options: LrpOptions): void {
     requireRules(this.model, this.id);
-    lrpRules(requireGraph(this.model, this.id), options);
     checkLrpOptions(options);
+    lrpComposite(options);
   }
 
   plannedCalls(rows: number, _resolveTarget: boolean, options: LrpOptions): number {
@@ -112,7 +139,9 @@ export class Lrp implements GradientAttribution<LrpOptions> {
     const max = checkBatchSize(options.internalBatchSize);
     const outputs = await ctx.forwardRows(n, max, (s, e) => sliceRows(x, s, e));
     const resolved = targetOrPredicted(target, outputs);
-    const rules = lrpRules(requireGraph(ctx.model, this.id), options);
+    const canonizers = options.canonizers ?? [];
+    const graph = requireGraph(ctx.model, this.id);
+    const rules = lrpRules(canonizers.length > 0 ? applyCanonizers(graph, canonizers) : graph, options);
     // Output relevance: the target output (index target) or seed ⊙ f(x) (tensor seed).
     const perOut = sizeOf(ctx.model.outputShape);
     const seed = new Float32Array(n * perOut);
@@ -125,7 +154,7 @@ export class Lrp implements GradientAttribution<LrpOptions> {
     const relevanceSeed: ResolvedTarget = { kind: 'tensor', seed: { shape: [n, ...ctx.model.outputShape], data: seed } };
     const per = x.data.length / n;
     const attr = new Float32Array(n * per);
-    await requestRows(ctx, n, max, (s, e) => sliceRows(x, s, e), relevanceSeed, () => ({ rules }), (s, _e, res) => {
+    await requestRows(ctx, n, max, (s, e) => sliceRows(x, s, e), relevanceSeed, () => ({ rules, ...(canonizers.length > 0 ? { canonizers } : {}) }), (s, _e, res) => {
       attr.set(res.inputGradient.data, s * per);
     });
     const delta = new Float64Array(n);

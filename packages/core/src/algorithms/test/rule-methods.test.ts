@@ -286,3 +286,30 @@ describe('METHODS entries of the rule / layer family', () => {
     expect(g.attributions.shape).toEqual([2, 5, 5, 2]);
   });
 });
+
+describe('LRP composites', () => {
+  const model = withGraph(poolGraph('NCHW'));
+  const x = randTensor([2, 1, 6, 6], 17);
+  it.each(['captum', 'epsilon-plus', 'epsilon-gamma-box', 'epsilon-alpha2-beta1', 'epsilon-alpha-beta'])('%s runs, finite, with delta', async (composite) => {
+    const res = await new Lrp(model).attribute(x, { composite, target: 0 });
+    expect(res.delta).toHaveLength(2);
+    expect(res.attributions.data.every(Number.isFinite)).toBe(true);
+  });
+  it('alpha maps to β = α − 1; gamma and epsilon change the result', async () => {
+    const a2 = await new Lrp(model).attribute(x, { composite: 'epsilon-alpha2-beta1', target: 0 });
+    const ab2 = await new Lrp(model).attribute(x, { composite: 'epsilon-alpha-beta', alpha: 2, target: 0 });
+    const ab3 = await new Lrp(model).attribute(x, { composite: 'epsilon-alpha-beta', alpha: 3, target: 0 });
+    expect(ab2.attributions.data).toEqual(a2.attributions.data);
+    expect(maxAbsDiff(ab3.attributions.data, a2.attributions.data)).toBeGreaterThan(1e-6);
+    const g1 = await new Lrp(model).attribute(x, { composite: 'epsilon-gamma-box', gamma: 0.1, target: 0 });
+    const g2 = await new Lrp(model).attribute(x, { composite: 'epsilon-gamma-box', gamma: 2, target: 0 });
+    expect(maxAbsDiff(g1.attributions.data, g2.attributions.data)).toBeGreaterThan(1e-6);
+    await expect(new Lrp(model).attribute(x, { alpha: 0.5 })).rejects.toThrow(InvalidArgumentError);
+  });
+  it('captum ε-LRP without biases conserves relevance: Σ attr = f(x)_t (delta ≈ 0)', async () => {
+    const g = poolGraph('NCHW');
+    const noBias = withGraph({ ...g, initializers: { ...g.initializers, b1: { shape: [2], data: new Float32Array(2) }, fb: { shape: [3], data: new Float32Array(3) } } });
+    const res = await new Lrp(noBias).attribute(x, { target: [0, 2] });
+    for (const d of res.delta!) expect(Math.abs(d)).toBeLessThan(1e-5);
+  });
+});
