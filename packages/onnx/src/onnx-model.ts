@@ -7,7 +7,10 @@
  * that block gradients (unless finite differences were explicitly enabled).
  */
 import {
+  applyCanonizers,
+  canonizerKey,
   CapabilityError,
+  ruleNeedsReference,
   concatBatch,
   inferGraphShapes,
   InvalidArgumentError,
@@ -82,7 +85,11 @@ export class OnnxModel implements Model {
   readonly capabilityReport: OnnxCapabilityReport;
   readonly layerNames: readonly string[];
   readonly backend: string;
+  /** The IR graph (absent for forward-only models). */
+  readonly graph?: Graph;
   private readonly config: OnnxModelConfig;
+  /** Canonized graphs by canonizer list key, with their node names and layer shapes. */
+  private readonly canonized = new Map<string, { graph: Graph; layerNames: readonly string[]; layerShapes: Map<string, readonly number[]> }>();
   private readonly sessions = new SessionCache<SessionMeta>();
   private readonly layerShapes = new Map<string, readonly number[]>();
   private disposed = false;
@@ -96,6 +103,7 @@ export class OnnxModel implements Model {
     this.config = config;
     this.backend = config.runtime.name;
     const graph = config.graph;
+    if (graph) this.graph = graph;
     if (graph) {
       const shapes = inferGraphShapes(graph);
       const perExample = (s: readonly number[] | undefined, what: string) => {
@@ -179,21 +187,24 @@ export class OnnxModel implements Model {
     const seed = seedTensor(request.seed, n, this.outputShape);
     if (!this.config.graph) return this.finiteDifferences(x, seed, request);
     const requested = request.layers ?? [];
-    const layers = resolveLayers(requested, this.layerNames, this.config.resolveLayer);
+    const canon = this.canonizedGraph(request);
+    // Canonized graphs are addressed by their own node names (no ONNX tensor-name resolution).
+    const resolve = canon.graph === this.config.graph ? this.config.resolveLayer : undefined;
+    const layers = resolveLayers(requested, canon.layerNames, resolve);
     const overrideEntries = Object.entries(request.overrides ?? {});
     const overrideNodes = resolveLayers(
       overrideEntries.map(([k]) => k),
-      this.layerNames,
-      this.config.resolveLayer,
+      canon.layerNames,
+      resolve,
     );
     checkGradientRequest(x, request);
     overrideEntries.forEach(([name, t], i) => {
-      const want = [n, ...this.layerShapes.get(overrideNodes[i]!)!];
+      const want = [n, ...canon.layerShapes.get(overrideNodes[i]!)!];
       if (fmt(t.shape) !== fmt(want)) throw new ShapeError(`override for layer ${name} has shape ${fmt(t.shape)}, expected ${fmt(want)}`);
     });
     if (new Set(overrideNodes).size !== overrideNodes.length) throw new InvalidArgumentError('two overrides name the same layer');
     const rules = request.rules;
-    const secant = Object.values(rules ?? {}).some((r) => r?.vjp === 'secant');
+    const secant = Object.values(rules ?? {}).some((r) => !!r && ruleNeedsReference(r));
     const useReference = secant && request.reference !== undefined;
     const uniqueLayers = [...new Set(layers)];
     const rulesKey = rules ? JSON.stringify(rules) : '';
@@ -203,9 +214,9 @@ export class OnnxModel implements Model {
       throwIfAborted(request.signal);
       const rows = (t: Tensor) => (n === e - s ? t : sliceBatch(t, s, e));
       const batch = e - s;
-      const key = `grad|${batch}|${JSON.stringify(uniqueLayers)}|${JSON.stringify(overrideNodes)}|${rulesKey}|${useReference}`;
+      const key = `grad|${batch}|${canon.key}|${JSON.stringify(uniqueLayers)}|${JSON.stringify(overrideNodes)}|${rulesKey}|${useReference}`;
       const { session, meta } = await this.session(key, () =>
-        emitGradientModel(this.config.graph!, {
+        emitGradientModel(canon.graph, {
           batch,
           layers: uniqueLayers,
           overrides: overrideNodes,
@@ -248,6 +259,24 @@ export class OnnxModel implements Model {
   }
 
   // ---- internals ----
+
+  /** The graph a gradient request runs on: the model's, or its canonized version (built once per canonizer list). */
+  private canonizedGraph(request: GradientRequest): { key: string; graph: Graph; layerNames: readonly string[]; layerShapes: ReadonlyMap<string, readonly number[]> } {
+    const base = this.config.graph!;
+    if (!request.canonizers || request.canonizers.length === 0) {
+      return { key: '', graph: base, layerNames: this.layerNames, layerShapes: this.layerShapes };
+    }
+    const key = canonizerKey(request.canonizers);
+    let c = this.canonized.get(key);
+    if (!c) {
+      const graph = applyCanonizers(base, request.canonizers);
+      const shapes = inferGraphShapes(graph);
+      const layerShapes = new Map(graph.nodes.map((nd) => [nd.name, shapes[nd.outputs[0]!]!.slice(1)] as [string, readonly number[]]));
+      c = { graph, layerNames: graph.nodes.map((nd) => nd.name), layerShapes };
+      this.canonized.set(key, c);
+    }
+    return { key, ...c };
+  }
 
   private require(cap: keyof Capabilities, what: string): void {
     if (this.capabilities[cap]) return;
@@ -325,8 +354,8 @@ export class OnnxModel implements Model {
   }
 
   private async finiteDifferences(x: Tensor, seed: Tensor, request: GradientRequest): Promise<GradientResult> {
-    if ((request.layers?.length ?? 0) > 0 || Object.keys(request.overrides ?? {}).length > 0 || request.rules) {
-      throw new CapabilityError('finite-difference gradients support neither layers, overrides nor rules on this forward-only ONNX model');
+    if ((request.layers?.length ?? 0) > 0 || Object.keys(request.overrides ?? {}).length > 0 || request.rules || request.canonizers?.length) {
+      throw new CapabilityError('finite-difference gradients support neither layers, overrides, rules nor canonizers on this forward-only ONNX model');
     }
     for (const t of [x, seed]) checkTensor(t, 'input');
     const outputs = await this.forward(x, request.signal ? { signal: request.signal } : {});

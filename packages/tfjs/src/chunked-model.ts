@@ -26,6 +26,7 @@ export class ChunkedModel implements Model {
   readonly capabilities: Model['capabilities'];
   readonly layerNames: readonly string[];
   readonly backend: string;
+  readonly graph?: Model['graph'];
 
   constructor(
     private readonly inner: Model,
@@ -37,6 +38,7 @@ export class ChunkedModel implements Model {
     this.capabilities = inner.capabilities;
     this.layerNames = inner.layerNames;
     this.backend = inner.backend;
+    if (inner.graph) this.graph = inner.graph;
   }
 
   private ranges(x: Tensor): [number, number][] | null {
