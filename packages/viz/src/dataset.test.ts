@@ -65,19 +65,15 @@ describe('dependence plot', () => {
     const cx = [...svg.matchAll(/class="dot" cx="([^"]*)"/g)].map((m) => Number(m[1]));
     expect(cx[0]!).toBeLessThan(cx[5]!);
   });
-  it("'auto' picks the feature that explains the residual", () => {
-    // attribution of feature 0 = x0 + 2 * x2, x1 unrelated noise; residual after x0 is x2-driven
-    const v = [
-      [0, 3, 1],
-      [1, 1, 0],
-      [2, 4, 1],
-      [3, 1, 0],
-      [4, 5, 1],
-      [5, 9, 0],
-    ];
-    const a = v.map((r) => [r[0]! + 2 * r[2]!, 0, 0]);
+  it("'auto' picks the interacting feature (what moves the attribution at fixed x)", () => {
+    // attribution of feature 0 = x0 * (x2 ? 1 : 0.2): x2 interacts, x1 is unrelated
+    const v = Array.from({ length: 40 }, (_, i) => [i % 10, (i * 7) % 13, Math.floor(i / 10) % 2]);
+    const a = v.map((r) => [r[0]! * (r[2] ? 1 : 0.2), 0, 0]);
     expect(interactionFeature(a, v, 0)).toBe(2);
     expect(dependencePlotSvg(a, 0, { featureValues: v })).toContain('data-color-by="feature 2"');
+    // and with the roles of 1 and 2 swapped
+    const w = v.map((r) => [r[0]!, r[2]!, r[1]!]);
+    expect(interactionFeature(a, w, 0)).toBe(1);
   });
   it('needs feature values and a valid feature', () => {
     expect(() => dependencePlotSvg(attr, 0)).toThrow(InvalidArgumentError);

@@ -5,8 +5,7 @@
  *   (sequential map, low = dark violet, high = yellow; per feature between its 5th and 95th
  *   percentile);
  * - dependence plot: a feature's value (x) against its attribution (y), coloured by another
- *   feature ('auto' picks the feature whose values best explain what x does not: the largest
- *   |correlation| with the residual of a straight-line fit of attribution on x).
+ *   feature ('auto' picks the strongest interaction: see `interactionFeature`).
  */
 import { InvalidArgumentError, NumericError, ShapeError } from '@glasswing/core';
 import type { Tensor } from '@glasswing/core';
@@ -185,25 +184,29 @@ function corr(x: readonly number[], y: readonly number[]): number {
   return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
 }
 
-/** The 'auto' colouring feature for a dependence plot of feature j (see the module comment). */
+/**
+ * The 'auto' colouring feature for a dependence plot of feature j: examples are sorted by the
+ * value of j and cut into bins of about 10 consecutive examples; inside a bin feature j barely
+ * changes, so what still moves its attribution is an interaction. The feature whose values
+ * correlate most with the attribution inside the bins (sum of |correlation| over bins) wins.
+ */
 export function interactionFeature(attributions: Matrix, featureValues: Matrix, j: number): number | undefined {
   const a = toMat(attributions, 'attributions');
   const v = toMat(featureValues, 'featureValues');
-  const x = Array.from({ length: a.n }, (_, i) => v.get(i, j));
-  const y = Array.from({ length: a.n }, (_, i) => a.get(i, j));
-  const mx = x.reduce((s, t) => s + t, 0) / a.n;
-  const my = y.reduce((s, t) => s + t, 0) / a.n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < a.n; i++) [sxy, sxx] = [sxy + (x[i]! - mx) * (y[i]! - my), sxx + (x[i]! - mx) ** 2];
-  const slope = sxx > 0 ? sxy / sxx : 0;
-  const resid = y.map((t, i) => t - my - slope * (x[i]! - mx));
+  const order = Array.from({ length: a.n }, (_, i) => i).sort((p, q) => v.get(p, j) - v.get(q, j) || p - q);
+  const bins = Math.max(1, Math.floor(a.n / 10));
+  const size = Math.ceil(a.n / bins);
   let best: number | undefined;
-  let bestC = -1;
+  let bestScore = -1;
   for (let k = 0; k < a.f; k++) {
     if (k === j) continue;
-    const c = Math.abs(corr(Array.from({ length: a.n }, (_, i) => v.get(i, k)), resid));
-    if (c > bestC) [best, bestC] = [k, c];
+    let score = 0;
+    for (let start = 0; start < a.n; start += size) {
+      const idx = order.slice(start, start + size);
+      if (idx.length < 3) continue;
+      score += Math.abs(corr(idx.map((i) => v.get(i, k)), idx.map((i) => a.get(i, j))));
+    }
+    if (score > bestScore) [best, bestScore] = [k, score];
   }
   return best;
 }

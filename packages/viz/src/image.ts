@@ -235,7 +235,7 @@ function compose(
   legend: ColorBarSpec | undefined,
   info: Pick<ImageAttrPicture, 'method' | 'sign' | 'colormap' | 'threshold' | 'factor'>,
 ): ImageAttrPicture {
-  const textScale = map.width >= 160 ? 2 : 1;
+  const textScale = map.width >= 96 ? 2 : 1;
   const titleH = title ? GLYPH_HEIGHT * textScale + 6 : 0;
   const legendH = legend ? colorBarPixelHeight(textScale, true) + 6 : 0;
   const minW = Math.max(map.width, title ? bitmapTextWidth(title, textScale) + 4 : 0, legend ? 64 : 0);

@@ -29,7 +29,8 @@ export function formatNumber(v: number, digits = 3): string {
     const [m, e] = v.toExponential(digits - 1).split('e');
     return `${trimZeros(m!)}e${e!.replace('+', '')}`;
   }
-  return trimZeros(v.toPrecision(digits));
+  const p = v.toPrecision(digits);
+  return p.includes('e') ? String(Number(p)) : trimZeros(p);
 }
 
 function trimZeros(s: string): string {
