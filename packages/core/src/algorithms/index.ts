@@ -57,3 +57,7 @@ export { LayerGradientXActivation, type LayerGradientXActivationOptions } from '
 export { LayerIntegratedGradients, type LayerIntegratedGradientsOptions } from './layer/layer-integrated-gradients.js';
 export { LayerConductance, type LayerConductanceOptions } from './layer/layer-conductance.js';
 export type { LayerOptions } from './layer/layer-common.js';
+export { NeuronGradient, type NeuronGradientOptions } from './neuron/neuron-gradient.js';
+export { NeuronIntegratedGradients, type NeuronIntegratedGradientsOptions } from './neuron/neuron-integrated-gradients.js';
+export { NeuronConductance, type NeuronConductanceOptions } from './neuron/neuron-conductance.js';
+export { neuronCanonizer, flatNeuron, type NeuronOptions, type NeuronSelector } from './neuron/neuron-common.js';

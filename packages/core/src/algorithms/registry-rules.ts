@@ -28,6 +28,9 @@ import { LayerGradient } from './layer/layer-gradient.js';
 import { LayerGradientXActivation } from './layer/layer-gradient-x-activation.js';
 import { LayerIntegratedGradients } from './layer/layer-integrated-gradients.js';
 import { LayerConductance } from './layer/layer-conductance.js';
+import { NeuronGradient } from './neuron/neuron-gradient.js';
+import { NeuronIntegratedGradients } from './neuron/neuron-integrated-gradients.js';
+import { NeuronConductance } from './neuron/neuron-conductance.js';
 
 const common = (o: MethodOptions) => ({
   target: o.target,
@@ -56,6 +59,9 @@ function spec(
       if (takesLayer && o.layer === undefined) {
         throw new InvalidArgumentError(`method '${id}' needs a layer (one of: ${model.layerNames.join(', ')})`);
       }
+      if (options.includes('neuron') && o.neuron === undefined) {
+        throw new InvalidArgumentError(`method '${id}' needs a neuron (flat index or multi-index into the layer's output)`);
+      }
       return run(model, x, o);
     },
   };
@@ -63,6 +69,7 @@ function spec(
 
 const RULES = { gradients: true, rules: true } as const;
 const LAYERS = { gradients: true, layers: true } as const;
+const NEURON = { gradients: true, layers: true, rules: true } as const;
 const path = (o: MethodOptions) => ({ baselines: o.baselines, steps: o.steps, quadrature: o.quadrature });
 
 export const RULE_METHODS: Readonly<Record<string, MethodSpec>> = {
@@ -125,5 +132,32 @@ export const RULE_METHODS: Readonly<Record<string, MethodSpec>> = {
     ['target', 'layer', 'baselines', 'steps', 'quadrature', 'internalBatchSize'],
     { steps: 50, quadrature: 'gausslegendre', baselines: 0 },
     (m, x, o) => new LayerConductance(m).attribute(x, { ...common(o), ...path(o), layer: o.layer! }),
+  ),
+  'neuron-gradient': spec('neuron-gradient', 'Neuron gradient', NEURON, ['layer', 'neuron', 'internalBatchSize'], {}, (m, x, o) =>
+    new NeuronGradient(m).attribute(x, { signal: o.signal, onProgress: o.onProgress, internalBatchSize: o.internalBatchSize, layer: o.layer!, neuron: o.neuron! }),
+  ),
+  'neuron-integrated-gradients': spec(
+    'neuron-integrated-gradients',
+    'Neuron integrated gradients',
+    NEURON,
+    ['layer', 'neuron', 'baselines', 'steps', 'quadrature', 'internalBatchSize'],
+    { steps: 50, quadrature: 'gausslegendre', baselines: 0 },
+    (m, x, o) =>
+      new NeuronIntegratedGradients(m).attribute(x, {
+        signal: o.signal,
+        onProgress: o.onProgress,
+        internalBatchSize: o.internalBatchSize,
+        ...path(o),
+        layer: o.layer!,
+        neuron: o.neuron!,
+      }),
+  ),
+  'neuron-conductance': spec(
+    'neuron-conductance',
+    'Neuron conductance',
+    NEURON,
+    ['target', 'layer', 'neuron', 'baselines', 'steps', 'quadrature', 'internalBatchSize'],
+    { steps: 50, quadrature: 'gausslegendre', baselines: 0 },
+    (m, x, o) => new NeuronConductance(m).attribute(x, { ...common(o), ...path(o), layer: o.layer!, neuron: o.neuron! }),
   ),
 };

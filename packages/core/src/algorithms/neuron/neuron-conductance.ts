@@ -1,0 +1,77 @@
+/**
+ * NeuronConductance — Captum's `NeuronConductance` (multiply_by_inputs=True): the flow of the
+ * target output through one neuron a_j of a layer, per input element:
+ *
+ *   attr = (x − x′) ⊙ Σₖ wₖ · ∂F/∂a_j(αₖ) · ∂a_j/∂x(αₖ)      at x′ + αₖ (x − x′)
+ *
+ * with Captum's `steps` quadrature nodes and weights (default 50-point Gauss–Legendre). Summed
+ * over the inputs it approximates the neuron's layer conductance. Each chunk of step-major rows
+ * takes two gradient calls: the target's, tapping the layer (∂F/∂a_j), and the neuron's (∂a_j/∂x,
+ * with the neuron-output canonizer). No delta (as Captum).
+ *
+ * Model calls: ⌈N / internalBatchSize⌉ forward calls (outputs, predicted-class target) and
+ * 2·⌈steps·N / internalBatchSize⌉ gradient calls.
+ */
+import type { Tensor } from '../../tensor.js';
+import { quadratureRule } from '../approximation.js';
+import {
+  checkBatchSize,
+  chunkCount,
+  chunkRanges,
+  expandTarget,
+  resolveBaselines,
+  seedSlice,
+  type CoreResult,
+  type ModelCaller,
+  type ResolvedTarget,
+} from '../common.js';
+import { sliceRows, targetOrPredicted } from '../rows.js';
+import { checkPathOptions } from '../layer/layer-integrated-gradients.js';
+import { NeuronMethod, type NeuronOptions } from './neuron-common.js';
+import { neuronSeed } from './neuron-gradient.js';
+import { scaledRows, type NeuronIntegratedGradientsOptions } from './neuron-integrated-gradients.js';
+
+export type NeuronConductanceOptions = NeuronIntegratedGradientsOptions & NeuronOptions;
+
+export class NeuronConductance extends NeuronMethod<NeuronConductanceOptions> {
+  readonly id = 'neuron-conductance';
+
+  protected override validateMore(options: NeuronConductanceOptions): void {
+    checkPathOptions(options);
+  }
+
+  plannedCalls(rows: number, _resolveTarget: boolean, options: NeuronConductanceOptions): number {
+    const max = checkBatchSize(options.internalBatchSize);
+    return chunkCount(rows, max) + 2 * chunkCount((options.steps ?? 50) * rows, max);
+  }
+
+  async run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: NeuronConductanceOptions): Promise<CoreResult> {
+    const n = x.shape[0]!;
+    const per = x.data.length / n;
+    const max = checkBatchSize(options.internalBatchSize);
+    const { canonizer, flat, layerSize } = this.neuronOf(ctx.model, options);
+    const baselines = resolveBaselines(options.baselines, n, ctx.model.inputShape);
+    const rule = quadratureRule(options.quadrature ?? 'gausslegendre', options.steps ?? 50);
+    const outputs = await ctx.forwardRows(n, max, (s, e) => sliceRows(x, s, e));
+    const resolved = targetOrPredicted(target, outputs);
+    const rows = rule.alphas.length * n;
+    const rowTarget = expandTarget(resolved, rows, (r) => r % n);
+    const acc = new Float64Array(n * per);
+    for (const [s, e] of chunkRanges(rows, max)) {
+      const xs = scaledRows(x, baselines, rule.alphas, s, e);
+      const outer = await ctx.request(xs, { seed: seedSlice(rowTarget, s, e), layers: [options.layer] });
+      const inner = await ctx.request(xs, { seed: neuronSeed(e - s), canonizers: [canonizer] });
+      const dF = outer.layers[options.layer]!.gradient.data;
+      const g = inner.inputGradient.data;
+      for (let r = s; r < e; r++) {
+        const i = r % n;
+        const c = rule.weights[Math.floor(r / n)]! * dF[(r - s) * layerSize + flat]!;
+        const o = (r - s) * per;
+        for (let j = 0; j < per; j++) acc[i * per + j] += c * g[o + j]!;
+      }
+    }
+    const attr = new Float32Array(n * per);
+    for (let k = 0; k < attr.length; k++) attr[k] = (x.data[k]! - baselines.data[k]!) * acc[k]!;
+    return { attributions: { shape: [...x.shape], data: attr }, outputs, target: resolved };
+  }
+}

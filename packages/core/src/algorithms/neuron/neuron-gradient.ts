@@ -1,0 +1,40 @@
+/**
+ * NeuronGradient — Captum's `NeuronGradient`: ∂a_j/∂x, the gradient of one neuron of a layer's
+ * output (per example; `neuron` = flat index or multi-index into [...layerShape]) with respect to
+ * the input, [N, ...inputShape]. Computed with the neuron-output canonizer (neuron-common.ts).
+ * No target: `targets` is −1 per example.
+ *
+ * Model calls: ⌈N / internalBatchSize⌉ forward calls (model outputs) and as many gradient calls.
+ */
+import type { Tensor } from '../../tensor.js';
+import { checkBatchSize, chunkCount, type CoreResult, type ModelCaller } from '../common.js';
+import { sliceRows } from '../rows.js';
+import { requestRows } from '../requests.js';
+import { noTarget, RowStore } from '../layer/layer-common.js';
+import { NeuronMethod, type NeuronOptions } from './neuron-common.js';
+
+export type NeuronGradientOptions = Omit<NeuronOptions, 'target'>;
+
+export function neuronSeed(rows: number): { kind: 'index'; indices: number[] } {
+  return { kind: 'index', indices: new Array<number>(rows).fill(0) };
+}
+
+export class NeuronGradient extends NeuronMethod<NeuronGradientOptions & NeuronOptions> {
+  readonly id = 'neuron-gradient';
+
+  plannedCalls(rows: number, _resolveTarget: boolean, options: NeuronGradientOptions): number {
+    return 2 * chunkCount(rows, checkBatchSize(options.internalBatchSize));
+  }
+
+  async run(ctx: ModelCaller, x: Tensor, _target: unknown, options: NeuronGradientOptions & NeuronOptions): Promise<CoreResult> {
+    const n = x.shape[0]!;
+    const max = checkBatchSize(options.internalBatchSize);
+    const { canonizer } = this.neuronOf(ctx.model, options);
+    const outputs = await ctx.forwardRows(n, max, (s, e) => sliceRows(x, s, e));
+    const attr = new RowStore(n);
+    await requestRows(ctx, n, max, (s, e) => sliceRows(x, s, e), neuronSeed(n), () => ({ canonizers: [canonizer] }), (s, _e, res) =>
+      attr.put(s, res.inputGradient),
+    );
+    return { attributions: attr.tensor(), outputs, target: noTarget(n) };
+  }
+}

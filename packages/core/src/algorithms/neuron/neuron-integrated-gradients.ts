@@ -1,0 +1,93 @@
+/**
+ * NeuronIntegratedGradients — Captum's `NeuronIntegratedGradients` (multiply_by_inputs=True):
+ * integrated gradients of one neuron a_j of a layer with respect to the input,
+ *
+ *   attr = (x − x′) ⊙ Σₖ wₖ ∂a_j/∂x (x′ + αₖ (x − x′)),   delta = Σ attr − (a_j(x) − a_j(x′))
+ *
+ * (Captum returns no delta; ours reports completeness for the neuron.) Step-major rows, chunked
+ * by `internalBatchSize`, float64 accumulation; no target (`targets` −1).
+ *
+ * Model calls: ⌈2N / internalBatchSize⌉ activation calls on [x; x′] and
+ * ⌈steps·N / internalBatchSize⌉ gradient calls with the neuron-output canonizer.
+ */
+import type { Tensor } from '../../tensor.js';
+import { quadratureRule, type Quadrature } from '../approximation.js';
+import { checkBatchSize, chunkCount, resolveBaselines, type CoreResult, type ModelCaller } from '../common.js';
+import { firstRows } from '../rows.js';
+import { requestRows } from '../requests.js';
+import { noTarget } from '../layer/layer-common.js';
+import { checkPathOptions, layerEndpoints } from '../layer/layer-integrated-gradients.js';
+import { NeuronMethod, type NeuronOptions } from './neuron-common.js';
+import { neuronSeed } from './neuron-gradient.js';
+
+export interface NeuronIntegratedGradientsOptions extends Omit<NeuronOptions, 'target'> {
+  readonly baselines?: number | Tensor;
+  /** Default 50. */
+  readonly steps?: number;
+  /** Default 'gausslegendre'. */
+  readonly quadrature?: Quadrature;
+}
+
+/** Scaled inputs x′ + α (x − x′) for step-major rows [s, e) (row k·N + i). */
+export function scaledRows(x: Tensor, baselines: Tensor, alphas: Float64Array, s: number, e: number): Tensor {
+  const n = x.shape[0]!;
+  const per = x.data.length / n;
+  const data = new Float32Array((e - s) * per);
+  for (let r = s; r < e; r++) {
+    const a = alphas[Math.floor(r / n)]!;
+    const i = r % n;
+    const o = (r - s) * per;
+    for (let j = 0; j < per; j++) {
+      const b = baselines.data[i * per + j]!;
+      data[o + j] = b + a * (x.data[i * per + j]! - b);
+    }
+  }
+  return { shape: [e - s, ...x.shape.slice(1)], data };
+}
+
+export class NeuronIntegratedGradients extends NeuronMethod<NeuronIntegratedGradientsOptions & NeuronOptions> {
+  readonly id = 'neuron-integrated-gradients';
+
+  protected override validateMore(options: NeuronIntegratedGradientsOptions): void {
+    checkPathOptions(options);
+  }
+
+  plannedCalls(rows: number, _resolveTarget: boolean, options: NeuronIntegratedGradientsOptions): number {
+    const max = checkBatchSize(options.internalBatchSize);
+    return chunkCount(2 * rows, max) + chunkCount((options.steps ?? 50) * rows, max);
+  }
+
+  async run(ctx: ModelCaller, x: Tensor, _target: unknown, options: NeuronIntegratedGradientsOptions & NeuronOptions): Promise<CoreResult> {
+    const n = x.shape[0]!;
+    const per = x.data.length / n;
+    const max = checkBatchSize(options.internalBatchSize);
+    const { canonizer, flat, layerSize } = this.neuronOf(ctx.model, options);
+    const baselines = resolveBaselines(options.baselines, n, ctx.model.inputShape);
+    const rule = quadratureRule(options.quadrature ?? 'gausslegendre', options.steps ?? 50);
+    const { acts, both } = await layerEndpoints(ctx, x, baselines, options.layer, max, noTarget(n));
+    const rows = rule.alphas.length * n;
+    const acc = new Float64Array(n * per);
+    await requestRows(ctx, rows, max, (s, e) => scaledRows(x, baselines, rule.alphas, s, e), neuronSeed(rows), () => ({ canonizers: [canonizer] }), (s, e, res) => {
+      const g = res.inputGradient.data;
+      for (let r = s; r < e; r++) {
+        const w = rule.weights[Math.floor(r / n)]!;
+        const i = r % n;
+        const o = (r - s) * per;
+        for (let j = 0; j < per; j++) acc[i * per + j] += w * g[o + j]!;
+      }
+    });
+    const attr = new Float32Array(n * per);
+    const delta = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let j = 0; j < per; j++) {
+        const k = i * per + j;
+        const v = (x.data[k]! - baselines.data[k]!) * acc[k]!;
+        attr[k] = v;
+        sum += v;
+      }
+      delta[i] = sum - (acts.data[i * layerSize + flat]! - acts.data[(n + i) * layerSize + flat]!);
+    }
+    return { attributions: { shape: [...x.shape], data: attr }, outputs: firstRows(both, n), target: noTarget(n), delta };
+  }
+}
