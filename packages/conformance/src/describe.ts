@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFORMANCE_CHECKS, resolveTolerance, satisfies } from './checks/index.js';
 import { DISPOSE_TEST_ID, disposeCheck } from './checks/dispose.js';
 import { POOL_TIES_TEST_ID, poolTiesCheck } from './checks/pool-ties.js';
+import { RULE_AXIOM_CHECKS } from './checks/rule-axioms.js';
 import { conformanceGraphs } from './graphs/index.js';
 import type { ConformanceOptions } from './options.js';
 import { conformanceTestIds } from './runner.js';
@@ -70,6 +71,15 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
         if (!caps.gradients) skip(`${options.name} does not declare {"gradients":true}`);
         await poolTiesCheck(options.createModel, tolerance);
       });
+      for (const axiom of RULE_AXIOM_CHECKS) {
+        register(axiom.id, async (skip) => {
+          const probe = await options.createModel(graphs[0]!.graph);
+          const caps = probe.capabilities;
+          await probe.dispose();
+          if (!caps.gradients || !caps.rules) skip(`${options.name} does not declare {"gradients":true,"rules":true}`);
+          await axiom.run(options.createModel, tolerance);
+        });
+      }
       register(DISPOSE_TEST_ID, () => disposeCheck(options.createModel, graphs[0]!));
     });
   });

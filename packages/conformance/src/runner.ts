@@ -6,6 +6,7 @@ import { createReferenceModel, type Model } from '@glasswing/core';
 import { CONFORMANCE_CHECKS, resolveTolerance, satisfies } from './checks/index.js';
 import { DISPOSE_TEST_ID, disposeCheck } from './checks/dispose.js';
 import { POOL_TIES_TEST_ID, poolTiesCheck } from './checks/pool-ties.js';
+import { RULE_AXIOM_CHECKS } from './checks/rule-axioms.js';
 import { conformanceGraphs } from './graphs/index.js';
 import type { ConformanceOptions } from './options.js';
 
@@ -22,7 +23,7 @@ export interface ConformanceReport {
 /** Every test id the suite registers for these options (what `expectedFailures` may name). */
 export function conformanceTestIds(options: Pick<ConformanceOptions, 'graphs'> = {}): string[] {
   const graphs = options.graphs ?? conformanceGraphs();
-  return [...graphs.flatMap((g) => CONFORMANCE_CHECKS.map((c) => `${g.id}/${c.id}`)), POOL_TIES_TEST_ID, DISPOSE_TEST_ID];
+  return [...graphs.flatMap((g) => CONFORMANCE_CHECKS.map((c) => `${g.id}/${c.id}`)), POOL_TIES_TEST_ID, ...RULE_AXIOM_CHECKS.map((c) => c.id), DISPOSE_TEST_ID];
 }
 
 export async function runConformanceChecks(options: ConformanceOptions): Promise<ConformanceReport[]> {
@@ -70,6 +71,15 @@ export async function runConformanceChecks(options: ConformanceOptions): Promise
     if (!caps.gradients) return 'skipped';
     await poolTiesCheck(options.createModel, tolerance);
   });
+  for (const axiom of RULE_AXIOM_CHECKS) {
+    await record(axiom.id, async () => {
+      const probe = await options.createModel(graphs[0]!.graph);
+      const caps = probe.capabilities;
+      await probe.dispose();
+      if (!caps.gradients || !caps.rules) return 'skipped';
+      await axiom.run(options.createModel, tolerance);
+    });
+  }
   await record(DISPOSE_TEST_ID, () => disposeCheck(options.createModel, graphs[0]!));
   return reports;
 }

@@ -92,13 +92,18 @@ describe('the conformance suite detects broken adapters', () => {
     expect(statuses(reports, 'failed')).toContain('mlp/forward');
   });
 
-  it('ignoring rules fails the guided-ReLU check', async () => {
+  it('ignoring rules fails the guided-ReLU check and the rule axioms', async () => {
     const reports = await runConformanceChecks({
       name: 'no-rules',
       graphs,
       createModel: mutant((m) => ({ gradient: (x, { rules: _ignored, ...r }) => m.gradient(x, r) })),
     });
-    expect(statuses(reports, 'failed')).toEqual(['mlp/rule-guided-relu']);
+    expect(statuses(reports, 'failed')).toEqual([
+      'mlp/rule-guided-relu',
+      'rule-lrp-epsilon-conservation',
+      'rule-deeplift-summation-to-delta',
+      'rule-guided-backprop-positive',
+    ]);
   });
 
   it('untyped errors fail the error checks; working calls after dispose fail dispose', async () => {
@@ -141,6 +146,7 @@ describe('the conformance suite detects broken adapters', () => {
       ],
     });
     expect(statuses(reports, 'expected-failure')).toEqual(['mlp/rule-guided-relu']);
+    expect(statuses(reports, 'failed')).toEqual(['rule-lrp-epsilon-conservation', 'rule-deeplift-summation-to-delta', 'rule-guided-backprop-positive']);
     expect(statuses(reports, 'unexpected-pass')).toEqual(['mlp/forward']);
   });
 });
