@@ -116,7 +116,7 @@ export async function buildReport(spec: ReportSpec, io: ResolvedIO): Promise<str
     sections.push(structureSection(graph));
     sections.push(weightSection(graph, spec.info));
   }
-  const act = await activationSection(model, spec.info, spec.data, spec.dataLabel, io);
+  const act = await activationSection(model, graph, spec.data, spec.dataLabel, spec.x, io);
   if (act) sections.push(act);
   sections.push(await attributionSection(spec, model, io));
   return renderPage({

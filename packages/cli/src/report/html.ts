@@ -90,7 +90,7 @@ th, td { border: 1px solid #d8dbe2; padding: 3px 8px; text-align: left; vertical
 th { background: #eceef2; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .figs { display: flex; flex-wrap: wrap; gap: 14px; align-items: flex-start; }
-figure { margin: 0; background: #fff; border: 1px solid #e1e3e8; padding: 8px; display: table; }
+figure { margin: 0; background: #fff; border: 1px solid #e1e3e8; padding: 8px; display: table; min-width: 170px; }
 figure svg { display: block; max-width: 100%; height: auto; }
 figure img { display: inline-block; vertical-align: top; margin: 0 4px 4px 0; }
 img.pic { image-rendering: pixelated; }

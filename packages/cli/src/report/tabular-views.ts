@@ -5,7 +5,7 @@
  * waterfall and force plot from the baseline output to this example's output (a "residual" row
  * shows what the attributions leave unexplained). Inputs of other ranks are shown flattened.
  */
-import { barChartSvg, forcePlotSvg, waterfallSvg } from '@glasswing/viz';
+import { barChartSvg, beeswarmSvg, forcePlotSvg, waterfallSvg } from '@glasswing/viz';
 import type { Tensor } from '@glasswing/core';
 import { escapeHtml, figure, note } from './html.js';
 import type { MethodRun } from './methods.js';
@@ -45,6 +45,23 @@ export function tabularAttributionViews(input: TabularViewInput): string {
         'all-zeros baseline, E[f(x)], to this example\'s output f(x); a grey "residual" is what the attributions do not explain.',
     ),
   ];
+  const flat = (t: Tensor): Tensor => ({ shape: [t.shape[0]!, t.data.length / t.shape[0]!], data: t.data });
+  const features = x.data.length / n;
+  if (n >= 2) {
+    const swarm = runs
+      .filter((r) => r.result.attributions.data.length === x.data.length)
+      .map((r) =>
+        figure(
+          beeswarmSvg(flat(r.result.attributions), {
+            featureValues: flat(x),
+            ...(featureNames && featureNames.length === features ? { featureNames } : {}),
+            title: `${r.id}: all ${n} examples`,
+          }),
+          `${r.title}: one dot per example and feature (x = attribution, colour = the feature's value, low to high); features by mean |attribution|`,
+        ),
+      );
+    parts.push('<h3>Summary over the examples</h3>', `<div class="figs">${swarm.join('\n')}</div>`);
+  }
   for (let i = 0; i < n; i++) {
     const label = labels[i] ?? `example ${i}`;
     const values = row(x, i);

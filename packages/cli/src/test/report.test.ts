@@ -66,14 +66,16 @@ describe('glasswing report', () => {
     expect(r.code).toBe(0);
     const ids = ['saliency', 'integrated-gradients', 'smoothgrad', 'gradient-shap', 'kernel-shap'];
     expect(defaultMethods({ gradients: true, layers: true, rules: true }, 'tabular')).toEqual(ids);
-    expect(r.stderr.trim().split('\n').map((l) => /^report: (\S+) done in/.exec(l)?.[1])).toEqual(ids);
+    expect(r.stderr.trim().split('\n').map((l) => /^report: (\S+) done in/.exec(l)?.[1]).filter(Boolean)).toEqual(ids);
+    expect(r.stderr).toMatch(/^report: activations of 3 layers on 2 rows in /m);
     const html = readFileSync(out, 'utf8');
     expectSelfContained(html);
     for (const s of ['overview', 'structure', 'weights', 'activations', 'attributions']) expect(html).toContain(`<section id="${s}">`);
     for (const layer of ['fc1', 'relu1', 'fc2']) expect(html).toContain(`<td>${layer}</td>`);
     expect(html).toContain('<td class="num">28</td>');
     // bar charts per method and example, waterfall + force plots for the 3 additive methods
-    expect((html.match(/<svg\b/g) ?? []).length).toBeGreaterThanOrEqual(1 + 2 * (5 + 3 * 2));
+    expect((html.match(/<svg\b/g) ?? []).length).toBeGreaterThanOrEqual(1 + 5 + 2 * (5 + 3 * 2));
+    expect(html).toContain('Summary over the examples');
   });
 
   it('an image model (NCHW conv graph): grids, heat maps with legends, occlusion with a window', async () => {
@@ -85,8 +87,14 @@ describe('glasswing report', () => {
     expect(r.code).toBe(0);
     const html = readFileSync(out, 'utf8');
     expectSelfContained(html);
-    // 2 methods x 2 examples x (heat map + masked image)
-    expect(imgSources(html)).toHaveLength(8);
+    const alts = [...html.matchAll(/<img\b[^>]*\salt="([^"]*)"/g)].map((m) => m[1]!);
+    expect(alts).toHaveLength(imgSources(html).length);
+    // 2 methods x 2 examples x (heat map + masked image), 2 weight tensors (conv kernel, dense), 1 conv layer's feature maps
+    expect(alts.filter((a) => / heat map, /.test(a))).toHaveLength(4);
+    expect(alts.filter((a) => / masked image, /.test(a))).toHaveLength(4);
+    expect(alts.filter((a) => a.startsWith('weights of '))).toEqual(['weights of conv (conv.w)', 'weights of fc (fc.w)']);
+    expect(alts.filter((a) => a.startsWith('feature maps of '))).toEqual(['feature maps of conv']);
+    expect(alts).toHaveLength(11);
     expect(html).toContain('Methods side by side');
     expect(html).toContain('explained target');
     expect(reportOptions('occlusion', [3, 24, 30], 'NCHW')).toEqual({ window: [3, 4, 4], strides: [3, 2, 2] });
