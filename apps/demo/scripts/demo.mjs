@@ -1,15 +1,17 @@
 /**
- * `pnpm demo`: explain the bundled model's predictions with four attribution methods and show
- * how much of the attribution lands where the answer is.
+ * `pnpm demo`: explain the bundled model's predictions with four attribution methods, show
+ * how much of the attribution lands where the answer is, and write `report.html` (one
+ * self-contained page: model diagram, weights, activations, every method's pictures).
  *
  *   node scripts/demo.mjs [--out DIR] [--adapter reference|tfjs-cpu|tfjs-wasm] [--count N] [--seed N]
  *
  * Output directory default: ./glasswing-demo-out in the directory pnpm was started from.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runCli } from '@glasswing/cli';
 import { env } from '@tensorflow/tfjs-core';
-import { runDemo } from './run-demo.mjs';
+import { MODEL_PATH, runDemo } from './run-demo.mjs';
 
 let values;
 try {
@@ -45,6 +47,15 @@ const base = process.env.INIT_CWD ?? process.cwd();
 const outDir = resolve(base, values.out ?? 'glasswing-demo-out');
 try {
   await runDemo({ outDir, adapter: values.adapter, count, seed });
+  // the main job ends with the HTML report for the bundled model on the same examples
+  const reportPath = join(outDir, 'report.html');
+  let stderr = '';
+  const code = await runCli(
+    ['report', '--model', MODEL_PATH, '--input', join(outDir, 'inputs.json'), '--adapter', values.adapter, '--out', reportPath],
+    { stdout: () => {}, stderr: (s) => void (stderr += s) },
+  );
+  if (code !== 0) throw new Error(`glasswing report failed: ${stderr.trim()}`);
+  console.log(`report (model diagram, weights, activations, every method's pictures): ${reportPath}`);
 } catch (err) {
   console.error(`demo: error: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;
