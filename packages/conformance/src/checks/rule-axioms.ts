@@ -152,7 +152,13 @@ export async function deepLiftSummationCheck(createModel: CreateModel, tolerance
           const request = { seed: { kind: 'index' as const, indices: targets }, rules, reference: x0 };
           const got = await model.gradient(x, request);
           const ref = await reference.gradient(x, request);
-          expectClose(got.inputGradient, ref.inputGradient, tolerance.gradient, `DeepLIFT ${mode} (${layout}, ${what} reference) vs the reference executor`);
+          // RevealCancel divides by partial deltas Δx± that can be tiny: float32 rounding differences
+          // between backends (summation order) are amplified in single multipliers (sums stay exact,
+          // checked below), so its element-wise comparison allows 1e-3 of the largest multiplier.
+          let big = 0;
+          for (const v of ref.inputGradient.data) big = Math.max(big, Math.abs(v));
+          const tol = mode === 'rescale' ? tolerance.gradient : { atol: Math.max(tolerance.gradient.atol, 1e-3 * big), rtol: tolerance.gradient.rtol };
+          expectClose(got.inputGradient, ref.inputGradient, tol, `DeepLIFT ${mode} (${layout}, ${what} reference) vs the reference executor`);
           const f0 = await model.forward(x0);
           const per = x.data.length / n;
           for (let e = 0; e < n; e++) {
