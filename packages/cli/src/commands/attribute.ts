@@ -33,6 +33,15 @@ export const ATTRIBUTE_FLAGS: Readonly<Record<string, FlagKind>> = {
   strides: 'value',
   'feature-mask': 'value',
   'perturbations-per-eval': 'value',
+  rule: 'value',
+  composite: 'value',
+  epsilon: 'value',
+  gamma: 'value',
+  alpha: 'value',
+  neuron: 'value',
+  relu: 'value',
+  interpolation: 'value',
+  'attribute-to-layer': 'value',
   out: 'value',
   heatmap: 'value',
   help: 'switch',
@@ -92,11 +101,25 @@ Options:
                             shapley-value-sampling, kernel-shap): a tensor file of integer group ids, one
                             example's shape, [1, ...] or [N, ...] (default: one group per element)
   --perturbations-per-eval <n>  perturbation methods: most perturbations per model call
+  --rule <r>                deeplift / deeplift-shap rule: rescale (default) or reveal-cancel
+  --composite <name>        lrp composite: captum (default), epsilon-plus, epsilon-gamma-box,
+                            epsilon-alpha2-beta1, epsilon-alpha-beta
+  --epsilon <e>             lrp ε of the ε-rules (captum default 1e-9)
+  --gamma <g>               lrp γ of the γ-rules (epsilon-gamma-box; default 0.25)
+  --alpha <a>               lrp α of the α-β rules, β = α − 1 (epsilon-alpha-beta; default 2)
+  --neuron <k | i,j,...>    neuron methods: flat index or multi-index into the layer's output
+  --relu true|false         grad-cam / guided-grad-cam: ReLU on the map (default false)
+  --interpolation <mode>    grad-cam / guided-grad-cam resizing to the input: nearest (default)
+                            or bilinear
+  --attribute-to-layer true|false  grad-cam: return the layer-resolution map (default false)
   --out <file.json>         write the result here instead of stdout
   --heatmap <file.png>      write a heatmap PNG per example: the given name for one example,
                             <name>-0.png, <name>-1.png, ... for several; overlaid on the input
                             for image inputs, a bar chart for 1-D inputs
   -h, --help                show this help
+
+Layer methods (layer-*, grad-cam with --attribute-to-layer) give attributions of the layer's shape
+[N, ...layerShape]; neuron methods and the rest attribute to the input.
 
 Output JSON: {"method", "shape", "attributions" (nested [N, ...]), "delta" (per example, when the
 method defines one), "outputs" (nested [N, ...outputShape]), "targets"}; kernel-shap adds
@@ -126,6 +149,16 @@ export function parseIntList(name: string, raw: string): number[] {
     if (p === '') throw new UsageError(`--${name} must be a comma-separated list of integers, got '${raw}'`);
     return parseInteger(name, p, 1);
   });
+}
+
+/** --neuron: a flat index (e.g. 5) or a multi-index (e.g. 1,0,2). */
+function parseNeuron(raw: string): number | number[] {
+  const parts = raw.split(',').map((p) => p.trim());
+  const nums = parts.map((p) => {
+    if (!/^\d+$/.test(p)) throw new UsageError(`--neuron must be a non-negative integer or a comma-separated multi-index, got '${raw}'`);
+    return Number(p);
+  });
+  return raw.includes(',') ? nums : nums[0]!;
 }
 
 function parseTarget(raw: string): number | number[] {
@@ -169,6 +202,15 @@ export function parseAttributeArgs(argv: readonly string[]): AttributeRequest | 
   if (v['perturbations-per-eval'] !== undefined) {
     options['perturbationsPerEval'] = parseInteger('perturbations-per-eval', v['perturbations-per-eval'], 1);
   }
+  if (v['rule'] !== undefined) options['rule'] = parseChoice('rule', v['rule'], ['rescale', 'reveal-cancel'] as const);
+  if (v['composite'] !== undefined) options['composite'] = v['composite'];
+  if (v['epsilon'] !== undefined) options['epsilon'] = parseNumber('epsilon', v['epsilon'], 0);
+  if (v['gamma'] !== undefined) options['gamma'] = parseNumber('gamma', v['gamma'], 0);
+  if (v['alpha'] !== undefined) options['alpha'] = parseNumber('alpha', v['alpha'], 1);
+  if (v['neuron'] !== undefined) options['neuron'] = parseNeuron(v['neuron']);
+  if (v['relu'] !== undefined) options['relu'] = parseBoolean('relu', v['relu']);
+  if (v['interpolation'] !== undefined) options['interpolation'] = parseChoice('interpolation', v['interpolation'], ['nearest', 'bilinear'] as const);
+  if (v['attribute-to-layer'] !== undefined) options['attributeToLayer'] = parseBoolean('attribute-to-layer', v['attribute-to-layer']);
   return {
     model: v['model']!,
     method,
