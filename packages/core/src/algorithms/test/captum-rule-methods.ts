@@ -10,6 +10,8 @@ import { GuidedBackprop } from '../guided-backprop.js';
 import { Deconvolution } from '../deconvolution.js';
 import { DeepLift } from '../deep-lift.js';
 import { Lrp } from '../lrp.js';
+import { LayerActivation } from '../layer/layer-activation.js';
+import { LayerConductance } from '../layer/layer-conductance.js';
 
 export interface RuleFixtureRecord {
   id: string;
@@ -20,6 +22,7 @@ export interface RuleFixtureRecord {
   baseline: 'zeros' | 'nonzero' | null;
   attribution: number[];
   convergence_delta?: number;
+  layer?: string;
 }
 
 export interface RuleFixture {
@@ -57,9 +60,38 @@ export function expectDeltas(delta: Float32Array | undefined, recs: RuleFixtureR
   for (const r of recs) expect(Math.abs(delta![r.input_index]! - r.convergence_delta!), r.id).toBeLessThanOrEqual(tol.delta);
 }
 
-/** Registers the rule-method Captum cases for fixture `f` on the model returned by `model()`. */
-export function captumRuleMethods(f: RuleFixture, model: () => Model, tol: Tolerance): void {
+/**
+ * Registers the rule-method and layer-method Captum cases for fixture `f` on the model returned
+ * by `model()`; `layerName` maps Captum's module names (fc1, relu1, …) to the model's layer names.
+ */
+export function captumRuleMethods(f: RuleFixture, model: () => Model, tol: Tolerance, layerName: (captum: string) => string = (l) => l): void {
   const x = (): Tensor => tensor(f.inputs.flat(), [f.inputs.length, ...f.input_shape]);
+  const layersOf = (method: string) => [...new Set(f.records.filter((r) => r.method === method).map((r) => r.layer!))];
+
+  it.each(layersOf('LayerActivation'))('LayerActivation %s', async (layer) => {
+    const recs = recordsFor(f, 'LayerActivation', (r) => r.layer === layer);
+    const res = await new LayerActivation(model()).attribute(x(), { layer: layerName(layer) });
+    expect(res.method).toBe('layer-activation');
+    expectAttributions(res.attributions, recs, tol);
+  });
+
+  const condCases = [...new Set(f.records.filter((r) => r.method === 'LayerConductance').map((r) => `${r.layer}|${r.baseline}`))];
+  if (condCases.length > 0) {
+    it.each(condCases)('LayerConductance %s', async (c) => {
+      const [layer, baseline] = c.split('|') as [string, 'zeros' | 'nonzero'];
+      const recs = recordsFor(f, 'LayerConductance', (r) => r.layer === layer && r.baseline === baseline);
+      expect(recs[0]!.params['n_steps']).toBe(50);
+      const res = await new LayerConductance(model()).attribute(x(), {
+        layer: layerName(layer),
+        target: recs.map((r) => r.target),
+        baselines: tensor(f.baselines[baseline], f.input_shape),
+        steps: 50,
+      });
+      expect(res.method).toBe('layer-conductance');
+      expectAttributions(res.attributions, recs, tol);
+      expectDeltas(res.delta, recs, tol);
+    });
+  }
 
   it('GuidedBackprop', async () => {
     const recs = recordsFor(f, 'GuidedBackprop');

@@ -10,8 +10,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Model } from '../../model.js';
 import { createReferenceModel, graphFromJSON } from '../../ir/index.js';
-import { LayerActivation } from '../layer/layer-activation.js';
-import { LayerConductance } from '../layer/layer-conductance.js';
 import {
   MODEL_NAMES,
   baselineTensor,
@@ -55,32 +53,5 @@ describe.each(MODEL_NAMES)('Captum rule/layer figures via the reference executor
   // Rule methods read model.graph; expose it in case the adapter does not.
   const model: Model = 'graph' in base ? base : (Object.create(base, { graph: { value: graph } }) as Model);
   const x = inputsTensor(f);
-  const layers = [...new Set((f.records as LayerRecord[]).filter((r) => r.method === 'LayerActivation').map((r) => r.layer!))];
-
-  it.each(layers)('LayerActivation %s', async (layer) => {
-    const recs = recordsOf(f, 'LayerActivation', (r) => r.layer === layer);
-    const res = await new LayerActivation(model).attribute(x, { layer });
-    expect(res.method).toBe('layer-activation');
-    expect(res.attributions.shape[0]).toBe(f.inputs.length);
-    expect(res.modelCalls).toBe(1);
-    expectRecords(res.attributions, recs);
-  });
-
-  const condCases = [...new Set((f.records as LayerRecord[]).filter((r) => r.method === 'LayerConductance').map((r) => `${r.layer}|${r.baseline}`))];
-  it.skipIf(condCases.length === 0).each(condCases.length ? condCases : ['none'])('LayerConductance %s', async (c) => {
-    const [layer, baseline] = c.split('|') as [string, 'zeros' | 'nonzero'];
-    const recs = recordsOf(f, 'LayerConductance', (r) => r.layer === layer && r.baseline === baseline);
-    expect(recs[0]!.params['n_steps']).toBe(50);
-    const res = await new LayerConductance(model).attribute(x, {
-      layer,
-      target: recs.map((r) => r.target),
-      baselines: baselineTensor(f, baseline),
-      steps: 50,
-    });
-    expect(res.method).toBe('layer-conductance');
-    expectRecords(res.attributions, recs);
-    expectDeltas(res.delta, recs);
-  });
-
   captumRuleMethods(f, () => model, { rel: REL, abs: ABS, delta: DELTA_ABS });
 });
