@@ -11,7 +11,7 @@ import type { ResolvedIO } from '../io.js';
 import { ADAPTERS, openModel } from '../model-file.js';
 import type { AdapterId } from '../model-file.js';
 import { buildReport } from '../report/build.js';
-import { checkMethods, defaultMethods, parseMethodList } from '../report/methods.js';
+import { checkMethods, defaultMethods, lastConvLayer, parseMethodList } from '../report/methods.js';
 import { describeModel } from '../report/model-info.js';
 
 export const REPORT_FLAGS: Readonly<Record<string, FlagKind>> = {
@@ -48,8 +48,9 @@ Required:
 Options:
   --methods <a,b,...>       attribution method ids (see 'glasswing attribute --help'); default:
                             saliency, integrated-gradients, smoothgrad, gradient-shap (models
-                            with gradients) plus occlusion for images or kernel-shap for tabular
-                            inputs (and feature-ablation for forward-only tabular models)
+                            with gradients) plus grad-cam (last conv layer) and occlusion for
+                            images, or kernel-shap for tabular inputs (and feature-ablation for
+                            forward-only tabular models)
   --adapter <id>            reference (default), tfjs-cpu, tfjs-wasm, onnx-node (default for
                             ONNX models) or onnx-web
   --target <k | k0,k1,...>  class to explain, for all examples or one per example
@@ -120,8 +121,9 @@ export async function runReport(argv: readonly string[], io: ResolvedIO): Promis
   const { model } = opened;
   try {
     const info = describeModel(opened.file, model, opened.limits);
-    const methods = req.methods ?? defaultMethods(model.capabilities, info.inputKind);
-    checkMethods(methods, model.capabilities, model.backend, opened.limits);
+    const convLayer = info.inputKind === 'image' && model.capabilities.gradients ? lastConvLayer(opened.file.graph, model) : undefined;
+    const methods = req.methods ?? defaultMethods(model.capabilities, info.inputKind, convLayer);
+    checkMethods(methods, model.capabilities, model.backend, opened.limits, convLayer);
     const all = asBatch(readTensorFile(resolvePath(io.cwd, req.input), 'input file'), model.inputShape, 'input');
     const n = Math.min(all.shape[0]!, req.examples);
     let target = req.target;
@@ -145,6 +147,7 @@ export async function runReport(argv: readonly string[], io: ResolvedIO): Promis
         data,
         dataLabel: req.data !== undefined ? `the data file (${data.shape[0]} rows)` : `the input (${data.shape[0]} rows)`,
         methods,
+        ...(convLayer !== undefined ? { convLayer } : {}),
         modelLabel: req.model,
         ...(target !== undefined ? { target } : {}),
         ...(req.seed !== undefined ? { seed: req.seed } : {}),

@@ -27,6 +27,8 @@ export interface ReportSpec {
   readonly data: Tensor;
   readonly dataLabel: string;
   readonly methods: readonly string[];
+  /** The layer Grad-CAM runs on (the last tappable conv layer). */
+  readonly convLayer?: string;
   readonly target?: number | number[];
   readonly seed?: number;
   /** Shown in the header: the model file as given on the command line. */
@@ -53,7 +55,7 @@ function overview(spec: ReportSpec): Section {
     ['output', formatShape([-1, ...info.outputShape])],
     ['parameters', info.layers.length > 0 ? formatCount(info.totalParams) : 'unknown'],
     ['capabilities', caps],
-    ['methods in this report', spec.methods.join(', ') || 'none'],
+    ['methods in this report', (spec.methods.join(', ') || 'none') + (spec.convLayer !== undefined && spec.methods.some((m) => m.includes('grad-cam')) ? ` (Grad-CAM on layer ${spec.convLayer})` : '')],
   ];
   if (info.limits !== undefined) kv.push(['limits', info.limits]);
   const dl = `<dl class="kv">${kv.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`;
@@ -90,7 +92,7 @@ function exampleLabels(n: number, outputs: Tensor, runs: readonly MethodRun[]): 
 
 async function attributionSection(spec: ReportSpec, model: Model, io: ResolvedIO): Promise<Section> {
   const outputs = await model.forward(spec.x);
-  const runs = await runMethods(model, spec.x, spec.methods, { ...(spec.target !== undefined ? { target: spec.target } : {}), ...(spec.info.layout ? { layout: spec.info.layout } : {}), ...(spec.seed !== undefined ? { seed: spec.seed } : {}) }, io);
+  const runs = await runMethods(model, spec.x, spec.methods, { ...(spec.target !== undefined ? { target: spec.target } : {}), ...(spec.info.layout ? { layout: spec.info.layout } : {}), ...(spec.seed !== undefined ? { seed: spec.seed } : {}), ...(spec.convLayer !== undefined ? { convLayer: spec.convLayer } : {}) }, io);
   const n = spec.x.shape[0]!;
   const labels = exampleLabels(n, outputs, runs);
   const parts = [note(`${n} example(s); each method explains the target class per example (default: the predicted class).`), predictionsTable(outputs, runs, labels)];

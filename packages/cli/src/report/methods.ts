@@ -3,7 +3,7 @@
  * the report's examples, progress on stderr).
  */
 import { CapabilityError, METHODS } from '@glasswing/core';
-import type { AttributionResult, Capabilities, Layout, MethodOptions, Model, Tensor } from '@glasswing/core';
+import type { AttributionResult, Capabilities, Graph, Layout, MethodOptions, Model, Tensor } from '@glasswing/core';
 import { UsageError } from '../args.js';
 import type { ResolvedIO } from '../io.js';
 import { progressBar } from '../progress.js';
@@ -22,12 +22,14 @@ function supported(id: string, caps: Capabilities): boolean {
 }
 
 /**
- * The default set for a model: the gradient methods when it has gradients, plus occlusion for
- * images and kernel-shap for tabular inputs (feature-ablation too when there are no gradients).
+ * The default set for a model: the gradient methods when it has gradients, plus Grad-CAM on the
+ * last conv layer (when there is one) and occlusion for images, and kernel-shap for tabular
+ * inputs (feature-ablation too when there are no gradients).
  */
-export function defaultMethods(caps: Capabilities, kind: InputKind): string[] {
+export function defaultMethods(caps: Capabilities, kind: InputKind, convLayer?: string): string[] {
   const ids: string[] = [];
   if (caps.gradients) ids.push(...GRADIENT_DEFAULTS);
+  if (kind === 'image' && convLayer !== undefined) ids.push('grad-cam');
   if (kind === 'image') ids.push('occlusion');
   else {
     ids.push('kernel-shap');
@@ -49,8 +51,17 @@ export function parseMethodList(raw: string): string[] {
   return ids;
 }
 
+/** Layer methods the report runs on the last conv layer (their maps are resized to the input). */
+export const AUTO_LAYER_METHODS: ReadonlySet<string> = new Set(['grad-cam', 'guided-grad-cam']);
+
+/** The last Conv node that the model can tap, if any. */
+export function lastConvLayer(graph: Graph | null, model: Model): string | undefined {
+  const tappable = new Set(model.layerNames);
+  return graph?.nodes.filter((n) => n.op === 'Conv' && tappable.has(n.name)).at(-1)?.name;
+}
+
 /** A CapabilityError naming the first requested method the model cannot run. */
-export function checkMethods(ids: readonly string[], caps: Capabilities, backend: string, limits?: string): void {
+export function checkMethods(ids: readonly string[], caps: Capabilities, backend: string, limits?: string, convLayer?: string): void {
   for (const id of ids) {
     const spec = METHODS[id]!;
     for (const [cap, need] of Object.entries(spec.requires)) {
@@ -59,8 +70,12 @@ export function checkMethods(ids: readonly string[], caps: Capabilities, backend
         throw new CapabilityError(`method '${id}' needs ${cap}, which the ${backend} model does not provide${why}`);
       }
     }
-    if (spec.options.includes('layer')) {
-      throw new UsageError(`method '${id}' attributes to a layer; the report shows input attributions only`);
+    if (spec.options.includes('layer') && !(AUTO_LAYER_METHODS.has(id) && convLayer !== undefined)) {
+      throw new UsageError(
+        AUTO_LAYER_METHODS.has(id)
+          ? `method '${id}' needs a conv layer the model can tap; this model has none`
+          : `method '${id}' attributes to a layer; the report shows input attributions only`,
+      );
     }
   }
 }
@@ -97,7 +112,7 @@ export async function runMethods(
   model: Model,
   x: Tensor,
   ids: readonly string[],
-  options: { readonly target?: number | number[]; readonly layout?: Layout; readonly seed?: number },
+  options: { readonly target?: number | number[]; readonly layout?: Layout; readonly seed?: number; readonly convLayer?: string },
   io: ResolvedIO,
 ): Promise<MethodRun[]> {
   const runs: MethodRun[] = [];
@@ -109,6 +124,7 @@ export async function runMethods(
       ...reportOptions(id, model.inputShape, options.layout),
       ...(options.target !== undefined ? { target: options.target } : {}),
       ...(options.seed !== undefined && spec.options.includes('seed') ? { seed: options.seed } : {}),
+      ...(AUTO_LAYER_METHODS.has(id) && options.convLayer !== undefined ? { layer: options.convLayer } : {}),
       onProgress: (p) => bar.update(p.done, p.total),
     });
     const seconds = (Date.now() - started) / 1000;

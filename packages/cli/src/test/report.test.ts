@@ -97,6 +97,13 @@ describe('glasswing report', () => {
     expect(alts).toHaveLength(11);
     expect(html).toContain('Methods side by side');
     expect(html).toContain('explained target');
+    expect(defaultMethods({ gradients: true, layers: true, rules: true }, 'image', 'conv')).toEqual([
+      'saliency', 'integrated-gradients', 'smoothgrad', 'gradient-shap', 'grad-cam', 'occlusion',
+    ]);
+    expect(defaultMethods({ gradients: false, layers: false, rules: false }, 'image')).toEqual(['occlusion']);
+    const cam = await run(['report', '--model', model, '--input', x, '--out', join(dir, 'cam.html'), '--methods', 'grad-cam']);
+    expect(cam.code).toBe(0);
+    expect(readFileSync(join(dir, 'cam.html'), 'utf8')).toContain('Grad-CAM on layer conv');
     expect(reportOptions('occlusion', [3, 24, 30], 'NCHW')).toEqual({ window: [3, 4, 4], strides: [3, 2, 2] });
     expect(reportOptions('occlusion', [24, 30, 3], 'NHWC')).toEqual({ window: [4, 4, 3], strides: [2, 2, 3] });
   });
@@ -131,6 +138,8 @@ describe('glasswing report', () => {
       [['report', '--model', GRAPH, '--input', tab, '--methods', 'saliency,nope'], 2, /unknown method 'nope' in --methods/],
       [['report', '--model', GRAPH, '--input', tab, '--methods', 'saliency,saliency'], 2, /listed twice/],
       [['report', '--model', GRAPH, '--input', tab, '--examples', '0'], 2, /--examples must be at least 1/],
+      [['report', '--model', GRAPH, '--input', tab, '--methods', 'layer-gradient'], 2, /attributes to a layer; the report shows input attributions only/],
+      [['report', '--model', GRAPH, '--input', tab, '--methods', 'grad-cam'], 2, /needs a conv layer/],
       [['report', '--model', GRAPH, '--input', tab, '--target', '0,1,0'], 1, /--target lists 3 classes for 2 examples/],
       [['report', '--model', GRAPH, '--input', tab, '--feature-names', 'a,b'], 1, /--feature-names lists 2 names for 6 features/],
       [['report', '--model', GRAPH, '--input', join(dir, 'missing.json')], 1, /cannot read input file/],

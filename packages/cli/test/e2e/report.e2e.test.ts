@@ -191,10 +191,10 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('glasswing report in headless Chromium
     const html = readFileSync(out, 'utf8');
     expect(html).not.toMatch(/<script|<link|@import|url\(|src="(?!data:image\/png;base64,)/i);
     const { imgs, svgs, text } = await checkReport(out, 'report-demo');
-    // 5 default methods x 3 examples x (heat map + masked image) at least
-    expect(imgs).toBeGreaterThanOrEqual(30);
+    // 6 default methods x 3 examples x (heat map + masked image) at least
+    expect(imgs).toBeGreaterThanOrEqual(36);
     expect(svgs).toBeGreaterThanOrEqual(4);
-    for (const id of ['saliency', 'integrated-gradients', 'smoothgrad', 'gradient-shap', 'occlusion']) expect(text).toContain(id);
+    for (const id of ['saliency', 'integrated-gradients', 'smoothgrad', 'gradient-shap', 'grad-cam', 'occlusion']) expect(text).toContain(id);
     for (const layer of ['conv1', 'conv2', 'fc1', 'logits']) expect(text).toContain(layer);
   });
 
