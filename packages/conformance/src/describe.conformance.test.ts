@@ -31,6 +31,7 @@ describeAdapterConformance({
     { test: 'rule-lrp-epsilon-conservation', reason: 'this wrapper drops rules on purpose' },
     { test: 'rule-deeplift-summation-to-delta', reason: 'this wrapper drops rules on purpose' },
     { test: 'rule-guided-backprop-positive', reason: 'this wrapper drops rules on purpose' },
+    { test: 'rule-canonizers', reason: 'this wrapper drops rules on purpose' },
   ],
 });
 

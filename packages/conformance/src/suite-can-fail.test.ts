@@ -103,6 +103,7 @@ describe('the conformance suite detects broken adapters', () => {
       'rule-lrp-epsilon-conservation',
       'rule-deeplift-summation-to-delta',
       'rule-guided-backprop-positive',
+      'rule-canonizers',
     ]);
   });
 
@@ -146,7 +147,7 @@ describe('the conformance suite detects broken adapters', () => {
       ],
     });
     expect(statuses(reports, 'expected-failure')).toEqual(['mlp/rule-guided-relu']);
-    expect(statuses(reports, 'failed')).toEqual(['rule-lrp-epsilon-conservation', 'rule-deeplift-summation-to-delta', 'rule-guided-backprop-positive']);
+    expect(statuses(reports, 'failed')).toEqual(['rule-lrp-epsilon-conservation', 'rule-deeplift-summation-to-delta', 'rule-guided-backprop-positive', 'rule-canonizers']);
     expect(statuses(reports, 'unexpected-pass')).toEqual(['mlp/forward']);
   });
 });

@@ -11,7 +11,11 @@
  * Each also checks the adapter against the reference executor.
  */
 import {
+  applyCanonizers,
   captumDefault,
+  epsilonPlus,
+  foldBatchNorm,
+  splitResidualSums,
   createReferenceModel,
   deepLiftComposite,
   guidedBackpropComposite,
@@ -29,6 +33,7 @@ import type { ResolvedTolerance } from './context.js';
 export const LRP_CONSERVATION_TEST_ID = 'rule-lrp-epsilon-conservation';
 export const DEEPLIFT_SUMMATION_TEST_ID = 'rule-deeplift-summation-to-delta';
 export const GUIDED_POSITIVE_TEST_ID = 'rule-guided-backprop-positive';
+export const CANONIZERS_TEST_ID = 'rule-canonizers';
 
 type CreateModel = (graph: Graph) => Promise<Model>;
 
@@ -216,9 +221,53 @@ export async function guidedPositiveCheck(createModel: CreateModel, tolerance: R
   });
 }
 
+/** Conv → BN → Relu → Conv → Add(residual) → Flatten → Gemm → BN → Gemm, in a layout. */
+function canonizerGraph(layout: Layout): Graph {
+  const b = new GraphBuilder(suiteRng(layout === 'NCHW' ? 801 : 802));
+  const nchw = layout === 'NCHW';
+  const bnParams = (p: string, c: number) => [b.weight(`${p}.s`, [c], 0.5), b.weight(`${p}.b`, [c], 0.3), b.weight(`${p}.m`, [c], 0.3), b.uniform(`${p}.v`, [c], 0.5, 2)];
+  const c1 = b.node('conv1', 'Conv', [b.input, b.weight('w1', nchw ? [3, 2, 3, 3] : [3, 3, 2, 3], 0.4), b.weight('b1', [3], 0.3)], { pads: [1, 1, 1, 1], layout });
+  const bn1 = b.node('bn1', 'BatchNormalization', [c1, ...bnParams('bn1', 3)], { layout });
+  const r1 = b.node('relu1', 'Relu', [bn1]);
+  const c2 = b.node('conv2', 'Conv', [r1, b.weight('w2', [3, 3, 3, 3], 0.4)], { pads: [1, 1, 1, 1], layout });
+  const res = b.node('res', 'Add', [c2, r1]);
+  const fl = b.node('flat', 'Flatten', [res], { axis: 1 });
+  const d1 = b.node('dense1', 'Gemm', [fl, b.weight('W3', [5, 48], 0.3), b.weight('b3', [5], 0.3)], { transB: 1 });
+  const bn2 = b.node('bn2', 'BatchNormalization', [d1, ...bnParams('bn2', 5)]);
+  const out = b.node('dense2', 'Gemm', [bn2, b.weight('W4', [3, 5], 0.5)], { transB: 1 });
+  return b.build(`conformance-canonizers-${layout.toLowerCase()}`, nchw ? [2, 4, 4] : [4, 4, 2], out);
+}
+
+export async function canonizersCheck(createModel: CreateModel, tolerance: ResolvedTolerance): Promise<void> {
+  for (const layout of ['NCHW', 'NHWC'] as const) {
+    const graph = canonizerGraph(layout);
+    const canonizers = [foldBatchNorm(), splitResidualSums()];
+    const canonized = applyCanonizers(graph, canonizers);
+    if (canonized.nodes.some((n) => n.op === 'BatchNormalization')) throw new ConformanceError(`${layout}: foldBatchNorm left a BatchNormalization node`);
+    const rules = resolveComposite(epsilonPlus(), canonized);
+    await withModels(createModel, graph, async (model) => {
+      const x = normals([3, ...model.inputShape], 811);
+      const request = { seed: { kind: 'index' as const, indices: [0, 1, 2] }, rules, canonizers, layers: ['res/in0', 'res/in1'] };
+      const got = await model.gradient(x, request);
+      const folded = createReferenceModel(canonized);
+      try {
+        const ref = await folded.gradient(x, { ...request, canonizers: [] });
+        expectClose(got.outputs, ref.outputs, tolerance.forward, `${layout} outputs with canonizers`);
+        expectClose(got.inputGradient, ref.inputGradient, tolerance.gradient, `${layout} EpsilonPlus relevance on the canonized graph`);
+        expectClose(got.layers['res/in1']!.gradient, ref.layers['res/in1']!.gradient, tolerance.gradient, `${layout} relevance of a residual branch`);
+      } finally {
+        await folded.dispose();
+      }
+      // The model's own function is unchanged by a request's canonizers.
+      expectClose(got.outputs, await model.forward(x), tolerance.forward, `${layout} canonized outputs vs forward`);
+    });
+  }
+}
+
 /** The rule-axiom checks, by test id. */
 export const RULE_AXIOM_CHECKS: readonly { readonly id: string; run(createModel: CreateModel, tolerance: ResolvedTolerance): Promise<void> }[] = [
   { id: LRP_CONSERVATION_TEST_ID, run: lrpConservationCheck },
   { id: DEEPLIFT_SUMMATION_TEST_ID, run: deepLiftSummationCheck },
   { id: GUIDED_POSITIVE_TEST_ID, run: guidedPositiveCheck },
+  { id: CANONIZERS_TEST_ID, run: canonizersCheck },
 ];
