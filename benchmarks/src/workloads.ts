@@ -16,8 +16,8 @@ export interface AlgorithmRow {
   readonly warmup: number;
   /** Stop starting new repetitions after this many seconds (at least one timed rep runs). */
   readonly budgetS: number;
-  /** Per-adapter adjustments (slow executors get fewer reps). */
-  readonly perAdapter?: Readonly<Record<string, Partial<Pick<AlgorithmRow, 'reps' | 'warmup' | 'budgetS'>>>>;
+  /** Per-adapter adjustments (slow executors get fewer reps; ONNX models name layers differently). */
+  readonly perAdapter?: Readonly<Record<string, Partial<Pick<AlgorithmRow, 'reps' | 'warmup' | 'budgetS' | 'options'>>>>;
 }
 
 export interface Workload extends Omit<AlgorithmRow, 'perAdapter'> {
@@ -60,6 +60,43 @@ export const ALGORITHM_ROWS: readonly AlgorithmRow[] = [
     warmup: 1,
     budgetS: 20,
     perAdapter: { reference: { reps: 1, warmup: 0 }, 'tfjs-cpu': { reps: 1, warmup: 0 } },
+  },
+  // Propagation-rule family on LeNet (issue 4): LRP with Captum's default ε composite, DeepLIFT
+  // rescale against a zero baseline (MaxPool rule included), Grad-CAM on the second conv layer
+  // (tfjs node 'conv2', NHWC; the ONNX export's '/conv2/Conv', NCHW), resized to 28×28.
+  {
+    method: 'lrp',
+    model: 'lenet_mnist',
+    batch: 32,
+    options: { composite: 'captum' },
+    reps: 10,
+    warmup: 1,
+    budgetS: 10,
+    perAdapter: { reference: { reps: 1, warmup: 0 } },
+  },
+  {
+    method: 'deeplift',
+    model: 'lenet_mnist',
+    batch: 32,
+    options: { baselines: 0 },
+    reps: 10,
+    warmup: 1,
+    budgetS: 10,
+    perAdapter: { reference: { reps: 1, warmup: 0 } },
+  },
+  {
+    method: 'grad-cam',
+    model: 'lenet_mnist',
+    batch: 32,
+    options: { layer: 'conv2', interpolation: 'bilinear' },
+    reps: 10,
+    warmup: 1,
+    budgetS: 10,
+    perAdapter: {
+      reference: { reps: 1, warmup: 0 },
+      'onnx-node': { options: { layer: '/conv2/Conv', interpolation: 'bilinear' } },
+      'onnx-web': { options: { layer: '/conv2/Conv', interpolation: 'bilinear' } },
+    },
   },
   // Forward-only perturbation methods; Captum explains one example at a time, figures per explanation.
   // KernelSHAP: 10 features, so the 2,048-sample budget covers all 2^10 − 2 = 1,022 coalitions
