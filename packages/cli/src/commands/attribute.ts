@@ -52,13 +52,14 @@ export function methodIds(): string[] {
 }
 
 export function attributeUsage(): string {
+  const width = Math.max(...methodIds().map((id) => id.length)) + 2;
   const methods = methodIds()
-    .map((id) => `    ${id.padEnd(22)}${METHODS[id]!.title}`)
+    .map((id) => `    ${id.padEnd(width)}${METHODS[id]!.title}`)
     .join('\n');
   const defaults = methodIds()
     .map((id) => {
       const d = Object.entries(METHODS[id]!.defaults).map(([k, v]) => `${k}=${String(v)}`);
-      return `    ${id.padEnd(22)}${d.length > 0 ? d.join(', ') : '-'}`;
+      return `    ${id.padEnd(width)}${d.length > 0 ? d.join(', ') : '-'}`;
     })
     .join('\n');
   return `Usage: glasswing attribute --model <file> --method <id> --input <file.json> [options]
