@@ -13,28 +13,22 @@
  * Differences are taken in float64 from the float32 outputs.
  */
 import type { Tensor } from '../tensor.js';
-import {
-  resolveBaselines,
-  type CoreResult,
-  type ModelCaller,
-  type ResolvedTarget,
-} from './common.js';
+import type { CoreResult, ModelCaller, ResolvedTarget } from './common.js';
 import {
   evaluateInputs,
   evaluatePerturbations,
-  inputCalls,
-  perturbationCalls,
+  fillReplaced,
+  groupedCalls,
+  groupedResult,
   PerturbationMethod,
-  resolveBatching,
-  resolveFeatureMask,
-  spreadGroups,
+  resolveGroupedInputs,
   type Batching,
   type FeatureMask,
   type FeatureMaskInput,
-  type PerturbationOptions,
+  type GroupedOptions,
 } from './perturbation/index.js';
 
-export interface FeatureAblationOptions extends PerturbationOptions {
+export interface FeatureAblationOptions extends GroupedOptions {
   /**
    * Replacement values: a number, or a tensor [N, ...inputShape] (per example),
    * [1, ...inputShape] or [...inputShape]. Default 0.
@@ -48,30 +42,16 @@ export class FeatureAblation extends PerturbationMethod<FeatureAblationOptions> 
   readonly id = 'feature-ablation';
 
   validateOptions(x: Tensor, options: FeatureAblationOptions): void {
-    const n = x.shape[0]!;
-    resolveBatching(options, this.model.inputShape);
-    resolveBaselines(options.baselines, n, this.model.inputShape);
-    resolveFeatureMask(options.featureMask, n, this.model.inputShape);
+    resolveGroupedInputs(options, x.shape[0]!, this.model.inputShape);
   }
 
   plannedCalls(x: Tensor, options: FeatureAblationOptions): number {
-    const n = x.shape[0]!;
-    const b = resolveBatching(options, this.model.inputShape);
-    const mask = resolveFeatureMask(options.featureMask, n, this.model.inputShape);
-    return inputCalls(b, n) + perturbationCalls(b, mask.groups, n);
+    return groupedCalls(options, x.shape[0]!, this.model.inputShape, (F) => F);
   }
 
   run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: FeatureAblationOptions): Promise<CoreResult> {
-    const n = x.shape[0]!;
-    const inputShape = this.model.inputShape;
-    return featureAblation(
-      ctx,
-      x,
-      resolveBaselines(options.baselines, n, inputShape),
-      resolveFeatureMask(options.featureMask, n, inputShape),
-      target,
-      resolveBatching(options, inputShape),
-    );
+    const { baselines, mask, batching } = resolveGroupedInputs(options, x.shape[0]!, this.model.inputShape);
+    return featureAblation(ctx, x, baselines, mask, target, batching);
   }
 }
 
@@ -94,20 +74,12 @@ export async function featureAblation(
     {
       count: F,
       rowsPer: n,
-      fill(g, i, dst, off) {
-        dst.set(x.data.subarray(i * per, (i + 1) * per), off);
-        const els = mask.elements(i, g);
-        for (let k = 0; k < els.length; k++) dst[off + els[k]!] = baselines.data[i * per + els[k]!]!;
-      },
+      fill: (g, i, dst, off) => fillReplaced(dst, off, x.data, baselines.data, i, per, mask.elements(i, g)),
     },
     batching,
     (g, i, out, off) => {
       groupValue[i * F + g] = ev.fx[i]! - ev.reader.value(out, off, i);
     },
   );
-  return {
-    attributions: { shape: [...x.shape], data: spreadGroups(mask, n, groupValue) },
-    outputs: ev.outputs,
-    target: ev.target,
-  };
+  return groupedResult(x, mask, groupValue, ev);
 }

@@ -16,18 +16,18 @@
  * `perturbationsPerEval` perturbations / `maxRowsPerCall` rows.
  */
 import type { Tensor } from '../tensor.js';
-import { InvalidArgumentError, ShapeError } from '../errors.js';
+import { ShapeError } from '../errors.js';
 import { createRng } from '../random/prng.js';
 import type { CoreResult, ModelCaller, ResolvedTarget } from './common.js';
 import {
+  checkSeed,
   evaluateInputs,
   evaluatePerturbations,
-  inputCalls,
-  perturbationCalls,
+  groupedCalls,
+  groupedResult,
   PerturbationMethod,
   resolveBatching,
   resolveFeatureMask,
-  spreadGroups,
   type Batching,
   type FeatureMask,
   type FeatureMaskInput,
@@ -54,12 +54,6 @@ export function seededPermutation(seed: number, key: number, n: number): Int32Ar
   return perm;
 }
 
-function checkSeed(seed: number | undefined): number {
-  const s = seed ?? 0;
-  if (!Number.isInteger(s)) throw new InvalidArgumentError(`seed must be an integer, got ${String(seed)}`);
-  return s;
-}
-
 export class FeaturePermutation extends PerturbationMethod<FeaturePermutationOptions> {
   readonly id = 'feature-permutation';
 
@@ -73,9 +67,7 @@ export class FeaturePermutation extends PerturbationMethod<FeaturePermutationOpt
   }
 
   plannedCalls(x: Tensor, options: FeaturePermutationOptions): number {
-    const n = x.shape[0]!;
-    const b = resolveBatching(options, this.model.inputShape);
-    return inputCalls(b, n) + perturbationCalls(b, resolveFeatureMask(options.featureMask, n, this.model.inputShape).groups, n);
+    return groupedCalls(options, x.shape[0]!, this.model.inputShape, (F) => F);
   }
 
   run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: FeaturePermutationOptions): Promise<CoreResult> {
@@ -127,5 +119,5 @@ export async function featurePermutation(
       value[i * F + g] = ev.fx[i]! - ev.reader.value(out, off, i);
     },
   );
-  return { attributions: { shape: [...x.shape], data: spreadGroups(mask, n, value) }, outputs: ev.outputs, target: ev.target };
+  return groupedResult(x, mask, value, ev);
 }

@@ -18,6 +18,7 @@ import { resolveBaselines, type CoreResult, type ModelCaller, type ResolvedTarge
 import {
   evaluateInputs,
   evaluatePerturbations,
+  fillReplaced,
   inputCalls,
   perturbationCalls,
   PerturbationMethod,
@@ -164,11 +165,7 @@ export async function occlusion(
     {
       count: grid.count,
       rowsPer: n,
-      fill(w, i, dst, off) {
-        dst.set(x.data.subarray(i * per, (i + 1) * per), off);
-        const els = fillEls(w);
-        for (let k = 0; k < els.length; k++) dst[off + els[k]!] = baselines.data[i * per + els[k]!]!;
-      },
+      fill: (w, i, dst, off) => fillReplaced(dst, off, x.data, baselines.data, i, per, fillEls(w)),
     },
     batching,
     (w, i, out, off) => {

@@ -20,25 +20,24 @@
 import type { Tensor } from '../tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import { createRng, type Rng } from '../random/prng.js';
-import { checkPositiveInt, resolveBaselines, type CoreResult, type ModelCaller, type ResolvedTarget } from './common.js';
+import { checkPositiveInt, type CoreResult, type ModelCaller, type ResolvedTarget } from './common.js';
 import {
+  checkSeed,
   evaluateInputs,
   evaluatePerturbations,
-  inputCalls,
-  perturbationCalls,
+  groupedCalls,
+  groupedResult,
   PerturbationMethod,
-  resolveBatching,
-  resolveFeatureMask,
-  spreadGroups,
+  resolveGroupedInputs,
   type Batching,
   type FeatureMask,
   type FeatureMaskInput,
-  type PerturbationOptions,
+  type GroupedOptions,
 } from './perturbation/index.js';
 
 export const SHAPLEY_SAMPLING_DEFAULTS = Object.freeze({ nSamples: 25, seed: 0, antithetic: true });
 
-export interface ShapleyValueSamplingOptions extends PerturbationOptions {
+export interface ShapleyValueSamplingOptions extends GroupedOptions {
   readonly baselines?: number | Tensor;
   readonly featureMask?: FeatureMaskInput;
   /** Permutations in total (default 25). */
@@ -67,8 +66,7 @@ export function samplingPermutation(root: Rng, k: number, F: number, antithetic:
 
 function checkOptions(o: ShapleyValueSamplingOptions): { nSamples: number; seed: number; antithetic: boolean } {
   const nSamples = checkPositiveInt(o.nSamples, 'nSamples', SHAPLEY_SAMPLING_DEFAULTS.nSamples);
-  const seed = o.seed ?? SHAPLEY_SAMPLING_DEFAULTS.seed;
-  if (!Number.isInteger(seed)) throw new InvalidArgumentError(`seed must be an integer, got ${String(seed)}`);
+  const seed = checkSeed(o.seed);
   const antithetic = o.antithetic ?? SHAPLEY_SAMPLING_DEFAULTS.antithetic;
   if (typeof antithetic !== 'boolean') throw new InvalidArgumentError(`antithetic must be a boolean, got ${String(antithetic)}`);
   return { nSamples, seed, antithetic };
@@ -79,30 +77,16 @@ export class ShapleyValueSampling extends PerturbationMethod<ShapleyValueSamplin
 
   validateOptions(x: Tensor, options: ShapleyValueSamplingOptions): void {
     checkOptions(options);
-    resolveBatching(options, this.model.inputShape);
-    resolveBaselines(options.baselines, x.shape[0]!, this.model.inputShape);
-    resolveFeatureMask(options.featureMask, x.shape[0]!, this.model.inputShape);
+    resolveGroupedInputs(options, x.shape[0]!, this.model.inputShape);
   }
 
   plannedCalls(x: Tensor, options: ShapleyValueSamplingOptions): number {
-    const n = x.shape[0]!;
-    const b = resolveBatching(options, this.model.inputShape);
-    const F = resolveFeatureMask(options.featureMask, n, this.model.inputShape).groups;
-    return inputCalls(b, n) + perturbationCalls(b, 1 + checkOptions(options).nSamples * F, n);
+    return groupedCalls(options, x.shape[0]!, this.model.inputShape, (F) => 1 + checkOptions(options).nSamples * F);
   }
 
   run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: ShapleyValueSamplingOptions): Promise<CoreResult> {
-    const n = x.shape[0]!;
-    const inputShape = this.model.inputShape;
-    return shapleyValueSampling(
-      ctx,
-      x,
-      resolveBaselines(options.baselines, n, inputShape),
-      resolveFeatureMask(options.featureMask, n, inputShape),
-      target,
-      resolveBatching(options, inputShape),
-      checkOptions(options),
-    );
+    const { baselines, mask, batching } = resolveGroupedInputs(options, x.shape[0]!, this.model.inputShape);
+    return shapleyValueSampling(ctx, x, baselines, mask, target, batching, checkOptions(options));
   }
 }
 
@@ -170,9 +154,5 @@ export async function shapleyValueSampling(
     },
   );
   for (let q = 0; q < phi.length; q++) phi[q] = phi[q]! / sampling.nSamples;
-  return {
-    attributions: { shape: [...x.shape], data: spreadGroups(mask, n, phi) },
-    outputs: ev.outputs,
-    target: ev.target,
-  };
+  return groupedResult(x, mask, phi, ev);
 }

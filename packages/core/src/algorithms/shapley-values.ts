@@ -18,26 +18,24 @@
  */
 import type { Tensor } from '../tensor.js';
 import { InvalidArgumentError } from '../errors.js';
-import { resolveBaselines, type CoreResult, type ModelCaller, type ResolvedTarget } from './common.js';
+import type { CoreResult, ModelCaller, ResolvedTarget } from './common.js';
 import {
   evaluateInputs,
   evaluatePerturbations,
-  inputCalls,
-  perturbationCalls,
+  groupedCalls,
+  groupedResult,
   PerturbationMethod,
-  resolveBatching,
-  resolveFeatureMask,
-  spreadGroups,
+  resolveGroupedInputs,
   type Batching,
   type FeatureMask,
   type FeatureMaskInput,
-  type PerturbationOptions,
+  type GroupedOptions,
 } from './perturbation/index.js';
 
 /** Most players (features or groups) exact enumeration accepts. */
 export const MAX_EXACT_SHAPLEY_FEATURES = 20;
 
-export interface ShapleyValuesOptions extends PerturbationOptions {
+export interface ShapleyValuesOptions extends GroupedOptions {
   /** Values of absent features: a number, or [N, ...], [1, ...] or [...inputShape] (default 0). */
   readonly baselines?: number | Tensor;
   /** Group id per element; default one player per element. */
@@ -78,30 +76,16 @@ export class ShapleyValues extends PerturbationMethod<ShapleyValuesOptions> {
   readonly id = 'shapley-values';
 
   validateOptions(x: Tensor, options: ShapleyValuesOptions): void {
-    const n = x.shape[0]!;
-    resolveBatching(options, this.model.inputShape);
-    resolveBaselines(options.baselines, n, this.model.inputShape);
-    checkPlayers(resolveFeatureMask(options.featureMask, n, this.model.inputShape));
+    checkPlayers(resolveGroupedInputs(options, x.shape[0]!, this.model.inputShape).mask);
   }
 
   plannedCalls(x: Tensor, options: ShapleyValuesOptions): number {
-    const n = x.shape[0]!;
-    const b = resolveBatching(options, this.model.inputShape);
-    const F = resolveFeatureMask(options.featureMask, n, this.model.inputShape).groups;
-    return inputCalls(b, n) + perturbationCalls(b, 2 ** F, n);
+    return groupedCalls(options, x.shape[0]!, this.model.inputShape, (F) => 2 ** F);
   }
 
   run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: ShapleyValuesOptions): Promise<CoreResult> {
-    const n = x.shape[0]!;
-    const inputShape = this.model.inputShape;
-    return shapleyValues(
-      ctx,
-      x,
-      resolveBaselines(options.baselines, n, inputShape),
-      resolveFeatureMask(options.featureMask, n, inputShape),
-      target,
-      resolveBatching(options, inputShape),
-    );
+    const { baselines, mask, batching } = resolveGroupedInputs(options, x.shape[0]!, this.model.inputShape);
+    return shapleyValues(ctx, x, baselines, mask, target, batching);
   }
 }
 
@@ -146,9 +130,5 @@ export async function shapleyValues(
       for (let g = 0; g < F; g++) phi[base + g] += (S >>> g) & 1 ? plus : -minus;
     },
   );
-  return {
-    attributions: { shape: [...x.shape], data: spreadGroups(mask, n, phi) },
-    outputs: ev.outputs,
-    target: ev.target,
-  };
+  return groupedResult(x, mask, phi, ev);
 }
