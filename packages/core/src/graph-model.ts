@@ -2,7 +2,7 @@
  * GraphModel: the Model interface over a graph and a backend binding. Validation of inputs and
  * targets happens here; the work itself is done by GraphExecutor inside the binding's scope.
  */
-import { InvalidArgumentError, ModelFormatError, ShapeError, TargetError, throwIfAborted } from './errors.js';
+import { InvalidArgumentError, ModelFormatError } from './errors.js';
 import { GraphExecutor } from './ir/executor.js';
 import type { Graph } from './ir/graph.js';
 import type { Kernels } from './ir/kernels.js';
@@ -14,10 +14,9 @@ import type {
   GradientResult,
   LayerTap,
   Model,
-  OutputSeed,
 } from './model.js';
+import { checkModelInput, checkRequestTensors, outputSeedTensor } from './model-validation.js';
 import { applyCanonizers, canonizerKey, type Canonizer } from './rules/canonizers.js';
-import { sizeOf } from './tensor.js';
 import type { Tensor } from './tensor.js';
 
 /** How a GraphModel talks to a backend. */
@@ -91,19 +90,13 @@ export class GraphModel<T> implements Model {
   async gradient(x: Tensor, request: GradientRequest): Promise<GradientResult> {
     if (request === null || typeof request !== 'object') throw new InvalidArgumentError('gradient needs a request object');
     const n = this.check(x, request.signal);
-    const seed = this.seedOf(request.seed, n);
+    const seed = outputSeedTensor(request.seed, n, this.outputShape);
     const exec = this.executorFor(request.canonizers);
     const names = [...new Set(request.layers ?? [])];
     this.checkLayerNames(names, exec.layerNames);
     const overrides = request.overrides ?? {};
     this.checkLayerNames(Object.keys(overrides), exec.layerNames);
-    for (const [name, t] of Object.entries(overrides)) this.checkTensor(t, `override for layer ${name}`);
-    if (request.reference !== undefined) {
-      this.checkTensor(request.reference, 'reference');
-      if (fmt(request.reference.shape) !== fmt(x.shape)) {
-        throw new ShapeError(`reference has shape ${fmt(request.reference.shape)} but x has shape ${fmt(x.shape)}`);
-      }
-    }
+    checkRequestTensors(x, request);
     const host = await this.execute(exec, () => {
       const k = this.binding.kernels;
       const ov: Record<string, T> = {};
@@ -160,24 +153,9 @@ export class GraphModel<T> implements Model {
     }
   }
 
-  private checkTensor(t: Tensor, what: string): void {
-    if (!t || !Array.isArray(t.shape) || !(t.data instanceof Float32Array)) {
-      throw new ShapeError(`${what} must be a tensor {shape, data: Float32Array}`);
-    }
-    if (t.data.length !== sizeOf(t.shape)) {
-      throw new ShapeError(`${what} has ${t.data.length} values but shape ${fmt(t.shape)} needs ${sizeOf(t.shape)}`);
-    }
-  }
-
   /** Validate x; returns the batch size. */
   private check(x: Tensor, signal: AbortSignal | undefined): number {
-    throwIfAborted(signal);
-    if (this.disposed) throw new InvalidArgumentError('the model has been disposed');
-    this.checkTensor(x, 'input');
-    const want = this.inputShape;
-    const ok = x.shape.length === want.length + 1 && x.shape[0]! >= 1 && want.every((d, i) => d === x.shape[i + 1]);
-    if (!ok) throw new ShapeError(`input has shape ${fmt(x.shape)}, expected [N, ${want.join(', ')}] with N >= 1`);
-    return x.shape[0]!;
+    return checkModelInput(x, this.inputShape, signal, this.disposed);
   }
 
   private checkLayerNames(names: readonly string[], layerNames: readonly string[] = this.layerNames): void {
@@ -187,32 +165,5 @@ export class GraphModel<T> implements Model {
     if (bad.length > 0) {
       throw new InvalidArgumentError(`unknown layer(s) ${bad.join(', ')}; valid layers: ${layerNames.join(', ')}`);
     }
-  }
-
-  private seedOf(seed: OutputSeed, n: number): Tensor {
-    const per = sizeOf(this.outputShape);
-    const shape = [n, ...this.outputShape];
-    if (seed?.kind === 'index') {
-      const idx = seed.indices;
-      if (!Array.isArray(idx) || idx.length !== n) {
-        throw new TargetError(`expected ${n} target indices (one per example), got ${Array.isArray(idx) ? idx.length : typeof idx}`);
-      }
-      const data = new Float32Array(n * per);
-      idx.forEach((t, i) => {
-        if (!Number.isInteger(t) || t < 0 || t >= per) {
-          throw new TargetError(`target ${String(t)} for example ${i} is out of range [0, ${per})`);
-        }
-        data[i * per + t] = 1;
-      });
-      return { shape, data };
-    }
-    if (seed?.kind === 'tensor') {
-      const s = seed.seed;
-      if (!s || !(s.data instanceof Float32Array) || fmt(s.shape) !== fmt(shape) || s.data.length !== n * per) {
-        throw new TargetError(`output seed must have shape ${fmt(shape)}, got ${s && Array.isArray(s.shape) ? fmt(s.shape) : 'no tensor'}`);
-      }
-      return s;
-    }
-    throw new TargetError(`unknown output seed kind ${String((seed as { kind?: unknown } | undefined)?.kind)}`);
   }
 }

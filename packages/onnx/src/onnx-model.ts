@@ -10,6 +10,10 @@ import {
   applyCanonizers,
   canonizerKey,
   CapabilityError,
+  checkModelInput,
+  checkModelTensor,
+  checkRequestTensors,
+  outputSeedTensor,
   ruleNeedsReference,
   concatBatch,
   inferGraphShapes,
@@ -31,7 +35,7 @@ import {
 import { emitForwardModel, emitGradientModel, type EmittedModel } from './emit/index.js';
 import { finiteDifferenceGradient } from './model/finite-difference.js';
 import { SessionCache } from './model/session-cache.js';
-import { checkGradientRequest, checkInput, checkTensor, fmt, resolveLayers, seedTensor } from './model/validate.js';
+import { fmt, resolveLayers } from './model/validate.js';
 import type { OnnxRuntime } from './runtime.js';
 
 /** What an OnnxModel can do, and why not. */
@@ -148,7 +152,7 @@ export class OnnxModel implements Model {
   }
 
   async forward(x: Tensor, options: CallOptions = {}): Promise<Tensor> {
-    const n = checkInput(x, this.inputShape, options.signal, this.disposed);
+    const n = checkModelInput(x, this.inputShape, options.signal, this.disposed);
     const parts: Tensor[] = [];
     for (const [s, e] of this.ranges(n, this.forwardChunk())) {
       throwIfAborted(options.signal);
@@ -158,7 +162,7 @@ export class OnnxModel implements Model {
   }
 
   async activations(x: Tensor, layers: readonly string[], options: CallOptions = {}): Promise<ActivationResult> {
-    const n = checkInput(x, this.inputShape, options.signal, this.disposed);
+    const n = checkModelInput(x, this.inputShape, options.signal, this.disposed);
     this.require('layers', 'activations');
     const nodes = resolveLayers(layers, this.layerNames, this.config.resolveLayer);
     const unique = [...new Set(nodes)];
@@ -182,9 +186,9 @@ export class OnnxModel implements Model {
 
   async gradient(x: Tensor, request: GradientRequest): Promise<GradientResult> {
     if (request === null || typeof request !== 'object') throw new InvalidArgumentError('gradient needs a request object');
-    const n = checkInput(x, this.inputShape, request.signal, this.disposed);
+    const n = checkModelInput(x, this.inputShape, request.signal, this.disposed);
     this.require('gradients', 'gradient');
-    const seed = seedTensor(request.seed, n, this.outputShape);
+    const seed = outputSeedTensor(request.seed, n, this.outputShape);
     if (!this.config.graph) return this.finiteDifferences(x, seed, request);
     const requested = request.layers ?? [];
     const canon = this.canonizedGraph(request);
@@ -197,7 +201,7 @@ export class OnnxModel implements Model {
       canon.layerNames,
       resolve,
     );
-    checkGradientRequest(x, request);
+    checkRequestTensors(x, request);
     overrideEntries.forEach(([name, t], i) => {
       const want = [n, ...canon.layerShapes.get(overrideNodes[i]!)!];
       if (fmt(t.shape) !== fmt(want)) throw new ShapeError(`override for layer ${name} has shape ${fmt(t.shape)}, expected ${fmt(want)}`);
@@ -357,7 +361,7 @@ export class OnnxModel implements Model {
     if ((request.layers?.length ?? 0) > 0 || Object.keys(request.overrides ?? {}).length > 0 || request.rules || request.canonizers?.length) {
       throw new CapabilityError('finite-difference gradients support neither layers, overrides, rules nor canonizers on this forward-only ONNX model');
     }
-    for (const t of [x, seed]) checkTensor(t, 'input');
+    for (const t of [x, seed]) checkModelTensor(t, 'input');
     const outputs = await this.forward(x, request.signal ? { signal: request.signal } : {});
     const inputGradient = await finiteDifferenceGradient((xs) => this.forward(xs, request.signal ? { signal: request.signal } : {}), x, seed, {
       maxBatch: this.config.maxBatch,
