@@ -11,11 +11,8 @@
  * - neuron-*: `layer` and `neuron` (flat index or multi-index into the layer's per-example
  *   output) required; neuron-integrated-gradients / neuron-conductance: steps 50, baselines 0.
  */
-import type { Model } from '../model.js';
-import type { Tensor } from '../tensor.js';
-import { InvalidArgumentError } from '../errors.js';
-import type { AttributionResult } from './common.js';
-import type { MethodOptionName, MethodOptions, MethodSpec } from './registry.js';
+import type { MethodOptions, MethodSpec } from './registry.js';
+import { common, spec } from './registry-spec.js';
 import { DeepLift } from './deep-lift.js';
 import { DeepLiftShap } from './deep-lift-shap.js';
 import { Lrp } from './lrp.js';
@@ -32,45 +29,22 @@ import { NeuronGradient } from './neuron/neuron-gradient.js';
 import { NeuronIntegratedGradients } from './neuron/neuron-integrated-gradients.js';
 import { NeuronConductance } from './neuron/neuron-conductance.js';
 
-const common = (o: MethodOptions) => ({
-  target: o.target,
-  signal: o.signal,
-  onProgress: o.onProgress,
-  internalBatchSize: o.internalBatchSize,
-});
-
-function spec(
-  id: string,
-  title: string,
-  requires: MethodSpec['requires'],
-  options: readonly MethodOptionName[],
-  defaults: MethodSpec['defaults'],
-  run: (model: Model, x: Tensor, o: MethodOptions) => Promise<AttributionResult>,
-): MethodSpec {
-  const takesLayer = options.includes('layer');
-  return {
-    id,
-    title,
-    requires,
-    options,
-    defaults,
-    async run(model, x, o = {}) {
-      if (!takesLayer && o.layer !== undefined) throw new InvalidArgumentError(`method '${id}' attributes to the input and takes no layer`);
-      if (takesLayer && o.layer === undefined) {
-        throw new InvalidArgumentError(`method '${id}' needs a layer (one of: ${model.layerNames.join(', ')})`);
-      }
-      if (options.includes('neuron') && o.neuron === undefined) {
-        throw new InvalidArgumentError(`method '${id}' needs a neuron (flat index or multi-index into the layer's output)`);
-      }
-      return run(model, x, o);
-    },
-  };
-}
-
 const RULES = { gradients: true, rules: true } as const;
 const LAYERS = { gradients: true, layers: true } as const;
 const NEURON = { gradients: true, layers: true, rules: true } as const;
 const path = (o: MethodOptions) => ({ baselines: o.baselines, steps: o.steps, quadrature: o.quadrature });
+
+/** A layer method integrating along the baseline → input path (steps 50, Gauss–Legendre, baselines 0). */
+function layerPath(id: string, title: string, Method: typeof LayerIntegratedGradients | typeof LayerConductance): MethodSpec {
+  return spec(
+    id,
+    title,
+    LAYERS,
+    ['target', 'layer', 'baselines', 'steps', 'quadrature', 'internalBatchSize'],
+    { steps: 50, quadrature: 'gausslegendre', baselines: 0 },
+    (m, x, o) => new Method(m).attribute(x, { ...common(o), ...path(o), layer: o.layer! }),
+  );
+}
 
 export const RULE_METHODS: Readonly<Record<string, MethodSpec>> = {
   deeplift: spec('deeplift', 'DeepLIFT (rescale / reveal-cancel)', RULES, ['target', 'baselines', 'rule', 'internalBatchSize'], { baselines: 0, rule: 'rescale' }, (m, x, o) =>
@@ -117,22 +91,8 @@ export const RULE_METHODS: Readonly<Record<string, MethodSpec>> = {
   'layer-gradient-x-activation': spec('layer-gradient-x-activation', 'Layer gradient × activation', LAYERS, ['target', 'layer', 'internalBatchSize'], {}, (m, x, o) =>
     new LayerGradientXActivation(m).attribute(x, { ...common(o), layer: o.layer! }),
   ),
-  'layer-integrated-gradients': spec(
-    'layer-integrated-gradients',
-    'Layer integrated gradients',
-    LAYERS,
-    ['target', 'layer', 'baselines', 'steps', 'quadrature', 'internalBatchSize'],
-    { steps: 50, quadrature: 'gausslegendre', baselines: 0 },
-    (m, x, o) => new LayerIntegratedGradients(m).attribute(x, { ...common(o), ...path(o), layer: o.layer! }),
-  ),
-  'layer-conductance': spec(
-    'layer-conductance',
-    'Layer conductance',
-    LAYERS,
-    ['target', 'layer', 'baselines', 'steps', 'quadrature', 'internalBatchSize'],
-    { steps: 50, quadrature: 'gausslegendre', baselines: 0 },
-    (m, x, o) => new LayerConductance(m).attribute(x, { ...common(o), ...path(o), layer: o.layer! }),
-  ),
+  'layer-integrated-gradients': layerPath('layer-integrated-gradients', 'Layer integrated gradients', LayerIntegratedGradients),
+  'layer-conductance': layerPath('layer-conductance', 'Layer conductance', LayerConductance),
   'neuron-gradient': spec('neuron-gradient', 'Neuron gradient', NEURON, ['layer', 'neuron', 'internalBatchSize'], {}, (m, x, o) =>
     new NeuronGradient(m).attribute(x, { signal: o.signal, onProgress: o.onProgress, internalBatchSize: o.internalBatchSize, layer: o.layer!, neuron: o.neuron! }),
   ),

@@ -19,7 +19,6 @@
  */
 import type { Capabilities, Model } from '../model.js';
 import type { Tensor } from '../tensor.js';
-import { InvalidArgumentError } from '../errors.js';
 import type { Quadrature } from './approximation.js';
 import type { AttributionResult, Progress, Target } from './common.js';
 import { Saliency } from './saliency.js';
@@ -36,6 +35,7 @@ import { ShapleyValueSampling, SHAPLEY_SAMPLING_DEFAULTS } from './shapley-value
 import { KernelShap } from './kernel-shap.js';
 import { limeForModel } from './lime.js';
 import { RULE_METHODS } from './registry-rules.js';
+import { common, spec } from './registry-spec.js';
 import type { DeepLiftRule } from './deep-lift.js';
 import type { Interpolation } from './interpolate.js';
 
@@ -93,37 +93,14 @@ export interface MethodSpec {
   run(model: Model, x: Tensor, options?: MethodOptions): Promise<AttributionResult>;
 }
 
-function noLayer(id: string, o: MethodOptions): void {
-  if (o.layer !== undefined) throw new InvalidArgumentError(`method '${id}' attributes to the input and takes no layer`);
-}
-
-const common = (o: MethodOptions) => ({
-  target: o.target,
-  signal: o.signal,
-  onProgress: o.onProgress,
-  internalBatchSize: o.internalBatchSize,
-});
+type Entry = (id: string, title: string, options: readonly MethodOptionName[], defaults: MethodSpec['defaults'], attribute: Attribute) => MethodSpec;
+type Attribute = (model: Model, x: Tensor, o: MethodOptions) => Promise<AttributionResult>;
 
 /** A method that attributes to the model input (so takes no `layer`) and needs gradients. */
-function inputMethod(
-  id: string,
-  title: string,
-  options: readonly MethodOptionName[],
-  defaults: MethodSpec['defaults'],
-  attribute: (model: Model, x: Tensor, o: MethodOptions) => Promise<AttributionResult>,
-): MethodSpec {
-  return {
-    id,
-    title,
-    requires: { gradients: true },
-    options,
-    defaults,
-    async run(model, x, o = {}) {
-      noLayer(id, o);
-      return attribute(model, x, o);
-    },
-  };
-}
+const inputMethod: Entry = (id, title, options, defaults, attribute) => spec(id, title, { gradients: true }, options, defaults, attribute);
+
+/** A forward-only perturbation method (needs no model capability; takes no layer). */
+const forwardMethod: Entry = (id, title, options, defaults, attribute) => spec(id, title, {}, options, defaults, attribute);
 
 function noiseTunnel(id: string, title: string, ntType: NoiseTunnelType): MethodSpec {
   return inputMethod(
@@ -143,28 +120,37 @@ function noiseTunnel(id: string, title: string, ntType: NoiseTunnelType): Method
   );
 }
 
-/** A forward-only perturbation method (needs no model capability; takes no layer). */
-function forwardMethod(
-  id: string,
-  title: string,
-  options: readonly MethodOptionName[],
-  defaults: MethodSpec['defaults'],
-  attribute: (model: Model, x: Tensor, o: MethodOptions) => Promise<AttributionResult>,
-): MethodSpec {
-  return {
-    id,
-    title,
-    requires: {},
-    options,
-    defaults,
-    async run(model, x, o = {}) {
-      noLayer(id, o);
-      return attribute(model, x, o);
-    },
-  };
+const perturbationCommon = (o: MethodOptions) => ({ ...common(o), perturbationsPerEval: o.perturbationsPerEval });
+
+/** A forward-only method over feature groups with replacement values (baselines 0). */
+function groupMethod(id: string, title: string, Method: typeof FeatureAblation | typeof ShapleyValues): MethodSpec {
+  return forwardMethod(id, title, ['target', 'baselines', 'featureMask', 'perturbationsPerEval', 'internalBatchSize'], { baselines: 0 }, (model, x, o) =>
+    new Method(model).attribute(x, { ...perturbationCommon(o), baselines: o.baselines, featureMask: o.featureMask }),
+  );
 }
 
-const perturbationCommon = (o: MethodOptions) => ({ ...common(o), perturbationsPerEval: o.perturbationsPerEval });
+/** A forward-only sampling method over feature groups (baselines, mask, samples, seed). */
+function sampledGroupMethod(
+  id: string,
+  title: string,
+  defaults: MethodSpec['defaults'],
+  Method: typeof ShapleyValueSampling | typeof KernelShap,
+): MethodSpec {
+  return forwardMethod(
+    id,
+    title,
+    ['target', 'baselines', 'featureMask', 'samples', 'seed', 'perturbationsPerEval', 'internalBatchSize'],
+    defaults,
+    (model, x, o) =>
+      new Method(model).attribute(x, {
+        ...perturbationCommon(o),
+        baselines: o.baselines,
+        featureMask: o.featureMask,
+        nSamples: o.samples,
+        seed: o.seed,
+      }),
+  );
+}
 
 export const METHODS: Readonly<Record<string, MethodSpec>> = Object.freeze({
   saliency: inputMethod('saliency', 'Saliency (|gradient|)', ['target', 'abs', 'internalBatchSize'], { abs: true }, (model, x, o) =>
@@ -210,13 +196,7 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = Object.freeze({
         strides: o.strides,
       }),
   ),
-  'feature-ablation': forwardMethod(
-    'feature-ablation',
-    'Feature ablation',
-    ['target', 'baselines', 'featureMask', 'perturbationsPerEval', 'internalBatchSize'],
-    { baselines: 0 },
-    (model, x, o) => new FeatureAblation(model).attribute(x, { ...perturbationCommon(o), baselines: o.baselines, featureMask: o.featureMask }),
-  ),
+  'feature-ablation': groupMethod('feature-ablation', 'Feature ablation', FeatureAblation),
   'feature-permutation': forwardMethod(
     'feature-permutation',
     'Feature permutation (in-batch)',
@@ -224,40 +204,18 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = Object.freeze({
     { seed: 0 },
     (model, x, o) => new FeaturePermutation(model).attribute(x, { ...perturbationCommon(o), featureMask: o.featureMask, seed: o.seed }),
   ),
-  'shapley-values': forwardMethod(
-    'shapley-values',
-    'Shapley values (exact, ≤ 20 features/groups)',
-    ['target', 'baselines', 'featureMask', 'perturbationsPerEval', 'internalBatchSize'],
-    { baselines: 0 },
-    (model, x, o) => new ShapleyValues(model).attribute(x, { ...perturbationCommon(o), baselines: o.baselines, featureMask: o.featureMask }),
-  ),
-  'shapley-value-sampling': forwardMethod(
+  'shapley-values': groupMethod('shapley-values', 'Shapley values (exact, ≤ 20 features/groups)', ShapleyValues),
+  'shapley-value-sampling': sampledGroupMethod(
     'shapley-value-sampling',
     'Shapley value sampling (antithetic permutations)',
-    ['target', 'baselines', 'featureMask', 'samples', 'seed', 'perturbationsPerEval', 'internalBatchSize'],
     { baselines: 0, samples: SHAPLEY_SAMPLING_DEFAULTS.nSamples, seed: SHAPLEY_SAMPLING_DEFAULTS.seed },
-    (model, x, o) =>
-      new ShapleyValueSampling(model).attribute(x, {
-        ...perturbationCommon(o),
-        baselines: o.baselines,
-        featureMask: o.featureMask,
-        nSamples: o.samples,
-        seed: o.seed,
-      }),
+    ShapleyValueSampling,
   ),
-  'kernel-shap': forwardMethod(
+  'kernel-shap': sampledGroupMethod(
     'kernel-shap',
     'KernelSHAP (Shapley-kernel regression, background data)',
-    ['target', 'baselines', 'featureMask', 'samples', 'seed', 'perturbationsPerEval', 'internalBatchSize'],
     { baselines: 0, samples: '2F + 2048', seed: 0 },
-    (model, x, o) =>
-      new KernelShap(model).attribute(x, {
-        ...perturbationCommon(o),
-        baselines: o.baselines,
-        featureMask: o.featureMask,
-        nSamples: o.samples,
-        seed: o.seed,
-      }),
+    KernelShap,
   ),
   lime: forwardMethod(
     'lime',
