@@ -1,9 +1,9 @@
 /**
  * Forward-only models from a function, and a spy wrapper that records every call.
  */
-import type { ActivationResult, Capabilities, CallOptions, GradientRequest, GradientResult, Model } from '../model.js';
-import { sizeOf, type Tensor } from '../tensor.js';
-import { CapabilityError, ShapeError, throwIfAborted } from '../errors.js';
+import type { Model } from '../model.js';
+import type { Tensor } from '../tensor.js';
+import { fromFunction } from '../function-model.js';
 
 export interface FunctionModelShapes {
   readonly inputShape: readonly number[];
@@ -12,40 +12,12 @@ export interface FunctionModelShapes {
 }
 
 /**
- * A model whose forward pass is `fn` (batched: [N, ...inputShape] → [N, ...outputShape]).
+ * A model whose forward pass is `fn` (batched: [N, ...inputShape] → [N, ...outputShape]): the
+ * public `fromFunction` (default name 'function (forward only)'), accepting a synchronous `fn`.
  * Capabilities are all false: `gradient()` and `activations()` throw CapabilityError.
  */
 export function functionModel(fn: (x: Tensor) => Tensor | Promise<Tensor>, shapes: FunctionModelShapes): Model {
-  const inputShape = [...shapes.inputShape];
-  const outputShape = [...shapes.outputShape];
-  const backend = shapes.name ?? 'function (forward only)';
-  const capabilities: Capabilities = { gradients: false, layers: false, rules: false };
-  return {
-    inputShape,
-    outputShape,
-    capabilities,
-    layerNames: [],
-    backend,
-    async forward(x: Tensor, options?: CallOptions): Promise<Tensor> {
-      throwIfAborted(options?.signal);
-      if (x.shape.length !== inputShape.length + 1 || inputShape.some((d, i) => x.shape[i + 1] !== d)) {
-        throw new ShapeError(`input has shape [${x.shape.join(', ')}], expected [N, ${inputShape.join(', ')}]`);
-      }
-      const y = await fn(x);
-      const want = [x.shape[0]!, ...outputShape];
-      if (y.shape.length !== want.length || want.some((d, i) => y.shape[i] !== d) || y.data.length !== sizeOf(want)) {
-        throw new ShapeError(`function returned shape [${y.shape.join(', ')}], expected [${want.join(', ')}]`);
-      }
-      return y;
-    },
-    async gradient(_x: Tensor, _request: GradientRequest): Promise<GradientResult> {
-      throw new CapabilityError(`${backend}: gradients are not available for a forward-only function model`);
-    },
-    async activations(_x: Tensor, _layers: readonly string[]): Promise<ActivationResult> {
-      throw new CapabilityError(`${backend}: layer activations are not available`);
-    },
-    dispose(): void {},
-  };
+  return fromFunction(async (x) => fn(x), { ...shapes, name: shapes.name ?? 'function (forward only)' });
 }
 
 export interface ModelCall {
