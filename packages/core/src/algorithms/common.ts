@@ -293,7 +293,8 @@ export interface GradientAttribution<O extends CommonOptions = CommonOptions> {
 }
 
 /**
- * Base of the plain gradient methods (Saliency, InputXGradient, IntegratedGradients): holds the
+ * Base of the input-attribution gradient methods (Saliency, InputXGradient, IntegratedGradients,
+ * DeepLIFT, LRP, guided backprop, ...): holds the
  * model and implements `attribute` with the shared body; subclasses supply id, option checks,
  * the call plan and the computation.
  */

@@ -15,19 +15,16 @@
  * Model calls: ⌈(N + B) / internalBatchSize⌉ forward calls on [x; baselines] and
  * ⌈N·B / internalBatchSize⌉ rule-modified gradient calls.
  */
-import type { Model } from '../model.js';
 import { sizeOf, type Tensor } from '../tensor.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import {
-  attributeWith,
+  GradientMethod,
   checkBatchSize,
   chunkCount,
   expandTarget,
   resolveBaselines,
   targetValue,
-  type AttributionResult,
   type CoreResult,
-  type GradientAttribution,
   type ModelCaller,
   type ResolvedTarget,
 } from './common.js';
@@ -50,14 +47,8 @@ export function baselineDistribution(baselines: number | Tensor | undefined, inp
   throw new ShapeError(`baselines have shape [${s.join(', ')}]; expected [B, ${inputShape.join(', ')}] or [${inputShape.join(', ')}]`);
 }
 
-export class DeepLiftShap implements GradientAttribution<DeepLiftShapOptions> {
+export class DeepLiftShap extends GradientMethod<DeepLiftShapOptions> {
   readonly id = 'deeplift-shap';
-  constructor(readonly model: Model) {}
-
-  attribute(x: Tensor, options: DeepLiftShapOptions = {}): Promise<AttributionResult> {
-    return attributeWith(this, x, options);
-  }
-
   validateOptions(options: DeepLiftShapOptions): void {
     checkDeepLiftOptions(this.model, this.id, options);
     baselineDistribution(options.baselines, this.model.inputShape);

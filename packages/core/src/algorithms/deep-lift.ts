@@ -26,16 +26,14 @@ import { deepLiftComposite, resolveComposite } from '../rules/composites.js';
 import type { Tensor } from '../tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import {
-  attributeWith,
+  GradientMethod,
   checkBatchSize,
   checkNonNegative,
   chunkCount,
   resolveBaselines,
   targetValue,
-  type AttributionResult,
   type CommonOptions,
   type CoreResult,
-  type GradientAttribution,
   type ModelCaller,
   type ResolvedTarget,
 } from './common.js';
@@ -108,14 +106,8 @@ export async function deepLiftMultipliers(
   );
 }
 
-export class DeepLift implements GradientAttribution<DeepLiftOptions> {
+export class DeepLift extends GradientMethod<DeepLiftOptions> {
   readonly id = 'deeplift';
-  constructor(readonly model: Model) {}
-
-  attribute(x: Tensor, options: DeepLiftOptions = {}): Promise<AttributionResult> {
-    return attributeWith(this, x, options);
-  }
-
   validateOptions(options: DeepLiftOptions): void {
     checkDeepLiftOptions(this.model, this.id, options);
   }

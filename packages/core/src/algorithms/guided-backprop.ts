@@ -17,12 +17,10 @@ import type { Rule, RuleAssignment } from '../rules/rule.js';
 import { guidedReluRule } from '../rules/rule.js';
 import type { Tensor } from '../tensor.js';
 import {
-  attributeWith,
+  GradientMethod,
   checkBatchSize,
-  type AttributionResult,
   type CommonOptions,
   type CoreResult,
-  type GradientAttribution,
   type ModelCaller,
   type ResolvedTarget,
 } from './common.js';
@@ -58,14 +56,9 @@ export async function ruleGradients(
   return { attributions: attr.tensor(), outputs: outs.tensor(), target: resolved };
 }
 
-export class GuidedBackprop implements GradientAttribution<GuidedBackpropOptions> {
+export class GuidedBackprop extends GradientMethod<GuidedBackpropOptions> {
   readonly id: string = 'guided-backprop';
   protected readonly reluRule: Rule = guidedReluRule;
-  constructor(readonly model: Model) {}
-
-  attribute(x: Tensor, options: GuidedBackpropOptions = {}): Promise<AttributionResult> {
-    return attributeWith(this, x, options);
-  }
 
   validateOptions(options: GuidedBackpropOptions): void {
     requireRules(this.model, this.id);

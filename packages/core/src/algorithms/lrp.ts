@@ -19,7 +19,6 @@
  * Model calls: ⌈N / internalBatchSize⌉ forward calls (the output relevance and the predicted
  * class) and ⌈N / internalBatchSize⌉ rule-modified gradient calls.
  */
-import type { Model } from '../model.js';
 import type { Graph } from '../ir/graph.js';
 import type { RuleAssignment } from '../rules/rule.js';
 import { applyCanonizers, type Canonizer } from '../rules/canonizers.js';
@@ -35,15 +34,13 @@ import {
 import { sizeOf, type Tensor } from '../tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import {
-  attributeWith,
+  GradientMethod,
   checkBatchSize,
   checkNonNegative,
   chunkCount,
   targetValue,
-  type AttributionResult,
   type CommonOptions,
   type CoreResult,
-  type GradientAttribution,
   type ModelCaller,
   type ResolvedTarget,
 } from './common.js';
@@ -116,14 +113,8 @@ export function checkLrpOptions(options: LrpOptions): void {
   checkBatchSize(options.internalBatchSize);
 }
 
-export class Lrp implements GradientAttribution<LrpOptions> {
+export class Lrp extends GradientMethod<LrpOptions> {
   readonly id = 'lrp';
-  constructor(readonly model: Model) {}
-
-  attribute(x: Tensor, options: LrpOptions = {}): Promise<AttributionResult> {
-    return attributeWith(this, x, options);
-  }
-
   validateOptions(options: LrpOptions): void {
     requireRules(this.model, this.id);
     checkLrpOptions(options);
