@@ -34,6 +34,7 @@ import {
   type ResolvedTarget,
 } from './common.js';
 import { firstRows, stackedRows, targetOrPredicted } from './rows.js';
+import { accumulateWeighted, pathAttributions, scaledRows } from './path.js';
 
 export interface IntegratedGradientsOptions extends CommonOptions {
   /**
@@ -105,42 +106,11 @@ export async function integratedGradients(
   await ctx.gradientRows(
     rows,
     maxRows,
-    (s, e) => {
-      const data = new Float32Array((e - s) * per);
-      for (let r = s; r < e; r++) {
-        const a = rule.alphas[Math.floor(r / n)]!;
-        const i = r % n;
-        const o = (r - s) * per;
-        for (let j = 0; j < per; j++) {
-          const b = bd[i * per + j]!;
-          data[o + j] = b + a * (xd[i * per + j]! - b);
-        }
-      }
-      return { shape: [e - s, ...x.shape.slice(1)], data };
-    },
+    (s, e) => scaledRows(x, baselines, rule.alphas, s, e),
     rowTarget,
-    (s, e, res) => {
-      const g = res.inputGradient.data;
-      for (let r = s; r < e; r++) {
-        const w = rule.weights[Math.floor(r / n)]!;
-        const i = r % n;
-        const o = (r - s) * per;
-        for (let j = 0; j < per; j++) acc[i * per + j] += w * g[o + j]!;
-      }
-    },
+    (s, e, res) => accumulateWeighted(acc, res.inputGradient.data, rule.weights, n, per, s, e),
   );
 
-  const attr = new Float32Array(n * per);
-  const delta = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let sum = 0;
-    for (let j = 0; j < per; j++) {
-      const k = i * per + j;
-      const v = (xd[k]! - bd[k]!) * acc[k]!;
-      attr[k] = v;
-      sum += v;
-    }
-    delta[i] = sum - (targetValue(both, i, resolved, i) - targetValue(both, n + i, resolved, i));
-  }
+  const { attr, delta } = pathAttributions(xd, bd, 0, acc, n, per, (i) => targetValue(both, i, resolved, i) - targetValue(both, n + i, resolved, i));
   return { attributions: { shape: [...x.shape], data: attr }, outputs, target: resolved, delta };
 }

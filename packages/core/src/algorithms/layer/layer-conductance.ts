@@ -28,6 +28,7 @@ import {
 } from '../common.js';
 import { firstRows, stackedRows, targetOrPredicted } from '../rows.js';
 import { requestRows } from '../requests.js';
+import { scaledRows } from '../path.js';
 import { LayerMethod, type LayerOptions } from './layer-common.js';
 import { checkPathOptions, type LayerIntegratedGradientsOptions } from './layer-integrated-gradients.js';
 
@@ -91,7 +92,6 @@ export async function conductanceSums(
   makeAcc: (layerSize: number) => ConductanceAccumulator,
 ): Promise<{ acc: Float64Array; size: number; layerShape: number[] }> {
   const n = x.shape[0]!;
-  const per = x.data.length / n;
   const max = checkBatchSize(options.internalBatchSize);
   const layer = options.layer;
   const steps = options.steps ?? 50;
@@ -108,19 +108,7 @@ export async function conductanceSums(
     ctx,
     rows,
     max,
-    (s, e) => {
-      const data = new Float32Array((e - s) * per);
-      for (let r = s; r < e; r++) {
-        const a = alphas[Math.floor(r / n)]!;
-        const i = r % n;
-        const o = (r - s) * per;
-        for (let j = 0; j < per; j++) {
-          const b = baselines.data[i * per + j]!;
-          data[o + j] = b + a * (x.data[i * per + j]! - b);
-        }
-      }
-      return { shape: [e - s, ...x.shape.slice(1)], data };
-    },
+    (s, e) => scaledRows(x, baselines, alphas, s, e),
     rowTarget,
     () => ({ layers: [layer] }),
     (s, e, res) => {

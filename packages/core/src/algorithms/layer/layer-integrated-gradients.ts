@@ -32,6 +32,7 @@ import {
 } from '../common.js';
 import { firstRows, stackedRows, targetOrPredicted } from '../rows.js';
 import { requestRows } from '../requests.js';
+import { accumulateWeighted, pathAttributions, pathPoints } from '../path.js';
 import { LayerMethod, RowStore, type LayerOptions } from './layer-common.js';
 
 export interface LayerIntegratedGradientsOptions extends LayerOptions {
@@ -115,41 +116,13 @@ export class LayerIntegratedGradients extends LayerMethod<LayerIntegratedGradien
         return { shape: [e - s, ...x.shape.slice(1)], data };
       },
       rowTarget,
-      (s, e) => {
-        const data = new Float32Array((e - s) * lper);
-        for (let r = s; r < e; r++) {
-          const a = rule.alphas[Math.floor(r / n)]!;
-          const i = r % n;
-          const o = (r - s) * lper;
-          for (let j = 0; j < lper; j++) {
-            const b = ad[(n + i) * lper + j]!;
-            data[o + j] = b + a * (ad[i * lper + j]! - b);
-          }
-        }
-        return { layers: [layer], overrides: { [layer]: { shape: [e - s, ...lshape], data } } };
-      },
-      (s, e, res) => {
-        const g = res.layers[layer]!.gradient.data;
-        for (let r = s; r < e; r++) {
-          const w = rule.weights[Math.floor(r / n)]!;
-          const o = (r - s) * lper;
-          const i = r % n;
-          for (let j = 0; j < lper; j++) acc[i * lper + j] += w * g[o + j]!;
-        }
-      },
+      (s, e) => ({
+        layers: [layer],
+        overrides: { [layer]: { shape: [e - s, ...lshape], data: pathPoints(ad, ad, n, n, lper, rule.alphas, s, e) } },
+      }),
+      (s, e, res) => accumulateWeighted(acc, res.layers[layer]!.gradient.data, rule.weights, n, lper, s, e),
     );
-    const attr = new Float32Array(n * lper);
-    const delta = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let sum = 0;
-      for (let j = 0; j < lper; j++) {
-        const k = i * lper + j;
-        const v = (ad[k]! - ad[(n + i) * lper + j]!) * acc[k]!;
-        attr[k] = v;
-        sum += v;
-      }
-      delta[i] = sum - (targetValue(both, i, resolved, i) - targetValue(both, n + i, resolved, i));
-    }
+    const { attr, delta } = pathAttributions(ad, ad, n, acc, n, lper, (i) => targetValue(both, i, resolved, i) - targetValue(both, n + i, resolved, i));
     return { attributions: { shape: [n, ...lshape], data: attr }, outputs: firstRows(both, n), target: resolved, delta };
   }
 }

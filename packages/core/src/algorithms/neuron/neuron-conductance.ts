@@ -29,7 +29,8 @@ import { sliceRows, targetOrPredicted } from '../rows.js';
 import { checkPathOptions } from '../layer/layer-integrated-gradients.js';
 import { NeuronMethod, type NeuronOptions } from './neuron-common.js';
 import { neuronSeed } from './neuron-gradient.js';
-import { scaledRows, type NeuronIntegratedGradientsOptions } from './neuron-integrated-gradients.js';
+import type { NeuronIntegratedGradientsOptions } from './neuron-integrated-gradients.js';
+import { scaledRows } from '../path.js';
 
 export type NeuronConductanceOptions = NeuronIntegratedGradientsOptions & NeuronOptions;
 

@@ -17,6 +17,7 @@ import { firstRows } from '../rows.js';
 import { requestRows } from '../requests.js';
 import { noTarget } from '../layer/layer-common.js';
 import { checkPathOptions, layerEndpoints } from '../layer/layer-integrated-gradients.js';
+import { accumulateWeighted, pathAttributions, scaledRows } from '../path.js';
 import { NeuronMethod, type NeuronOptions } from './neuron-common.js';
 import { neuronSeed } from './neuron-gradient.js';
 
@@ -26,23 +27,6 @@ export interface NeuronIntegratedGradientsOptions extends Omit<NeuronOptions, 't
   readonly steps?: number;
   /** Default 'gausslegendre'. */
   readonly quadrature?: Quadrature;
-}
-
-/** Scaled inputs x′ + α (x − x′) for step-major rows [s, e) (row k·N + i). */
-export function scaledRows(x: Tensor, baselines: Tensor, alphas: Float64Array, s: number, e: number): Tensor {
-  const n = x.shape[0]!;
-  const per = x.data.length / n;
-  const data = new Float32Array((e - s) * per);
-  for (let r = s; r < e; r++) {
-    const a = alphas[Math.floor(r / n)]!;
-    const i = r % n;
-    const o = (r - s) * per;
-    for (let j = 0; j < per; j++) {
-      const b = baselines.data[i * per + j]!;
-      data[o + j] = b + a * (x.data[i * per + j]! - b);
-    }
-  }
-  return { shape: [e - s, ...x.shape.slice(1)], data };
 }
 
 export class NeuronIntegratedGradients extends NeuronMethod<NeuronIntegratedGradientsOptions & NeuronOptions> {
@@ -67,27 +51,10 @@ export class NeuronIntegratedGradients extends NeuronMethod<NeuronIntegratedGrad
     const { acts, both } = await layerEndpoints(ctx, x, baselines, options.layer, max, noTarget(n));
     const rows = rule.alphas.length * n;
     const acc = new Float64Array(n * per);
-    await requestRows(ctx, rows, max, (s, e) => scaledRows(x, baselines, rule.alphas, s, e), neuronSeed(rows), () => ({ canonizers: [canonizer] }), (s, e, res) => {
-      const g = res.inputGradient.data;
-      for (let r = s; r < e; r++) {
-        const w = rule.weights[Math.floor(r / n)]!;
-        const i = r % n;
-        const o = (r - s) * per;
-        for (let j = 0; j < per; j++) acc[i * per + j] += w * g[o + j]!;
-      }
-    });
-    const attr = new Float32Array(n * per);
-    const delta = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let sum = 0;
-      for (let j = 0; j < per; j++) {
-        const k = i * per + j;
-        const v = (x.data[k]! - baselines.data[k]!) * acc[k]!;
-        attr[k] = v;
-        sum += v;
-      }
-      delta[i] = sum - (acts.data[i * layerSize + flat]! - acts.data[(n + i) * layerSize + flat]!);
-    }
+    await requestRows(ctx, rows, max, (s, e) => scaledRows(x, baselines, rule.alphas, s, e), neuronSeed(rows), () => ({ canonizers: [canonizer] }), (s, e, res) =>
+      accumulateWeighted(acc, res.inputGradient.data, rule.weights, n, per, s, e),
+    );
+    const { attr, delta } = pathAttributions(x.data, baselines.data, 0, acc, n, per, (i) => acts.data[i * layerSize + flat]! - acts.data[(n + i) * layerSize + flat]!);
     return { attributions: { shape: [...x.shape], data: attr }, outputs: firstRows(both, n), target: noTarget(n), delta };
   }
 }
