@@ -17,16 +17,12 @@ import type { CoreResult, ModelCaller, ResolvedTarget } from './common.js';
 import {
   evaluateInputs,
   evaluatePerturbations,
-  fillReplaced,
-  groupedCalls,
-  groupedResult,
   PerturbationMethod,
-  resolveGroupedInputs,
   type Batching,
   type FeatureMask,
   type FeatureMaskInput,
-  type GroupedOptions,
 } from './perturbation/index.js';
+import { fillReplaced, groupedCalls, groupedResult, resolveGroupedInputs, type GroupedOptions } from './perturbation/grouped.js';
 
 export interface FeatureAblationOptions extends GroupedOptions {
   /**

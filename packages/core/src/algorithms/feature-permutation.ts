@@ -18,13 +18,11 @@
 import type { Tensor } from '../tensor.js';
 import { ShapeError } from '../errors.js';
 import { createRng } from '../random/prng.js';
+import { shuffledRange } from '../random/shuffle.js';
 import type { CoreResult, ModelCaller, ResolvedTarget } from './common.js';
 import {
-  checkSeed,
   evaluateInputs,
   evaluatePerturbations,
-  groupedCalls,
-  groupedResult,
   PerturbationMethod,
   resolveBatching,
   resolveFeatureMask,
@@ -33,6 +31,7 @@ import {
   type FeatureMaskInput,
   type PerturbationOptions,
 } from './perturbation/index.js';
+import { checkSeed, groupedCalls, groupedResult } from './perturbation/grouped.js';
 
 export interface FeaturePermutationOptions extends PerturbationOptions {
   readonly featureMask?: FeatureMaskInput;
@@ -42,16 +41,7 @@ export interface FeaturePermutationOptions extends PerturbationOptions {
 
 /** A uniformly random permutation of 0 … n − 1 (Fisher–Yates) from createRng(seed).derive(key). */
 export function seededPermutation(seed: number, key: number, n: number): Int32Array {
-  const rng = createRng(seed).derive(key);
-  const perm = new Int32Array(n);
-  for (let j = 0; j < n; j++) perm[j] = j;
-  for (let j = n - 1; j > 0; j--) {
-    const r = rng.int(j + 1);
-    const t = perm[j]!;
-    perm[j] = perm[r]!;
-    perm[r] = t;
-  }
-  return perm;
+  return shuffledRange(createRng(seed).derive(key), n);
 }
 
 export class FeaturePermutation extends PerturbationMethod<FeaturePermutationOptions> {

@@ -18,7 +18,6 @@ import { resolveBaselines, type CoreResult, type ModelCaller, type ResolvedTarge
 import {
   evaluateInputs,
   evaluatePerturbations,
-  fillReplaced,
   inputCalls,
   perturbationCalls,
   PerturbationMethod,
@@ -26,6 +25,7 @@ import {
   type Batching,
   type PerturbationOptions,
 } from './perturbation/index.js';
+import { fillReplaced } from './perturbation/grouped.js';
 
 export interface OcclusionOptions extends PerturbationOptions {
   /** Window extent per input dimension (length = rank of the per-example input). Required. */

@@ -26,6 +26,7 @@ import type { Model } from '../model.js';
 import { sizeOf, type Tensor } from '../tensor.js';
 import { InvalidArgumentError, NumericError, ShapeError, throwIfAborted } from '../errors.js';
 import { createRng } from '../random/prng.js';
+import { shuffledRange } from '../random/shuffle.js';
 import { checkPositiveInt, ModelCaller, validateInput, type Progress } from './common.js';
 import {
   evaluatePerturbations,
@@ -192,7 +193,7 @@ export async function permutationImportance(model: Model, options: PermutationIm
         if (p === 0) return;
         const g = Math.floor((p - 1) / nRepeats);
         if (p !== lastP) {
-          perm = shuffle(root.derive(g).derive((p - 1) % nRepeats), m);
+          perm = shuffledRange(root.derive(g).derive((p - 1) % nRepeats), m);
           lastP = p;
         }
         const src = perm[i]! * per;
@@ -231,16 +232,4 @@ export async function permutationImportance(model: Model, options: PermutationIm
     importances,
     modelCalls: ctx.modelCalls,
   };
-}
-
-function shuffle(rng: ReturnType<typeof createRng>, n: number): Int32Array {
-  const perm = new Int32Array(n);
-  for (let j = 0; j < n; j++) perm[j] = j;
-  for (let j = n - 1; j > 0; j--) {
-    const r = rng.int(j + 1);
-    const t = perm[j]!;
-    perm[j] = perm[r]!;
-    perm[r] = t;
-  }
-  return perm;
 }

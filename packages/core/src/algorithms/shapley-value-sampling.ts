@@ -20,20 +20,17 @@
 import type { Tensor } from '../tensor.js';
 import { InvalidArgumentError } from '../errors.js';
 import { createRng, type Rng } from '../random/prng.js';
+import { shuffledRange } from '../random/shuffle.js';
 import { checkPositiveInt, type CoreResult, type ModelCaller, type ResolvedTarget } from './common.js';
 import {
-  checkSeed,
   evaluateInputs,
   evaluatePerturbations,
-  groupedCalls,
-  groupedResult,
   PerturbationMethod,
-  resolveGroupedInputs,
   type Batching,
   type FeatureMask,
   type FeatureMaskInput,
-  type GroupedOptions,
 } from './perturbation/index.js';
+import { checkSeed, groupedCalls, groupedResult, resolveGroupedInputs, type GroupedOptions } from './perturbation/grouped.js';
 
 export const SHAPLEY_SAMPLING_DEFAULTS = Object.freeze({ nSamples: 25, seed: 0, antithetic: true });
 
@@ -51,15 +48,7 @@ export interface ShapleyValueSamplingOptions extends GroupedOptions {
 /** Permutation k of F players for a sampling run (see the module comment). */
 export function samplingPermutation(root: Rng, k: number, F: number, antithetic: boolean): Int32Array {
   const draw = antithetic ? k >> 1 : k;
-  const rng = root.derive(draw);
-  const perm = new Int32Array(F);
-  for (let j = 0; j < F; j++) perm[j] = j;
-  for (let j = F - 1; j > 0; j--) {
-    const r = rng.int(j + 1);
-    const t = perm[j]!;
-    perm[j] = perm[r]!;
-    perm[r] = t;
-  }
+  const perm = shuffledRange(root.derive(draw), F);
   if (antithetic && k % 2 === 1) perm.reverse();
   return perm;
 }

@@ -22,15 +22,12 @@ import type { CoreResult, ModelCaller, ResolvedTarget } from './common.js';
 import {
   evaluateInputs,
   evaluatePerturbations,
-  groupedCalls,
-  groupedResult,
   PerturbationMethod,
-  resolveGroupedInputs,
   type Batching,
   type FeatureMask,
   type FeatureMaskInput,
-  type GroupedOptions,
 } from './perturbation/index.js';
+import { groupedCalls, groupedResult, resolveGroupedInputs, type GroupedOptions } from './perturbation/grouped.js';
 
 /** Most players (features or groups) exact enumeration accepts. */
 export const MAX_EXACT_SHAPLEY_FEATURES = 20;

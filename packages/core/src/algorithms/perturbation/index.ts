@@ -20,12 +20,3 @@ export {
 } from './feature-mask.js';
 export { TargetReader, type InputEvaluation, evaluateInputs, inputCalls } from './target.js';
 export { PerturbationMethod } from './method.js';
-export {
-  type GroupedOptions,
-  type GroupedInputs,
-  resolveGroupedInputs,
-  groupedCalls,
-  groupedResult,
-  checkSeed,
-  fillReplaced,
-} from './grouped.js';
