@@ -294,9 +294,8 @@ export interface GradientAttribution<O extends CommonOptions = CommonOptions> {
 
 /**
  * Base of the input-attribution gradient methods (Saliency, InputXGradient, IntegratedGradients,
- * DeepLIFT, LRP, guided backprop, ...): holds the
- * model and implements `attribute` with the shared body; subclasses supply id, option checks,
- * the call plan and the computation.
+ * DeepLIFT, LRP, guided backprop, ...): holds the model and implements `attribute` with the
+ * shared body; subclasses supply id, option checks, the call plan and the computation.
  */
 export abstract class GradientMethod<O extends CommonOptions> implements GradientAttribution<O> {
   abstract readonly id: string;
