@@ -13,7 +13,8 @@
  *
  * Memory: samples stream through the batched evaluator into O(M²) sufficient statistics per
  * example (linalg/weighted-least-squares.ts); perturbed inputs exist only in the current model
- * call's buffer, and design rows only for the rows of that call.
+ * call's buffer, and design rows only for the rows of that call (LIME tabular also keeps its
+ * instance-independent draws, at most 2²¹ values, to replay them for every example).
  *
  * Optional feature selection (numFeatures = k < M): 'highest-weights' (ridge with α = 0.01 on all
  * features, keep the k largest |coefficients|; the `lime` package's method of that name) or
@@ -67,8 +68,13 @@ export interface LimeExample {
   readonly m: number;
   /** The instance's design row. */
   readonly z0: Float64Array;
-  /** Draws one sample: its design row into z, its model input into dst[off …]. */
-  sample(rng: Rng, z: Float64Array, dst: Float32Array, off: number): void;
+  /**
+   * Draws sample `draw` + 1 (draw = 0 … S − 2, called once each, in order): its design row into
+   * z[0 … m), its model input into dst[off …]. `rng` is a generator started from `seed` for each
+   * example, so a variant whose draws do not depend on the instance draws the same numbers for
+   * every example (LIME tabular draws them once and replays them).
+   */
+  sample(rng: Rng, z: Float64Array, dst: Float32Array, off: number, draw: number): void;
   /** Distance d(z) of a design row to the instance (the kernel's argument). */
   distance(z: Float64Array): number;
   /** Writes the per-element attributions of coefficient vector `coef` into out[off …]. */
@@ -161,6 +167,8 @@ export async function runLime(
   const wBuf = new Float64Array(step);
   let fillI = -1;
   let rng: Rng = createRng(settings.seed);
+  // The current example's design row scratch (copied into its slot of zBuf).
+  let zRow = new Float64Array(1);
   let stats: WeightedStats | undefined;
 
   const finish = (i: number, st: WeightedStats) => {
@@ -192,11 +200,12 @@ export async function runLime(
         rowsPer: 1,
         fill: (p, _r, dst, off) => {
           const i = Math.floor(p / draws);
+          const ex = exampleAt(i);
           if (i !== fillI) {
             fillI = i;
             rng = createRng(settings.seed);
+            if (zRow.length !== ex.m) zRow = new Float64Array(ex.m);
           }
-          const ex = exampleAt(i);
           if (ex.m > maxM) {
             // Widen the design buffer, re-laying the rows already filled in this call.
             const grown = new Float64Array(step * ex.m);
@@ -205,9 +214,10 @@ export async function runLime(
             maxM = ex.m;
           }
           const slot = p % step;
-          const z = zBuf.subarray(slot * maxM, slot * maxM + ex.m);
-          ex.sample(rng, z, dst, off);
-          const d = ex.distance(z);
+          ex.sample(rng, zRow, dst, off, p - i * draws);
+          const d = ex.distance(zRow);
+          const zOff = slot * maxM;
+          for (let j = 0; j < ex.m; j++) zBuf[zOff + j] = zRow[j]!;
           wBuf[slot] = Math.sqrt(Math.exp(-(d * d) / width2));
         },
       },

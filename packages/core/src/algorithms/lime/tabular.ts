@@ -137,7 +137,29 @@ function truncatedNormal(rng: Rng, mean: number, std: number, lo: number, hi: nu
   return lo + (hi - lo) * rng.uniform();
 }
 
-function tabularExample(x: Tensor, i: number, st: TabularStats, o: LimeTabularOptions): LimeExample {
+/** Most values kept by `SharedDraws` (16 MiB of float64); larger problems draw per example. */
+const MAX_SHARED_DRAWS = 1 << 21;
+
+/**
+ * The instance-independent part of the draws of one call (per draw and feature: the value and,
+ * for 'quartile', its bin; for 'none', ε). Every example's generator starts from the same seed
+ * (surrogate.ts) and consumes it the same way, so every example draws the same numbers: the
+ * first records them and the others replay them (bit-identical, drawn once).
+ */
+interface SharedDraws {
+  readonly values: Float64Array;
+  readonly bins: Uint8Array;
+  /** Draws recorded so far. */
+  filled: number;
+  readonly draws: number;
+}
+
+function sharedDraws(n: number, draws: number, f: number, quartile: boolean): SharedDraws | undefined {
+  if (n < 2 || draws < 1 || draws * f > MAX_SHARED_DRAWS) return undefined;
+  return { values: new Float64Array(draws * f), bins: new Uint8Array(quartile ? draws * f : 0), filled: 0, draws };
+}
+
+function tabularExample(x: Tensor, i: number, st: TabularStats, o: LimeTabularOptions, shared: SharedDraws | undefined): LimeExample {
   const f = st.features;
   const xi = x.data.subarray(i * f, (i + 1) * f);
   const spread = (coef: Float64Array, out: Float32Array, off: number) => {
@@ -148,18 +170,26 @@ function tabularExample(x: Tensor, i: number, st: TabularStats, o: LimeTabularOp
     for (let j = 0; j < f; j++) d += (z[j]! - z0[j]!) ** 2;
     return Math.sqrt(d);
   };
+  // Replay the shared draws (decided at this example's first draw: only a complete record).
+  let replay = false;
   if ((o.discretize ?? LIME_TABULAR_DEFAULTS.discretize) === 'none') {
     const z0 = Float64Array.from(xi, (v, j) => (v - st.mean[j]!) / st.scale[j]!);
-    const around = o.sampleAroundInstance ?? false;
+    const centre = (o.sampleAroundInstance ?? false) ? Float64Array.from(xi) : st.mean;
     return {
       m: f,
       z0,
-      sample(rng, z, dst, off) {
+      sample(rng, z, dst, off, draw) {
+        if (draw === 0) replay = shared !== undefined && shared.filled === shared.draws;
+        const record = !replay && shared !== undefined && shared.filled === draw;
+        const base = draw * f;
         for (let j = 0; j < f; j++) {
-          const v = Math.fround(rng.normal() * st.scale[j]! + (around ? xi[j]! : st.mean[j]!));
+          const e = replay ? shared!.values[base + j]! : rng.normal();
+          if (record) shared!.values[base + j] = e;
+          const v = Math.fround(e * st.scale[j]! + centre[j]!);
           dst[off + j] = v;
           z[j] = (v - st.mean[j]!) / st.scale[j]!;
         }
+        if (record) shared!.filled++;
       },
       distance: euclid(z0),
       spread,
@@ -170,15 +200,32 @@ function tabularExample(x: Tensor, i: number, st: TabularStats, o: LimeTabularOp
   return {
     m: f,
     z0,
-    sample(rng, z, dst, off) {
+    sample(rng, z, dst, off, draw) {
+      if (draw === 0) replay = shared !== undefined && shared.filled === shared.draws;
+      const base = draw * f;
+      if (replay) {
+        const { values, bins } = shared!;
+        for (let j = 0; j < f; j++) {
+          z[j] = bins[base + j] === own[j] ? 1 : 0;
+          dst[off + j] = values[base + j]!;
+        }
+        return;
+      }
+      const record = shared !== undefined && shared.filled === draw;
       for (let j = 0; j < f; j++) {
         const cum = st.cumFreq[j]!;
         const u = rng.uniform();
         let b = 0;
         while (b < cum.length - 1 && u >= cum[b]!) b++;
         z[j] = b === own[j] ? 1 : 0;
-        dst[off + j] = truncatedNormal(rng, st.binMean[j]![b]!, st.binStd[j]![b]!, st.binMin[j]![b]!, st.binMax[j]![b]!);
+        const v = truncatedNormal(rng, st.binMean[j]![b]!, st.binStd[j]![b]!, st.binMin[j]![b]!, st.binMax[j]![b]!);
+        dst[off + j] = v;
+        if (record) {
+          shared!.bins[base + j] = b;
+          shared!.values[base + j] = v;
+        }
       }
+      if (record) shared!.filled++;
     },
     distance: euclid(z0),
     spread,
@@ -205,6 +252,7 @@ export class LimeTabular {
     const ctx = new ModelCaller(model, options.signal, options.onProgress);
     throwIfAborted(options.signal);
     ctx.plan(limeCalls(batching, n, settings));
-    return runLime(this.id, ctx, x, target, batching, settings, (i) => tabularExample(x, i, st, options));
+    const shared = sharedDraws(n, settings.nSamples - 1, st.features, d === 'quartile');
+    return runLime(this.id, ctx, x, target, batching, settings, (i) => tabularExample(x, i, st, options, shared));
   }
 }
