@@ -68,41 +68,59 @@ export const integratedGradientsCheck: ConformanceCheck = {
   },
 };
 
-export const saliencyCheck: ConformanceCheck = {
-  id: 'algorithm-saliency',
-  title: 'Saliency (Captum default abs = true) equals |∇|',
-  requires: { gradients: true },
-  async run(ctx) {
-    const x = makeInput(ctx.spec, BATCH, 52);
-    const targets = makeTargets(ctx.spec, BATCH);
-    const result = await runMethod('saliency', ctx.model, x, { target: targets });
-    const g = await plainGradient(ctx, x, targets);
-    expectClose(result.attributions, mapTensor(g, Math.abs), ctx.tolerance.forward, 'saliency vs |gradient|');
-  },
-};
+/**
+ * A gradient-family method that must equal a fixed element-wise function of the model's own
+ * input gradient: `expected(gradient, input)`.
+ */
+function gradientIdentityCheck(
+  id: string,
+  title: string,
+  method: string,
+  options: MethodOptions,
+  seed: number,
+  expected: (g: number, x: number) => number,
+  label: string,
+): ConformanceCheck {
+  return {
+    id,
+    title,
+    requires: { gradients: true },
+    async run(ctx) {
+      const x = makeInput(ctx.spec, BATCH, seed);
+      const targets = makeTargets(ctx.spec, BATCH);
+      const result = await runMethod(method, ctx.model, x, { ...options, target: targets });
+      const g = await plainGradient(ctx, x, targets);
+      expectClose(result.attributions, mapTensor(g, (v, i) => expected(v, x.data[i]!)), ctx.tolerance.forward, label);
+    },
+  };
+}
 
-export const smoothGradCheck: ConformanceCheck = {
-  id: 'algorithm-smoothgrad-zero-noise',
-  title: 'SmoothGrad with stdev 0 equals Saliency (|∇|)',
-  requires: { gradients: true },
-  async run(ctx) {
-    const x = makeInput(ctx.spec, BATCH, 53);
-    const targets = makeTargets(ctx.spec, BATCH);
-    const result = await runMethod('smoothgrad', ctx.model, x, { target: targets, samples: 4, stdev: 0, seed: 5 });
-    const g = await plainGradient(ctx, x, targets);
-    expectClose(result.attributions, mapTensor(g, Math.abs), ctx.tolerance.forward, 'smoothgrad(stdev 0) vs |gradient|');
-  },
-};
+export const saliencyCheck = gradientIdentityCheck(
+  'algorithm-saliency',
+  'Saliency (Captum default abs = true) equals |∇|',
+  'saliency',
+  {},
+  52,
+  Math.abs,
+  'saliency vs |gradient|',
+);
 
-export const inputXGradientCheck: ConformanceCheck = {
-  id: 'algorithm-input-x-gradient',
-  title: 'InputXGradient equals x ⊙ ∇',
-  requires: { gradients: true },
-  async run(ctx) {
-    const x = makeInput(ctx.spec, BATCH, 54);
-    const targets = makeTargets(ctx.spec, BATCH);
-    const result = await runMethod('input-x-gradient', ctx.model, x, { target: targets });
-    const g = await plainGradient(ctx, x, targets);
-    expectClose(result.attributions, mapTensor(g, (v, i) => v * x.data[i]!), ctx.tolerance.forward, 'x ⊙ gradient');
-  },
-};
+export const smoothGradCheck = gradientIdentityCheck(
+  'algorithm-smoothgrad-zero-noise',
+  'SmoothGrad with stdev 0 equals Saliency (|∇|)',
+  'smoothgrad',
+  { samples: 4, stdev: 0, seed: 5 },
+  53,
+  Math.abs,
+  'smoothgrad(stdev 0) vs |gradient|',
+);
+
+export const inputXGradientCheck = gradientIdentityCheck(
+  'algorithm-input-x-gradient',
+  'InputXGradient equals x ⊙ ∇',
+  'input-x-gradient',
+  {},
+  54,
+  (g, x) => g * x,
+  'x ⊙ gradient',
+);
