@@ -5,52 +5,51 @@ export {
   type CommonOptions,
   type AttributionResult,
   type ResolvedTarget,
-  type GradientAttribution,
-  type CoreResult,
   ModelCaller,
   resolveBaselines,
   validateTarget,
   argmaxRows,
-} from './common.js';
-export { type Quadrature, type QuadratureRule, QUADRATURES, quadratureRule, gaussLegendre, linspaceF32 } from './approximation.js';
-export { Saliency, type SaliencyOptions } from './saliency.js';
-export { InputXGradient, type InputXGradientOptions } from './input-x-gradient.js';
-export { IntegratedGradients, type IntegratedGradientsOptions } from './integrated-gradients.js';
-export { NoiseTunnel, NOISE_TUNNEL_DEFAULTS, type NoiseTunnelOptions, type NoiseTunnelType } from './noise-tunnel.js';
-export { GradientShap, GRADIENT_SHAP_DEFAULTS, type GradientShapOptions } from './gradient-shap.js';
+} from './_utils/common.js';
+export type { GradientAttribution, CoreResult } from './_utils/gradient-method.js';
+export { type Quadrature, type QuadratureRule, QUADRATURES, quadratureRule, gaussLegendre, linspaceF32 } from './_utils/approximation.js';
+export { Saliency, type SaliencyOptions } from './gradient/saliency.js';
+export { InputXGradient, type InputXGradientOptions } from './gradient/input-x-gradient.js';
+export { IntegratedGradients, type IntegratedGradientsOptions } from './gradient/integrated-gradients.js';
+export { NoiseTunnel, NOISE_TUNNEL_DEFAULTS, type NoiseTunnelOptions, type NoiseTunnelType } from './gradient/noise-tunnel.js';
+export { GradientShap, GRADIENT_SHAP_DEFAULTS, type GradientShapOptions } from './gradient/gradient-shap.js';
 export { METHODS, type MethodSpec, type MethodOptions, type MethodOptionName } from './registry.js';
 export { fromFunction, type FromFunctionOptions } from '../function-model.js';
-export * from './perturbation/index.js';
-export { FeatureAblation, type FeatureAblationOptions } from './feature-ablation.js';
-export { Occlusion, type OcclusionOptions, type OcclusionGrid, occlusionGrid } from './occlusion.js';
-export { FeaturePermutation, type FeaturePermutationOptions } from './feature-permutation.js';
-export { ShapleyValues, type ShapleyValuesOptions, MAX_EXACT_SHAPLEY_FEATURES } from './shapley-values.js';
+export * from './_utils/perturbation/index.js';
+export { FeatureAblation, type FeatureAblationOptions } from './perturbation/feature-ablation.js';
+export { Occlusion, type OcclusionOptions, type OcclusionGrid, occlusionGrid } from './perturbation/occlusion.js';
+export { FeaturePermutation, type FeaturePermutationOptions } from './perturbation/feature-permutation.js';
+export { ShapleyValues, type ShapleyValuesOptions, MAX_EXACT_SHAPLEY_FEATURES } from './perturbation/shapley-values.js';
 export {
   ShapleyValueSampling,
   type ShapleyValueSamplingOptions,
   SHAPLEY_SAMPLING_DEFAULTS,
-} from './shapley-value-sampling.js';
+} from './perturbation/shapley-value-sampling.js';
 export {
   permutationImportance,
   type PermutationImportanceOptions,
   type PermutationImportanceResult,
   type ScoreFunction,
-} from './permutation-importance.js';
-export { correlation, averageRanks, type CorrelationOptions, type CorrelationResult } from './correlation.js';
-export { KernelShap, KERNEL_SHAP_DEFAULTS, resolveBackground, type KernelShapOptions, type KernelShapResult } from './kernel-shap.js';
-export { coalitionDesign, MAX_COALITIONS, type CoalitionDesign } from './kernel-shap-coalitions.js';
-export * from './lime.js';
-export * from './linalg/index.js';
-export * from './segmentation/index.js';
+} from './global/permutation-importance.js';
+export { correlation, averageRanks, type CorrelationOptions, type CorrelationResult } from './global/correlation.js';
+export { KernelShap, KERNEL_SHAP_DEFAULTS, resolveBackground, type KernelShapOptions, type KernelShapResult } from './perturbation/kernel-shap.js';
+export { coalitionDesign, MAX_COALITIONS, type CoalitionDesign } from './perturbation/kernel-shap-coalitions.js';
+export * from './perturbation/lime.js';
+export * from './_utils/linalg/index.js';
+export * from './_utils/segmentation/index.js';
 // propagation-rule, Grad-CAM, layer and neuron family (issue 4)
-export { DeepLift, DEEP_LIFT_RULES, deepLiftRules, type DeepLiftOptions, type DeepLiftRule } from './deep-lift.js';
-export { DeepLiftShap, type DeepLiftShapOptions } from './deep-lift-shap.js';
-export { Lrp, LRP_COMPOSITES, lrpRules, lrpComposite, type LrpOptions } from './lrp.js';
-export { GuidedBackprop, type GuidedBackpropOptions } from './guided-backprop.js';
-export { Deconvolution, deconvReluRule, type DeconvolutionOptions } from './deconvolution.js';
-export { GradCam, layerLayout, type GradCamOptions } from './grad-cam.js';
-export { GuidedGradCam, type GuidedGradCamOptions } from './guided-grad-cam.js';
-export { resize2d, INTERPOLATIONS, type Interpolation } from './interpolate.js';
+export { DeepLift, DEEP_LIFT_RULES, deepLiftRules, type DeepLiftOptions, type DeepLiftRule } from './rules/deep-lift.js';
+export { DeepLiftShap, type DeepLiftShapOptions } from './rules/deep-lift-shap.js';
+export { Lrp, LRP_COMPOSITES, lrpRules, lrpComposite, type LrpOptions } from './rules/lrp.js';
+export { GuidedBackprop, type GuidedBackpropOptions } from './rules/guided-backprop.js';
+export { Deconvolution, deconvReluRule, type DeconvolutionOptions } from './rules/deconvolution.js';
+export { GradCam, layerLayout, type GradCamOptions } from './layer/grad-cam.js';
+export { GuidedGradCam, type GuidedGradCamOptions } from './rules/guided-grad-cam.js';
+export { resize2d, INTERPOLATIONS, type Interpolation } from './_utils/interpolate.js';
 export { LayerActivation, type LayerActivationOptions } from './layer/layer-activation.js';
 export { LayerGradient, type LayerGradientOptions } from './layer/layer-gradient.js';
 export { LayerGradientXActivation, type LayerGradientXActivationOptions } from './layer/layer-gradient-x-activation.js';

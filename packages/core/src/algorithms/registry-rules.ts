@@ -11,15 +11,14 @@
  * - neuron-*: `layer` and `neuron` (flat index or multi-index into the layer's per-example
  *   output) required; neuron-integrated-gradients / neuron-conductance: steps 50, baselines 0.
  */
-import type { MethodOptions, MethodSpec } from './registry.js';
-import { common, spec } from './registry-spec.js';
-import { DeepLift } from './deep-lift.js';
-import { DeepLiftShap } from './deep-lift-shap.js';
-import { Lrp } from './lrp.js';
-import { GuidedBackprop } from './guided-backprop.js';
-import { Deconvolution } from './deconvolution.js';
-import { GradCam } from './grad-cam.js';
-import { GuidedGradCam } from './guided-grad-cam.js';
+import { common, spec, type MethodOptions, type MethodSpec } from './_utils/method-spec.js';
+import { DeepLift } from './rules/deep-lift.js';
+import { DeepLiftShap } from './rules/deep-lift-shap.js';
+import { Lrp } from './rules/lrp.js';
+import { GuidedBackprop } from './rules/guided-backprop.js';
+import { Deconvolution } from './rules/deconvolution.js';
+import { GradCam } from './layer/grad-cam.js';
+import { GuidedGradCam } from './rules/guided-grad-cam.js';
 import { LayerActivation } from './layer/layer-activation.js';
 import { LayerGradient } from './layer/layer-gradient.js';
 import { LayerGradientXActivation } from './layer/layer-gradient-x-activation.js';

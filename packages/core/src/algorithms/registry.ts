@@ -17,81 +17,26 @@
  *   (SLIC, hide colour = numeric baseline, 1000 samples), 1-D with a baseline tensor [T, F] →
  *   LimeTabular (training data; 5000 samples), else feature masking (1000 samples); seed 0.
  */
-import type { Capabilities, Model } from '../model.js';
+import type { Model } from '../model.js';
 import type { Tensor } from '../tensor.js';
-import type { Quadrature } from './approximation.js';
-import type { AttributionResult, Progress, Target } from './common.js';
-import { Saliency } from './saliency.js';
-import { InputXGradient } from './input-x-gradient.js';
-import { IntegratedGradients } from './integrated-gradients.js';
-import { NoiseTunnel, NOISE_TUNNEL_DEFAULTS, type NoiseTunnelType } from './noise-tunnel.js';
-import { GradientShap, GRADIENT_SHAP_DEFAULTS } from './gradient-shap.js';
-import type { FeatureMaskInput } from './perturbation/index.js';
-import { FeatureAblation } from './feature-ablation.js';
-import { Occlusion } from './occlusion.js';
-import { FeaturePermutation } from './feature-permutation.js';
-import { ShapleyValues } from './shapley-values.js';
-import { ShapleyValueSampling, SHAPLEY_SAMPLING_DEFAULTS } from './shapley-value-sampling.js';
-import { KernelShap } from './kernel-shap.js';
-import { limeForModel } from './lime.js';
+import type { AttributionResult } from './_utils/types.js';
+import { Saliency } from './gradient/saliency.js';
+import { InputXGradient } from './gradient/input-x-gradient.js';
+import { IntegratedGradients } from './gradient/integrated-gradients.js';
+import { NoiseTunnel, NOISE_TUNNEL_DEFAULTS, type NoiseTunnelType } from './gradient/noise-tunnel.js';
+import { GradientShap, GRADIENT_SHAP_DEFAULTS } from './gradient/gradient-shap.js';
+import { FeatureAblation } from './perturbation/feature-ablation.js';
+import { Occlusion } from './perturbation/occlusion.js';
+import { FeaturePermutation } from './perturbation/feature-permutation.js';
+import { ShapleyValues } from './perturbation/shapley-values.js';
+import { ShapleyValueSampling, SHAPLEY_SAMPLING_DEFAULTS } from './perturbation/shapley-value-sampling.js';
+import { KernelShap } from './perturbation/kernel-shap.js';
+import { limeForModel } from './perturbation/lime.js';
 import { RULE_METHODS } from './registry-rules.js';
-import { common, spec } from './registry-spec.js';
-import type { DeepLiftRule } from './deep-lift.js';
-import type { Interpolation } from './interpolate.js';
+import { common, spec, type MethodOptionName, type MethodOptions, type MethodSpec } from './_utils/method-spec.js';
 
-export interface MethodOptions {
-  readonly target?: Target;
-  readonly baselines?: number | Tensor;
-  readonly steps?: number;
-  readonly quadrature?: Quadrature;
-  readonly abs?: boolean;
-  readonly samples?: number;
-  readonly stdev?: number;
-  readonly seed?: number;
-  readonly internalBatchSize?: number;
-  /** Layer name, for layer methods. */
-  readonly layer?: string;
-  /** Perturbation methods: group id per input element (feature-ablation, feature-permutation, shapley-*). */
-  readonly featureMask?: FeatureMaskInput;
-  /** Occlusion: window extent per input dimension (required). */
-  readonly window?: readonly number[];
-  /** Occlusion: step per dimension, or one for all (default 1). */
-  readonly strides?: number | readonly number[];
-  /** Perturbation methods: most perturbations per model call (never changes results). */
-  readonly perturbationsPerEval?: number;
-  /** DeepLIFT rule: 'rescale' (default) or 'reveal-cancel'. */
-  readonly rule?: DeepLiftRule;
-  /** LRP composite name (default 'captum'). */
-  readonly composite?: string;
-  /** LRP ε / γ / α (β = α − 1). */
-  readonly epsilon?: number;
-  readonly gamma?: number;
-  readonly alpha?: number;
-  /** Neuron methods: flat index or multi-index into the layer's per-example output. */
-  readonly neuron?: number | readonly number[];
-  /** Grad-CAM: ReLU on the map (default false). */
-  readonly relu?: boolean;
-  /** Grad-CAM: resizing to the input, 'nearest' (default) or 'bilinear'. */
-  readonly interpolation?: Interpolation;
-  /** Grad-CAM: return the layer-resolution map (default false). */
-  readonly attributeToLayer?: boolean;
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (p: Progress) => void;
-}
+export type { MethodOptionName, MethodOptions, MethodSpec } from './_utils/method-spec.js';
 
-export type MethodOptionName = Exclude<keyof MethodOptions, 'signal' | 'onProgress'>;
-
-export interface MethodSpec {
-  readonly id: string;
-  readonly title: string;
-  /** Model capabilities the method needs. */
-  readonly requires: Partial<Capabilities>;
-  /** The MethodOptions keys the method reads (besides signal / onProgress). */
-  readonly options: readonly MethodOptionName[];
-  /** Default values of the options it reads (where one applies). */
-  readonly defaults: Readonly<Partial<Record<MethodOptionName, unknown>>>;
-  run(model: Model, x: Tensor, options?: MethodOptions): Promise<AttributionResult>;
-}
 
 type Entry = (id: string, title: string, options: readonly MethodOptionName[], defaults: MethodSpec['defaults'], attribute: Attribute) => MethodSpec;
 type Attribute = (model: Model, x: Tensor, o: MethodOptions) => Promise<AttributionResult>;

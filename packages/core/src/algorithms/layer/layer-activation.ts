@@ -5,8 +5,9 @@
  * Model calls: ⌈N / internalBatchSize⌉ activation calls. No target: `targets` is −1 per example.
  */
 import type { Tensor } from '../../tensor.js';
-import { checkBatchSize, chunkCount, chunkRanges, type CoreResult, type ModelCaller } from '../common.js';
-import { sliceRows } from '../rows.js';
+import { checkBatchSize, chunkCount, chunkRanges, type ModelCaller } from '../_utils/common.js';
+import { type CoreResult } from '../_utils/gradient-method.js';
+import { sliceRows } from '../_utils/rows.js';
 import { LayerMethod, noTarget, RowStore, type LayerOptions } from './layer-common.js';
 
 export type LayerActivationOptions = Omit<LayerOptions, 'target'>;

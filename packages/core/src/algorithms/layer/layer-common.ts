@@ -6,22 +6,10 @@
 import type { Model } from '../../model.js';
 import { sizeOf, type Tensor } from '../../tensor.js';
 import { throwIfAborted } from '../../errors.js';
-import {
-  argmaxRows,
-  checkBatchSize,
-  chunkCount,
-  formatResult,
-  requireGradients,
-  validateInput,
-  validateTarget,
-  ModelCaller,
-  type AttributionResult,
-  type CommonOptions,
-  type CoreResult,
-  type ResolvedTarget,
-} from '../common.js';
-import { sliceRows } from '../rows.js';
-import { checkLayerName, requireLayers } from '../requests.js';
+import { argmaxRows, checkBatchSize, chunkCount, requireGradients, validateInput, validateTarget, ModelCaller, type AttributionResult, type CommonOptions, type ResolvedTarget } from '../_utils/common.js';
+import { formatResult, type CoreResult } from '../_utils/gradient-method.js';
+import { sliceRows } from '../_utils/rows.js';
+import { checkLayerName, requireLayers } from '../_utils/requests.js';
 
 export interface LayerOptions extends CommonOptions {
   /** Layer (graph node) name; see `model.layerNames`. */

@@ -15,20 +15,12 @@
  * ⌈(steps + 1)·N / internalBatchSize⌉ tapped gradient calls.
  */
 import type { Tensor } from '../../tensor.js';
-import { quadratureRule } from '../approximation.js';
-import {
-  checkBatchSize,
-  chunkCount,
-  expandTarget,
-  resolveBaselines,
-  targetValue,
-  type CoreResult,
-  type ModelCaller,
-  type ResolvedTarget,
-} from '../common.js';
-import { firstRows, stackedRows, targetOrPredicted } from '../rows.js';
-import { requestRows } from '../requests.js';
-import { scaledRows } from '../path.js';
+import { quadratureRule } from '../_utils/approximation.js';
+import { checkBatchSize, chunkCount, expandTarget, resolveBaselines, targetValue, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
+import { type CoreResult } from '../_utils/gradient-method.js';
+import { firstRows, stackedRows, targetOrPredicted } from '../_utils/rows.js';
+import { requestRows } from '../_utils/requests.js';
+import { scaledRows } from '../_utils/path.js';
 import { LayerMethod, type LayerOptions } from './layer-common.js';
 import { checkPathOptions, type LayerIntegratedGradientsOptions } from './layer-integrated-gradients.js';
 

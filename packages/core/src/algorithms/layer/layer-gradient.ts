@@ -6,9 +6,10 @@
  * ⌈N / internalBatchSize⌉ gradient calls with a tap on the layer.
  */
 import type { Tensor } from '../../tensor.js';
-import { checkBatchSize, type CoreResult, type ModelCaller, type ResolvedTarget } from '../common.js';
-import { sliceRows } from '../rows.js';
-import { requestRows } from '../requests.js';
+import { checkBatchSize, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
+import { type CoreResult } from '../_utils/gradient-method.js';
+import { sliceRows } from '../_utils/rows.js';
+import { requestRows } from '../_utils/requests.js';
 import { LayerMethod, resolveTargetRows, RowStore, targetPlusChunks, type LayerOptions } from './layer-common.js';
 
 export type LayerGradientOptions = LayerOptions;

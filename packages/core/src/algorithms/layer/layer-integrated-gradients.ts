@@ -17,22 +17,12 @@
  */
 import type { Tensor } from '../../tensor.js';
 import { InvalidArgumentError } from '../../errors.js';
-import { QUADRATURES, quadratureRule, type Quadrature } from '../approximation.js';
-import {
-  checkBatchSize,
-  checkPositiveInt,
-  chunkCount,
-  chunkRanges,
-  expandTarget,
-  resolveBaselines,
-  targetValue,
-  type CoreResult,
-  type ModelCaller,
-  type ResolvedTarget,
-} from '../common.js';
-import { firstRows, stackedRows, targetOrPredicted } from '../rows.js';
-import { requestRows } from '../requests.js';
-import { accumulateWeighted, pathAttributions, pathPoints } from '../path.js';
+import { QUADRATURES, quadratureRule, type Quadrature } from '../_utils/approximation.js';
+import { checkBatchSize, checkPositiveInt, chunkCount, chunkRanges, expandTarget, resolveBaselines, targetValue, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
+import { type CoreResult } from '../_utils/gradient-method.js';
+import { firstRows, stackedRows, targetOrPredicted } from '../_utils/rows.js';
+import { requestRows } from '../_utils/requests.js';
+import { accumulateWeighted, pathAttributions, pathPoints } from '../_utils/path.js';
 import { LayerMethod, RowStore, type LayerOptions } from './layer-common.js';
 
 export interface LayerIntegratedGradientsOptions extends LayerOptions {

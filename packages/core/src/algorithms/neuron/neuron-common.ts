@@ -16,7 +16,7 @@ import type { Canonizer } from '../../rules/canonizers.js';
 import { inferGraphShapes } from '../../ir/validate.js';
 import { sizeOf } from '../../tensor.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
-import { requireGraph, requireRules } from '../requests.js';
+import { requireGraph, requireRules } from '../_utils/requests.js';
 import { LayerMethod, type LayerOptions } from '../layer/layer-common.js';
 
 export type NeuronSelector = number | readonly number[];

@@ -13,24 +13,15 @@
  * 2·⌈steps·N / internalBatchSize⌉ gradient calls.
  */
 import type { Tensor } from '../../tensor.js';
-import { quadratureRule } from '../approximation.js';
-import {
-  checkBatchSize,
-  chunkCount,
-  chunkRanges,
-  expandTarget,
-  resolveBaselines,
-  seedSlice,
-  type CoreResult,
-  type ModelCaller,
-  type ResolvedTarget,
-} from '../common.js';
-import { sliceRows, targetOrPredicted } from '../rows.js';
+import { quadratureRule } from '../_utils/approximation.js';
+import { checkBatchSize, chunkCount, chunkRanges, expandTarget, resolveBaselines, seedSlice, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
+import { type CoreResult } from '../_utils/gradient-method.js';
+import { sliceRows, targetOrPredicted } from '../_utils/rows.js';
 import { checkPathOptions } from '../layer/layer-integrated-gradients.js';
 import { NeuronMethod, type NeuronOptions } from './neuron-common.js';
 import { neuronSeed } from './neuron-gradient.js';
 import type { NeuronIntegratedGradientsOptions } from './neuron-integrated-gradients.js';
-import { scaledRows } from '../path.js';
+import { scaledRows } from '../_utils/path.js';
 
 export type NeuronConductanceOptions = NeuronIntegratedGradientsOptions & NeuronOptions;
 

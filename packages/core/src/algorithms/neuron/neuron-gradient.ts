@@ -7,9 +7,10 @@
  * Model calls: ⌈N / internalBatchSize⌉ forward calls (model outputs) and as many gradient calls.
  */
 import type { Tensor } from '../../tensor.js';
-import { checkBatchSize, chunkCount, type CoreResult, type ModelCaller } from '../common.js';
-import { sliceRows } from '../rows.js';
-import { requestRows } from '../requests.js';
+import { checkBatchSize, chunkCount, type ModelCaller } from '../_utils/common.js';
+import { type CoreResult } from '../_utils/gradient-method.js';
+import { sliceRows } from '../_utils/rows.js';
+import { requestRows } from '../_utils/requests.js';
 import { noTarget, RowStore } from '../layer/layer-common.js';
 import { NeuronMethod, type NeuronOptions } from './neuron-common.js';
 

@@ -11,13 +11,14 @@
  * ⌈steps·N / internalBatchSize⌉ gradient calls with the neuron-output canonizer.
  */
 import type { Tensor } from '../../tensor.js';
-import { quadratureRule, type Quadrature } from '../approximation.js';
-import { checkBatchSize, chunkCount, resolveBaselines, type CoreResult, type ModelCaller } from '../common.js';
-import { firstRows } from '../rows.js';
-import { requestRows } from '../requests.js';
+import { quadratureRule, type Quadrature } from '../_utils/approximation.js';
+import { checkBatchSize, chunkCount, resolveBaselines, type ModelCaller } from '../_utils/common.js';
+import { type CoreResult } from '../_utils/gradient-method.js';
+import { firstRows } from '../_utils/rows.js';
+import { requestRows } from '../_utils/requests.js';
 import { noTarget } from '../layer/layer-common.js';
 import { checkPathOptions, layerEndpoints } from '../layer/layer-integrated-gradients.js';
-import { accumulateWeighted, pathAttributions, scaledRows } from '../path.js';
+import { accumulateWeighted, pathAttributions, scaledRows } from '../_utils/path.js';
 import { NeuronMethod, type NeuronOptions } from './neuron-common.js';
 import { neuronSeed } from './neuron-gradient.js';
 

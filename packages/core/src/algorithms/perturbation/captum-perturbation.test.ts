@@ -13,9 +13,9 @@ import { describe, expect, it } from 'vitest';
 import type { Model } from '../../model.js';
 import { createReferenceModel, graphFromJSON } from '../../ir/index.js';
 import { tensor } from '../../tensor.js';
-import { FeatureAblation } from '../feature-ablation.js';
-import { Occlusion } from '../occlusion.js';
-import { ShapleyValues } from '../shapley-values.js';
+import { FeatureAblation } from './feature-ablation.js';
+import { Occlusion } from './occlusion.js';
+import { ShapleyValues } from './shapley-values.js';
 import {
   MODEL_NAMES,
   analyticModel,

@@ -4,9 +4,9 @@ import { linearModel, spyModel } from '../../testing/index.js';
 import { tensor } from '../../tensor.js';
 import { AbortError, InvalidArgumentError, ShapeError } from '../../errors.js';
 import { fromFunction } from '../../function-model.js';
-import { permutationImportance } from '../permutation-importance.js';
-import { averageRanks, correlation } from '../correlation.js';
-import type { Progress } from '../common.js';
+import { permutationImportance } from '../global/permutation-importance.js';
+import { averageRanks, correlation } from '../global/correlation.js';
+import type { Progress } from '../_utils/common.js';
 
 // Classifier on 3 features: logits (x0, −x0 + 0·x1 + 0·x2) → class 0 iff x0 > 0. x1 and x2 are unused.
 const clf = linearModel([

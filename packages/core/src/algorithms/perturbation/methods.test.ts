@@ -8,12 +8,12 @@ import { tensor, type Tensor } from '../../tensor.js';
 import type { Model } from '../../model.js';
 import { AbortError, InvalidArgumentError, ShapeError } from '../../errors.js';
 import { fromFunction } from '../../function-model.js';
-import { FeatureAblation } from '../feature-ablation.js';
-import { Occlusion, occlusionGrid, windowElements } from '../occlusion.js';
-import { FeaturePermutation } from '../feature-permutation.js';
-import { ShapleyValues } from '../shapley-values.js';
-import { ShapleyValueSampling } from '../shapley-value-sampling.js';
-import type { AttributionResult, Progress } from '../common.js';
+import { FeatureAblation } from './feature-ablation.js';
+import { Occlusion, occlusionGrid, windowElements } from './occlusion.js';
+import { FeaturePermutation } from './feature-permutation.js';
+import { ShapleyValues } from './shapley-values.js';
+import { ShapleyValueSampling } from './shapley-value-sampling.js';
+import type { AttributionResult, Progress } from '../_utils/common.js';
 import { row } from '../test/fixtures.js';
 
 const W = [

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { linearModel, spyModel } from '../../testing/index.js';
 import { tensor } from '../../tensor.js';
 import { AbortError, CapabilityError, InvalidArgumentError, ShapeError } from '../../errors.js';
-import { ModelCaller } from '../common.js';
+import { ModelCaller } from '../_utils/common.js';
 import { fromFunction } from '../../function-model.js';
 import {
   evaluateInputs,
@@ -13,7 +13,7 @@ import {
   rowsPerCall,
   spreadGroups,
   TargetReader,
-} from './index.js';
+} from '../_utils/perturbation/index.js';
 
 const model = linearModel([
   [1, 2, 3],

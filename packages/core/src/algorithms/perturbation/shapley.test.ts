@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { linearModel, spyModel } from '../../testing/index.js';
 import { tensor } from '../../tensor.js';
 import { InvalidArgumentError } from '../../errors.js';
-import { ShapleyValues } from '../shapley-values.js';
-import { ShapleyValueSampling, samplingPermutation } from '../shapley-value-sampling.js';
+import { ShapleyValues } from './shapley-values.js';
+import { ShapleyValueSampling, samplingPermutation } from './shapley-value-sampling.js';
 import { createRng } from '../../random/prng.js';
 import { analyticModel, baselineTensor, inputsTensor, loadFixture, row } from '../test/fixtures.js';
 

@@ -4,13 +4,13 @@
  * progress, typed errors, the METHODS registry.
  */
 import { describe, expect, it } from 'vitest';
-import { Saliency } from '../saliency.js';
-import { InputXGradient } from '../input-x-gradient.js';
-import { IntegratedGradients } from '../integrated-gradients.js';
-import { NoiseTunnel } from '../noise-tunnel.js';
-import { GradientShap } from '../gradient-shap.js';
+import { Saliency } from '../gradient/saliency.js';
+import { InputXGradient } from '../gradient/input-x-gradient.js';
+import { IntegratedGradients } from '../gradient/integrated-gradients.js';
+import { NoiseTunnel } from '../gradient/noise-tunnel.js';
+import { GradientShap } from '../gradient/gradient-shap.js';
 import { METHODS } from '../registry.js';
-import type { Progress } from '../common.js';
+import type { Progress } from '../_utils/common.js';
 import { denseReluModel, functionModel, igPaperModel, linearModel, spyModel } from '../../testing/index.js';
 import { tensor, type Tensor } from '../../tensor.js';
 import type { Model } from '../../model.js';

@@ -10,10 +10,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Model } from '../../model.js';
-import { Saliency } from '../saliency.js';
-import { InputXGradient } from '../input-x-gradient.js';
-import { IntegratedGradients } from '../integrated-gradients.js';
-import type { Quadrature } from '../approximation.js';
+import { Saliency } from '../gradient/saliency.js';
+import { InputXGradient } from '../gradient/input-x-gradient.js';
+import { IntegratedGradients } from '../gradient/integrated-gradients.js';
+import type { Quadrature } from '../_utils/approximation.js';
 import { createReferenceModel, graphFromJSON } from '../../ir/index.js';
 import {
   MODEL_NAMES,

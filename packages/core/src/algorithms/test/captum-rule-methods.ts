@@ -6,10 +6,10 @@
 import { expect, it } from 'vitest';
 import type { Model } from '../../model.js';
 import { tensor, type Tensor } from '../../tensor.js';
-import { GuidedBackprop } from '../guided-backprop.js';
-import { Deconvolution } from '../deconvolution.js';
-import { DeepLift } from '../deep-lift.js';
-import { Lrp } from '../lrp.js';
+import { GuidedBackprop } from '../rules/guided-backprop.js';
+import { Deconvolution } from '../rules/deconvolution.js';
+import { DeepLift } from '../rules/deep-lift.js';
+import { Lrp } from '../rules/lrp.js';
 import { LayerActivation } from '../layer/layer-activation.js';
 import { LayerConductance } from '../layer/layer-conductance.js';
 

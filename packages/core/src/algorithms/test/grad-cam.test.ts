@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { createReferenceModel } from '../../ir/index.js';
 import type { Model } from '../../model.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
-import { GradCam } from '../grad-cam.js';
-import { resize2d } from '../interpolate.js';
+import { GradCam } from '../layer/grad-cam.js';
+import { resize2d } from '../_utils/interpolate.js';
 import { camGraph, camWeights, naiveConv, nchwToNhwc, randTensor } from './cnn-models.js';
 
 const W = camWeights();

@@ -10,10 +10,10 @@
  * under the noise). Seeds are fixed, so the outcome is deterministic; all checks pass together.
  */
 import { describe, expect, it } from 'vitest';
-import { NoiseTunnel } from '../noise-tunnel.js';
-import { GradientShap } from '../gradient-shap.js';
-import { Saliency } from '../saliency.js';
-import { IntegratedGradients } from '../integrated-gradients.js';
+import { NoiseTunnel } from '../gradient/noise-tunnel.js';
+import { GradientShap } from '../gradient/gradient-shap.js';
+import { Saliency } from '../gradient/saliency.js';
+import { IntegratedGradients } from '../gradient/integrated-gradients.js';
 import { tensor } from '../../tensor.js';
 import { MODEL_NAMES, analyticModel, baselineTensor, inputsTensor, loadFixture, row, type Fixture, type StochasticCheck } from './fixtures.js';
 

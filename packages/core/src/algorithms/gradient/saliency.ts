@@ -1,0 +1,78 @@
+/**
+ * Saliency (Simonyan et al. 2014): the gradient of the target output with respect to the input,
+ * by default its absolute value — Captum's `Saliency` (abs defaults to true).
+ *
+ * Model calls: one forward pass if the target is the predicted class, then ⌈N / internalBatchSize⌉
+ * gradient calls.
+ */
+import type { Tensor } from '../../tensor.js';
+import { InvalidArgumentError } from '../../errors.js';
+import { argmaxRows, checkBatchSize, chunkCount, type CommonOptions, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
+import { GradientMethod, type CoreResult } from '../_utils/gradient-method.js';
+import { sliceRows } from '../_utils/rows.js';
+
+export interface SaliencyOptions extends CommonOptions {
+  /** Return |gradient| (Captum default: true). */
+  readonly abs?: boolean;
+}
+
+export class Saliency extends GradientMethod<SaliencyOptions> {
+  readonly id = 'saliency';
+
+  validateOptions(options: SaliencyOptions): void {
+    if (options.abs !== undefined && typeof options.abs !== 'boolean') {
+      throw new InvalidArgumentError(`abs must be a boolean, got ${String(options.abs)}`);
+    }
+    checkBatchSize(options.internalBatchSize);
+  }
+
+  plannedCalls(rows: number, resolveTarget: boolean, options: SaliencyOptions): number {
+    return gradientTimesCalls(rows, resolveTarget, options.internalBatchSize);
+  }
+
+  run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: SaliencyOptions): Promise<CoreResult> {
+    return gradientTimes(ctx, x, target, options.internalBatchSize, (options.abs ?? true) ? 'abs' : 'none');
+  }
+}
+
+/**
+ * Input gradients of the target, post-processed element-wise: 'none' → g, 'abs' → |g|,
+ * 'input' → x·g. Shared by Saliency and InputXGradient.
+ */
+export async function gradientTimes(
+  ctx: ModelCaller,
+  x: Tensor,
+  target: ResolvedTarget | undefined,
+  internalBatchSize: number | undefined,
+  mode: 'none' | 'abs' | 'input',
+): Promise<CoreResult> {
+  const n = x.shape[0]!;
+  const max = checkBatchSize(internalBatchSize);
+  const per = x.data.length / n;
+  const resolved: ResolvedTarget = target ?? {
+    kind: 'index',
+    indices: argmaxRows(await ctx.forwardRows(n, max, (s, e) => sliceRows(x, s, e))),
+  };
+  const attr = new Float32Array(x.data.length);
+  const outSize = ctx.model.outputShape.reduce((a, b) => a * b, 1);
+  const outputs = new Float32Array(n * outSize);
+  await ctx.gradientRows(n, max, (s, e) => sliceRows(x, s, e), resolved, (s, _e, res) => {
+    const g = res.inputGradient.data;
+    const off = s * per;
+    for (let k = 0; k < g.length; k++) {
+      const v = g[k]!;
+      attr[off + k] = mode === 'abs' ? Math.abs(v) : mode === 'input' ? x.data[off + k]! * v : v;
+    }
+    outputs.set(res.outputs.data, s * outSize);
+  });
+  return {
+    attributions: { shape: [...x.shape], data: attr },
+    outputs: { shape: [n, ...ctx.model.outputShape], data: outputs },
+    target: resolved,
+  };
+}
+
+/** Model calls `gradientTimes` makes: one forward pass to resolve the target, then the gradient chunks. */
+export function gradientTimesCalls(rows: number, resolveTarget: boolean, internalBatchSize: number | undefined): number {
+  return (resolveTarget ? 1 : 0) + chunkCount(rows, checkBatchSize(internalBatchSize));
+}
