@@ -57,19 +57,19 @@ describe('loader and importer errors', () => {
     await expect(importFrom(extra)).rejects.toThrow(/160 bytes but the manifest describes 152/);
   });
 
-  it('non-float32 or quantized weights -> ModelFormatError', async () => {
-    const int = copyModel({
+  it('unsupported weight dtypes or quantizations -> ModelFormatError', async () => {
+    const bool = copyModel({
       json: (j) => {
-        j.weightsManifest[0].weights[1].dtype = 'int32';
+        j.weightsManifest[0].weights[1].dtype = 'bool';
       },
     });
-    await expect(importFrom(int)).rejects.toThrow(/fc1\/bias.*dtype int32/);
+    await expect(importFrom(bool)).rejects.toThrow(/fc1\/bias.*dtype bool/);
     const q = copyModel({
       json: (j) => {
-        j.weightsManifest[0].weights[0].quantization = { dtype: 'uint8', min: 0, scale: 1 };
+        j.weightsManifest[0].weights[0].quantization = { dtype: 'int4', min: 0, scale: 1 };
       },
     });
-    await expect(importFrom(q)).rejects.toThrow(/quantized/);
+    await expect(importFrom(q)).rejects.toThrow(/fc1\/kernel.*unknown quantization dtype "int4"/);
   });
 
   it('graph models and unknown model classes -> ModelFormatError', async () => {
