@@ -1,173 +1,70 @@
 /**
- * The method registry: one entry per user-facing method id, with a uniform option set
- * (`MethodOptions`) mapped onto each algorithm class. Used by the CLI, demo and benchmarks.
+ * The method registry, `METHODS`: every entry the family indexes export, keyed by id. Used by the
+ * CLI (`--method`, help), the conformance suite, the benchmarks and the generated method tables
+ * of the READMEs (scripts/gen-method-docs.mjs).
  *
- * Defaults (documented per method in `defaults`):
- * - integrated-gradients: steps 50, quadrature 'gausslegendre', baselines 0 (Captum's).
- * - smoothgrad / smoothgrad-sq / vargrad: NoiseTunnel over Saliency, samples 25, stdev 0.1
- *   (absolute noise std in input units; Captum: 5 and 1.0), abs true (Captum's Saliency
- *   default, applied per sample), seed 0.
- * - gradient-shap: samples 50 (Captum: 5), stdev 0 (Captum's), baselines 0, seed 0.
- * - occlusion / feature-ablation / feature-permutation / shapley-values / shapley-value-sampling:
- *   forward-only (no capability needed); baselines 0, strides 1, featureMask one group per
- *   element, samples 25 permutations (antithetic), seed 0; `window` is required for occlusion.
- * - kernel-shap: forward-only; baselines 0 (a tensor [B, ...] is a background dataset), samples
- *   2F + 2048 coalitions (all 2^F − 2 when that is fewer: exact), seed 0.
- * - lime: forward-only; the variant follows the input (lime.ts `limeForModel`): images → LimeImage
- *   (SLIC, hide colour = numeric baseline, 1000 samples), 1-D with a baseline tensor [T, F] →
- *   LimeTabular (training data; 5000 samples), else feature masking (1000 samples); seed 0.
+ * Nothing is registered here by hand. An entry lives at the end of its algorithm's file, made by
+ * `spec` or one of the factories in `_utils/method-entries.ts` (which brand it, see
+ * `isMethodSpec`), and reaches METHODS through the one line of its family's `index.ts` that
+ * re-exports that file. Each entry's doc comment states its defaults and where they differ from
+ * Captum's.
+ *
+ * Order (CLI help, docs): by family — gradient, perturbation, rules, layer, neuron, global — then
+ * by id. Two different entries with one id are an error at load time.
  */
-import type { Model } from '../model.js';
-import type { Tensor } from '../tensor.js';
-import type { AttributionResult } from './_utils/types.js';
-import { Saliency } from './gradient/saliency.js';
-import { InputXGradient } from './gradient/input-x-gradient.js';
-import { IntegratedGradients } from './gradient/integrated-gradients.js';
-import { NoiseTunnel, NOISE_TUNNEL_DEFAULTS, type NoiseTunnelType } from './gradient/noise-tunnel.js';
-import { GradientShap, GRADIENT_SHAP_DEFAULTS } from './gradient/gradient-shap.js';
-import { FeatureAblation } from './perturbation/feature-ablation.js';
-import { Occlusion } from './perturbation/occlusion.js';
-import { FeaturePermutation } from './perturbation/feature-permutation.js';
-import { ShapleyValues } from './perturbation/shapley-values.js';
-import { ShapleyValueSampling, SHAPLEY_SAMPLING_DEFAULTS } from './perturbation/shapley-value-sampling.js';
-import { KernelShap } from './perturbation/kernel-shap.js';
-import { limeForModel } from './perturbation/lime.js';
-import { RULE_METHODS } from './registry-rules.js';
-import { common, spec, type MethodOptionName, type MethodOptions, type MethodSpec } from './_utils/method-spec.js';
+import { InvalidArgumentError } from '../errors.js';
+import * as gradient from './gradient/index.js';
+import * as perturbation from './perturbation/index.js';
+import * as rules from './rules/index.js';
+import * as layer from './layer/index.js';
+import * as neuron from './neuron/index.js';
+import * as global from './global/index.js';
+import { isMethodSpec, type MethodSpec } from './_utils/method-spec.js';
 
 export type { MethodOptionName, MethodOptions, MethodSpec } from './_utils/method-spec.js';
+export { isMethodSpec } from './_utils/method-spec.js';
 
-
-type Entry = (id: string, title: string, options: readonly MethodOptionName[], defaults: MethodSpec['defaults'], attribute: Attribute) => MethodSpec;
-type Attribute = (model: Model, x: Tensor, o: MethodOptions) => Promise<AttributionResult>;
-
-/** A method that attributes to the model input (so takes no `layer`) and needs gradients. */
-const inputMethod: Entry = (id, title, options, defaults, attribute) => spec(id, title, { gradients: true }, options, defaults, attribute);
-
-/** A forward-only perturbation method (needs no model capability; takes no layer). */
-const forwardMethod: Entry = (id, title, options, defaults, attribute) => spec(id, title, {}, options, defaults, attribute);
-
-function noiseTunnel(id: string, title: string, ntType: NoiseTunnelType): MethodSpec {
-  return inputMethod(
-    id,
-    title,
-    ['target', 'samples', 'stdev', 'seed', 'abs', 'internalBatchSize'],
-    { samples: NOISE_TUNNEL_DEFAULTS.nSamples, stdev: NOISE_TUNNEL_DEFAULTS.stdevs, seed: NOISE_TUNNEL_DEFAULTS.seed, abs: true },
-    (model, x, o) =>
-      new NoiseTunnel(new Saliency(model)).attribute(x, {
-        ...common(o),
-        ntType,
-        nSamples: o.samples,
-        stdevs: o.stdev,
-        seed: o.seed,
-        abs: o.abs,
-      }),
-  );
+/** A family of METHODS entries (one folder of `algorithms/`), in METHODS order. */
+export interface MethodFamily {
+  readonly family: string;
+  readonly ids: readonly string[];
 }
 
-const perturbationCommon = (o: MethodOptions) => ({ ...common(o), perturbationsPerEval: o.perturbationsPerEval });
-
-/** A forward-only method over feature groups with replacement values (baselines 0). */
-function groupMethod(id: string, title: string, Method: typeof FeatureAblation | typeof ShapleyValues): MethodSpec {
-  return forwardMethod(id, title, ['target', 'baselines', 'featureMask', 'perturbationsPerEval', 'internalBatchSize'], { baselines: 0 }, (model, x, o) =>
-    new Method(model).attribute(x, { ...perturbationCommon(o), baselines: o.baselines, featureMask: o.featureMask }),
-  );
+/**
+ * The METHODS entries among the exports of `modules` (family name → module namespace), keyed by
+ * id, ordered by family (in the given order) then id. Throws InvalidArgumentError when two
+ * different entries share an id.
+ */
+export function collectMethods(modules: Readonly<Record<string, object>>): {
+  methods: Readonly<Record<string, MethodSpec>>;
+  families: readonly MethodFamily[];
+} {
+  const byId = new Map<string, { spec: MethodSpec; where: string }>();
+  const families: MethodFamily[] = [];
+  for (const [family, mod] of Object.entries(modules)) {
+    const ids: string[] = [];
+    for (const [name, value] of Object.entries(mod)) {
+      if (!isMethodSpec(value)) continue;
+      const seen = byId.get(value.id);
+      if (seen && seen.spec === value) continue;
+      if (seen) {
+        throw new InvalidArgumentError(`two METHODS entries have the id '${value.id}': ${seen.where} and ${family}/${name}`);
+      }
+      byId.set(value.id, { spec: value, where: `${family}/${name}` });
+      ids.push(value.id);
+    }
+    ids.sort();
+    families.push(Object.freeze({ family, ids: Object.freeze(ids) }));
+  }
+  const methods: Record<string, MethodSpec> = {};
+  for (const { ids } of families) for (const id of ids) methods[id] = byId.get(id)!.spec;
+  return { methods: Object.freeze(methods), families: Object.freeze(families) };
 }
 
-/** A forward-only sampling method over feature groups (baselines, mask, samples, seed). */
-function sampledGroupMethod(
-  id: string,
-  title: string,
-  defaults: MethodSpec['defaults'],
-  Method: typeof ShapleyValueSampling | typeof KernelShap,
-): MethodSpec {
-  return forwardMethod(
-    id,
-    title,
-    ['target', 'baselines', 'featureMask', 'samples', 'seed', 'perturbationsPerEval', 'internalBatchSize'],
-    defaults,
-    (model, x, o) =>
-      new Method(model).attribute(x, {
-        ...perturbationCommon(o),
-        baselines: o.baselines,
-        featureMask: o.featureMask,
-        nSamples: o.samples,
-        seed: o.seed,
-      }),
-  );
-}
+const registry = collectMethods({ gradient, perturbation, rules, layer, neuron, global });
 
-export const METHODS: Readonly<Record<string, MethodSpec>> = Object.freeze({
-  saliency: inputMethod('saliency', 'Saliency (|gradient|)', ['target', 'abs', 'internalBatchSize'], { abs: true }, (model, x, o) =>
-    new Saliency(model).attribute(x, { ...common(o), abs: o.abs }),
-  ),
-  'input-x-gradient': inputMethod('input-x-gradient', 'Input × Gradient', ['target', 'internalBatchSize'], {}, (model, x, o) =>
-    new InputXGradient(model).attribute(x, common(o)),
-  ),
-  'integrated-gradients': inputMethod(
-    'integrated-gradients',
-    'Integrated Gradients',
-    ['target', 'baselines', 'steps', 'quadrature', 'internalBatchSize'],
-    { steps: 50, quadrature: 'gausslegendre', baselines: 0 },
-    (model, x, o) =>
-      new IntegratedGradients(model).attribute(x, { ...common(o), baselines: o.baselines, steps: o.steps, quadrature: o.quadrature }),
-  ),
-  smoothgrad: noiseTunnel('smoothgrad', 'SmoothGrad (NoiseTunnel over Saliency)', 'smoothgrad'),
-  'smoothgrad-sq': noiseTunnel('smoothgrad-sq', 'SmoothGrad² (NoiseTunnel over Saliency)', 'smoothgrad_sq'),
-  vargrad: noiseTunnel('vargrad', 'VarGrad (NoiseTunnel over Saliency)', 'vargrad'),
-  'gradient-shap': inputMethod(
-    'gradient-shap',
-    'GradientSHAP',
-    ['target', 'baselines', 'samples', 'stdev', 'seed', 'internalBatchSize'],
-    {
-      samples: GRADIENT_SHAP_DEFAULTS.nSamples,
-      stdev: GRADIENT_SHAP_DEFAULTS.stdevs,
-      seed: GRADIENT_SHAP_DEFAULTS.seed,
-      baselines: 0,
-    },
-    (model, x, o) =>
-      new GradientShap(model).attribute(x, { ...common(o), baselines: o.baselines, nSamples: o.samples, stdevs: o.stdev, seed: o.seed }),
-  ),
-  occlusion: forwardMethod(
-    'occlusion',
-    'Occlusion (sliding window)',
-    ['target', 'baselines', 'window', 'strides', 'perturbationsPerEval', 'internalBatchSize'],
-    { baselines: 0, strides: 1 },
-    (model, x, o) =>
-      new Occlusion(model).attribute(x, {
-        ...perturbationCommon(o),
-        baselines: o.baselines,
-        slidingWindowShapes: o.window as readonly number[],
-        strides: o.strides,
-      }),
-  ),
-  'feature-ablation': groupMethod('feature-ablation', 'Feature ablation', FeatureAblation),
-  'feature-permutation': forwardMethod(
-    'feature-permutation',
-    'Feature permutation (in-batch)',
-    ['target', 'featureMask', 'seed', 'perturbationsPerEval', 'internalBatchSize'],
-    { seed: 0 },
-    (model, x, o) => new FeaturePermutation(model).attribute(x, { ...perturbationCommon(o), featureMask: o.featureMask, seed: o.seed }),
-  ),
-  'shapley-values': groupMethod('shapley-values', 'Shapley values (exact, ≤ 20 features/groups)', ShapleyValues),
-  'shapley-value-sampling': sampledGroupMethod(
-    'shapley-value-sampling',
-    'Shapley value sampling (antithetic permutations)',
-    { baselines: 0, samples: SHAPLEY_SAMPLING_DEFAULTS.nSamples, seed: SHAPLEY_SAMPLING_DEFAULTS.seed },
-    ShapleyValueSampling,
-  ),
-  'kernel-shap': sampledGroupMethod(
-    'kernel-shap',
-    'KernelSHAP (Shapley-kernel regression, background data)',
-    { baselines: 0, samples: '2F + 2048', seed: 0 },
-    KernelShap,
-  ),
-  lime: forwardMethod(
-    'lime',
-    'LIME (tabular / image superpixels / feature masking)',
-    ['target', 'baselines', 'samples', 'seed', 'perturbationsPerEval', 'internalBatchSize'],
-    { baselines: 0, samples: 'image 1000, tabular 5000, masking 1000', seed: 0 },
-    (model, x, o) => limeForModel(model, x, o.baselines, { ...perturbationCommon(o), nSamples: o.samples, seed: o.seed }),
-  ),
-  ...RULE_METHODS,
-} satisfies Record<string, MethodSpec>);
+/** Every attribution method by id (`glasswing attribute --method <id>`). */
+export const METHODS: Readonly<Record<string, MethodSpec>> = registry.methods;
+
+/** The METHODS ids per family folder, in METHODS order. */
+export const METHOD_FAMILIES: readonly MethodFamily[] = registry.families;

@@ -1,16 +1,16 @@
 /**
  * The method-spec contract: the uniform option set (`MethodOptions`), a registry entry
- * (`MethodSpec`) and the entry factory `spec`. Imports no algorithm, so algorithm files and the
- * registry can both depend on it.
+ * (`MethodSpec`) and the entry factory `spec`, which brands what it makes so that registry.ts can
+ * collect every entry the family indexes export (`isMethodSpec`). Imports no algorithm, so
+ * algorithm files (whose entries live at their end) and the registry can both depend on it.
  */
 import type { Model } from '../../model.js';
 import type { Tensor } from '../../tensor.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { Capabilities } from '../../model.js';
-import type { AttributionResult, Progress, Target } from './types.js';
+import type { AttributionResult, DeepLiftRule, Progress, Target } from './types.js';
 import type { Quadrature } from './approximation.js';
 import type { FeatureMaskInput } from './perturbation/index.js';
-import type { DeepLiftRule } from '../rules/deep-lift.js';
 import type { Interpolation } from './interpolate.js';
 
 export interface MethodOptions {
@@ -75,8 +75,15 @@ export const common = (o: MethodOptions) => ({
   internalBatchSize: o.internalBatchSize,
 });
 
+const BRAND: unique symbol = Symbol('glasswing.MethodSpec');
+
+/** Whether `value` is a METHODS entry made by `spec` (how registry.ts finds the entries). */
+export function isMethodSpec(value: unknown): value is MethodSpec {
+  return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+}
+
 /**
- * A METHODS entry. `run` first refuses a `layer` the method does not take, and requires `layer`
+ * A METHODS entry (frozen, branded for `isMethodSpec`). `run` first refuses a `layer` the method does not take, and requires `layer`
  * (and `neuron`) where its option list names them.
  */
 export function spec(
@@ -88,7 +95,7 @@ export function spec(
   run: (model: Model, x: Tensor, o: MethodOptions) => Promise<AttributionResult>,
 ): MethodSpec {
   const takesLayer = options.includes('layer');
-  return {
+  const entry: MethodSpec = {
     id,
     title,
     requires,
@@ -105,4 +112,6 @@ export function spec(
       return run(model, x, o);
     },
   };
+  Object.defineProperty(entry, BRAND, { value: true });
+  return Object.freeze(entry);
 }

@@ -52,3 +52,6 @@ export interface AttributionResult {
 export type ResolvedTarget =
   | { readonly kind: 'index'; readonly indices: readonly number[] }
   | { readonly kind: 'tensor'; readonly seed: Tensor };
+
+/** DeepLIFT multiplier rule (here so that the uniform MethodOptions can name it without importing the algorithm). */
+export type DeepLiftRule = 'rescale' | 'reveal-cancel';

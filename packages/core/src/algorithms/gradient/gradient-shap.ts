@@ -20,6 +20,7 @@
  * Deviations from Captum: baselines default to 0 (Captum requires them); nSamples defaults to
  * 50 (Captum: 5); the target defaults to the predicted class.
  */
+import { common, inputMethod } from '../_utils/method-entries.js';
 import type { Model } from '../../model.js';
 import { sizeOf, type Tensor } from '../../tensor.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
@@ -145,3 +146,13 @@ export class GradientShap {
     return formatResult(this.id, { attributions: { shape: [...x.shape], data: attr }, outputs, target: resolved, delta }, n, ctx.modelCalls);
   }
 }
+
+/** METHODS entry `gradient-shap`: samples 50 (Captum: 5), stdev 0 (Captum's), baselines 0, seed 0. */
+export const gradientShapMethod = inputMethod(
+  'gradient-shap',
+  'GradientSHAP',
+  ['target', 'baselines', 'samples', 'stdev', 'seed', 'internalBatchSize'],
+  { samples: GRADIENT_SHAP_DEFAULTS.nSamples, stdev: GRADIENT_SHAP_DEFAULTS.stdevs, seed: GRADIENT_SHAP_DEFAULTS.seed, baselines: 0 },
+  (model, x, o) =>
+    new GradientShap(model).attribute(x, { ...common(o), baselines: o.baselines, nSamples: o.samples, stdevs: o.stdev, seed: o.seed }),
+);

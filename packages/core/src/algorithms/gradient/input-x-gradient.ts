@@ -5,6 +5,7 @@
  * Model calls: one forward pass if the target is the predicted class, then ⌈N / internalBatchSize⌉
  * gradient calls.
  */
+import { common, inputMethod } from '../_utils/method-entries.js';
 import { checkBatchSize, type CommonOptions, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
 import { GradientMethod, type CoreResult } from '../_utils/gradient-method.js';
 import { gradientTimes, gradientTimesCalls } from './saliency.js';
@@ -27,3 +28,8 @@ export class InputXGradient extends GradientMethod<InputXGradientOptions> {
     return gradientTimes(ctx, x, target, options.internalBatchSize, 'input');
   }
 }
+
+/** METHODS entry `input-x-gradient`. */
+export const inputXGradientMethod = inputMethod('input-x-gradient', 'Input × Gradient', ['target', 'internalBatchSize'], {}, (model, x, o) =>
+  new InputXGradient(model).attribute(x, common(o)),
+);

@@ -17,6 +17,7 @@
  * are the same); float32 model I/O with float64 accumulation (the Captum figures in the fixtures
  * are float64).
  */
+import { common, inputMethod, pathOptions, PATH_DEFAULTS } from '../_utils/method-entries.js';
 import type { Tensor } from '../../tensor.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { QUADRATURES, quadratureRule, type Quadrature } from '../_utils/approximation.js';
@@ -103,3 +104,12 @@ export async function integratedGradients(
   const { attr, delta } = pathAttributions(xd, bd, 0, acc, n, per, (i) => targetValue(both, i, resolved, i) - targetValue(both, n + i, resolved, i));
   return { attributions: { shape: [...x.shape], data: attr }, outputs, target: resolved, delta };
 }
+
+/** METHODS entry `integrated-gradients`: steps 50, quadrature 'gausslegendre', baselines 0 (Captum's). */
+export const integratedGradientsMethod = inputMethod(
+  'integrated-gradients',
+  'Integrated Gradients',
+  ['target', 'baselines', 'steps', 'quadrature', 'internalBatchSize'],
+  PATH_DEFAULTS,
+  (model, x, o) => new IntegratedGradients(model).attribute(x, { ...common(o), ...pathOptions(o) }),
+);

@@ -19,6 +19,8 @@
  * stdevs = 1.0 are replaced by nSamples = 25, stdevs = 0.1; deltas (when the inner method has
  * one) are always returned, N × nSamples of them, example-major as in Captum.
  */
+import { common, inputMethod, type MethodSpec } from '../_utils/method-entries.js';
+import { Saliency } from './saliency.js';
 import { repeatEach, type Tensor } from '../../tensor.js';
 import type { Model } from '../../model.js';
 import { InvalidArgumentError } from '../../errors.js';
@@ -140,3 +142,23 @@ export class NoiseTunnel {
     );
   }
 }
+
+/**
+ * METHODS entries `smoothgrad`, `smoothgrad-sq`, `vargrad`: NoiseTunnel over Saliency, samples 25,
+ * stdev 0.1 (absolute noise std in input units; Captum: 5 and 1.0), abs true (Captum's Saliency
+ * default, applied per sample), seed 0.
+ */
+function noiseTunnelEntry(id: string, title: string, ntType: NoiseTunnelType): MethodSpec {
+  return inputMethod(
+    id,
+    title,
+    ['target', 'samples', 'stdev', 'seed', 'abs', 'internalBatchSize'],
+    { samples: NOISE_TUNNEL_DEFAULTS.nSamples, stdev: NOISE_TUNNEL_DEFAULTS.stdevs, seed: NOISE_TUNNEL_DEFAULTS.seed, abs: true },
+    (model, x, o) =>
+      new NoiseTunnel(new Saliency(model)).attribute(x, { ...common(o), ntType, nSamples: o.samples, stdevs: o.stdev, seed: o.seed, abs: o.abs }),
+  );
+}
+
+export const smoothgradMethod = noiseTunnelEntry('smoothgrad', 'SmoothGrad (NoiseTunnel over Saliency)', 'smoothgrad');
+export const smoothgradSqMethod = noiseTunnelEntry('smoothgrad-sq', 'SmoothGrad² (NoiseTunnel over Saliency)', 'smoothgrad_sq');
+export const vargradMethod = noiseTunnelEntry('vargrad', 'VarGrad (NoiseTunnel over Saliency)', 'vargrad');

@@ -5,6 +5,7 @@
  * Model calls: one forward pass if the target is the predicted class, then ⌈N / internalBatchSize⌉
  * gradient calls.
  */
+import { common, inputMethod } from '../_utils/method-entries.js';
 import type { Tensor } from '../../tensor.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { argmaxRows, checkBatchSize, chunkCount, type CommonOptions, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
@@ -76,3 +77,8 @@ export async function gradientTimes(
 export function gradientTimesCalls(rows: number, resolveTarget: boolean, internalBatchSize: number | undefined): number {
   return (resolveTarget ? 1 : 0) + chunkCount(rows, checkBatchSize(internalBatchSize));
 }
+
+/** METHODS entry `saliency`: abs true (Captum's default). */
+export const saliencyMethod = inputMethod('saliency', 'Saliency (|gradient|)', ['target', 'abs', 'internalBatchSize'], { abs: true }, (model, x, o) =>
+  new Saliency(model).attribute(x, { ...common(o), abs: o.abs }),
+);

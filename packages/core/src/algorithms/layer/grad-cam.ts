@@ -17,6 +17,7 @@
  * Model calls: one forward pass if the target is the predicted class, then
  * ⌈N / internalBatchSize⌉ gradient calls with a tap on the layer.
  */
+import { common, layerMethod } from '../_utils/method-entries.js';
 import type { Model } from '../../model.js';
 import type { Layout } from '../../ir/graph.js';
 import type { Tensor } from '../../tensor.js';
@@ -178,3 +179,16 @@ export async function gradCam(
   }
   return { attributions: { shape: mapShape(n, [H, W], layout), data }, outputs: outs.tensor(), target: resolved, layout };
 }
+
+/**
+ * METHODS entry `grad-cam`: `layer` required; relu false, interpolation 'nearest' (resized to the
+ * input), attributeToLayer false.
+ */
+export const gradCamMethod = layerMethod(
+  'grad-cam',
+  'Grad-CAM (layer map, resized to the input)',
+  ['target', 'layer', 'relu', 'interpolation', 'attributeToLayer', 'internalBatchSize'],
+  { relu: false, interpolation: 'nearest', attributeToLayer: false },
+  (m, x, o) =>
+    new GradCam(m).attribute(x, { ...common(o), layer: o.layer!, relu: o.relu, interpolation: o.interpolation, attributeToLayer: o.attributeToLayer }),
+);

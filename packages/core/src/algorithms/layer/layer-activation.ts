@@ -4,6 +4,7 @@
  *
  * Model calls: ⌈N / internalBatchSize⌉ activation calls. No target: `targets` is −1 per example.
  */
+import { spec } from '../_utils/method-entries.js';
 import type { Tensor } from '../../tensor.js';
 import { checkBatchSize, chunkCount, chunkRanges, type ModelCaller } from '../_utils/common.js';
 import { type CoreResult } from '../_utils/gradient-method.js';
@@ -34,3 +35,8 @@ export class LayerActivation extends LayerMethod<LayerActivationOptions> {
     return { attributions: acts.tensor(), outputs: outs.tensor(), target: noTarget(n) };
   }
 }
+
+/** METHODS entry `layer-activation`: `layer` required; needs only `{ layers: true }` (no gradients). */
+export const layerActivationMethod = spec('layer-activation', 'Layer activation', { layers: true }, ['layer', 'internalBatchSize'], {}, (m, x, o) =>
+  new LayerActivation(m).attribute(x, { signal: o.signal, onProgress: o.onProgress, internalBatchSize: o.internalBatchSize, layer: o.layer! }),
+);

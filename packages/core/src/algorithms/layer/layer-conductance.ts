@@ -14,6 +14,7 @@
  * Model calls: ⌈2N / internalBatchSize⌉ forward calls on [x; x′] and
  * ⌈(steps + 1)·N / internalBatchSize⌉ tapped gradient calls.
  */
+import { layerPathMethod } from '../_utils/method-entries.js';
 import type { Tensor } from '../../tensor.js';
 import { quadratureRule } from '../_utils/approximation.js';
 import { checkBatchSize, chunkCount, expandTarget, resolveBaselines, targetValue, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
@@ -129,3 +130,6 @@ export async function conductanceSums(
   );
   return { acc, size, layerShape };
 }
+
+/** METHODS entry `layer-conductance`: `layer` required; steps 50, Gauss–Legendre, baselines 0. */
+export const layerConductanceMethod = layerPathMethod('layer-conductance', 'Layer conductance', LayerConductance);

@@ -5,6 +5,7 @@
  * Model calls: one forward pass if the target is the predicted class, then
  * ⌈N / internalBatchSize⌉ gradient calls with a tap on the layer.
  */
+import { common, layerMethod } from '../_utils/method-entries.js';
 import type { Tensor } from '../../tensor.js';
 import { checkBatchSize, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
 import { type CoreResult } from '../_utils/gradient-method.js';
@@ -64,3 +65,8 @@ export async function layerGradients(
   );
   return { attributions: attr.tensor(), outputs: outs.tensor(), target: resolved };
 }
+
+/** METHODS entry `layer-gradient`: `layer` required; attributions have the layer's shape. */
+export const layerGradientMethod = layerMethod('layer-gradient', 'Layer gradient', ['target', 'layer', 'internalBatchSize'], {}, (m, x, o) =>
+  new LayerGradient(m).attribute(x, { ...common(o), layer: o.layer! }),
+);

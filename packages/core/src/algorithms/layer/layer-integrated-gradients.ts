@@ -15,6 +15,7 @@
  * Model calls: ⌈2N / internalBatchSize⌉ activation calls on [x; x′] (layer activations, outputs,
  * predicted-class target, f(x′)) and ⌈steps·N / internalBatchSize⌉ gradient calls.
  */
+import { layerPathMethod } from '../_utils/method-entries.js';
 import type { Tensor } from '../../tensor.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { QUADRATURES, quadratureRule, type Quadrature } from '../_utils/approximation.js';
@@ -116,3 +117,6 @@ export class LayerIntegratedGradients extends LayerMethod<LayerIntegratedGradien
     return { attributions: { shape: [n, ...lshape], data: attr }, outputs: firstRows(both, n), target: resolved, delta };
   }
 }
+
+/** METHODS entry `layer-integrated-gradients`: `layer` required; steps 50, Gauss–Legendre, baselines 0. */
+export const layerIntegratedGradientsMethod = layerPathMethod('layer-integrated-gradients', 'Layer integrated gradients', LayerIntegratedGradients);

@@ -12,6 +12,7 @@
  * Model calls: ⌈N / internalBatchSize⌉ forward calls (outputs, predicted-class target) and
  * 2·⌈steps·N / internalBatchSize⌉ gradient calls.
  */
+import { common, neuronMethod, pathOptions, PATH_DEFAULTS } from '../_utils/method-entries.js';
 import type { Tensor } from '../../tensor.js';
 import { quadratureRule } from '../_utils/approximation.js';
 import { checkBatchSize, chunkCount, chunkRanges, expandTarget, resolveBaselines, seedSlice, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
@@ -67,3 +68,12 @@ export class NeuronConductance extends NeuronMethod<NeuronConductanceOptions> {
     return { attributions: { shape: [...x.shape], data: attr }, outputs, target: resolved };
   }
 }
+
+/** METHODS entry `neuron-conductance`: `layer` and `neuron` required; steps 50, Gauss–Legendre, baselines 0. */
+export const neuronConductanceMethod = neuronMethod(
+  'neuron-conductance',
+  'Neuron conductance',
+  ['target', 'layer', 'neuron', 'baselines', 'steps', 'quadrature', 'internalBatchSize'],
+  PATH_DEFAULTS,
+  (m, x, o) => new NeuronConductance(m).attribute(x, { ...common(o), ...pathOptions(o), layer: o.layer!, neuron: o.neuron! }),
+);

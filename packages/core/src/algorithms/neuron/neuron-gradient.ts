@@ -6,6 +6,7 @@
  *
  * Model calls: ⌈N / internalBatchSize⌉ forward calls (model outputs) and as many gradient calls.
  */
+import { neuronMethod } from '../_utils/method-entries.js';
 import type { Tensor } from '../../tensor.js';
 import { checkBatchSize, chunkCount, type ModelCaller } from '../_utils/common.js';
 import { type CoreResult } from '../_utils/gradient-method.js';
@@ -39,3 +40,8 @@ export class NeuronGradient extends NeuronMethod<NeuronGradientOptions & NeuronO
     return { attributions: attr.tensor(), outputs, target: noTarget(n) };
   }
 }
+
+/** METHODS entry `neuron-gradient`: `layer` and `neuron` (flat index or multi-index into the layer's per-example output) required. */
+export const neuronGradientMethod = neuronMethod('neuron-gradient', 'Neuron gradient', ['layer', 'neuron', 'internalBatchSize'], {}, (m, x, o) =>
+  new NeuronGradient(m).attribute(x, { signal: o.signal, onProgress: o.onProgress, internalBatchSize: o.internalBatchSize, layer: o.layer!, neuron: o.neuron! }),
+);

@@ -10,6 +10,7 @@
  * Model calls: ⌈2N / internalBatchSize⌉ activation calls on [x; x′] and
  * ⌈steps·N / internalBatchSize⌉ gradient calls with the neuron-output canonizer.
  */
+import { neuronMethod, pathOptions, PATH_DEFAULTS } from '../_utils/method-entries.js';
 import type { Tensor } from '../../tensor.js';
 import { quadratureRule, type Quadrature } from '../_utils/approximation.js';
 import { checkBatchSize, chunkCount, resolveBaselines, type ModelCaller } from '../_utils/common.js';
@@ -59,3 +60,20 @@ export class NeuronIntegratedGradients extends NeuronMethod<NeuronIntegratedGrad
     return { attributions: { shape: [...x.shape], data: attr }, outputs: firstRows(both, n), target: noTarget(n), delta };
   }
 }
+
+/** METHODS entry `neuron-integrated-gradients`: `layer` and `neuron` required; steps 50, Gauss–Legendre, baselines 0. */
+export const neuronIntegratedGradientsMethod = neuronMethod(
+  'neuron-integrated-gradients',
+  'Neuron integrated gradients',
+  ['layer', 'neuron', 'baselines', 'steps', 'quadrature', 'internalBatchSize'],
+  PATH_DEFAULTS,
+  (m, x, o) =>
+    new NeuronIntegratedGradients(m).attribute(x, {
+      signal: o.signal,
+      onProgress: o.onProgress,
+      internalBatchSize: o.internalBatchSize,
+      ...pathOptions(o),
+      layer: o.layer!,
+      neuron: o.neuron!,
+    }),
+);

@@ -12,6 +12,7 @@
  * perturbation = one group ablated in all N examples, as Captum) and `maxRowsPerCall` rows.
  * Differences are taken in float64 from the float32 outputs.
  */
+import { groupMethod } from '../_utils/method-entries.js';
 import type { Tensor } from '../../tensor.js';
 import type { ModelCaller, ResolvedTarget } from '../_utils/common.js';
 import type { CoreResult } from '../_utils/gradient-method.js';
@@ -80,3 +81,6 @@ export async function featureAblation(
   );
   return groupedResult(x, mask, groupValue, ev);
 }
+
+/** METHODS entry `feature-ablation`: forward-only; baselines 0, featureMask one group per element. */
+export const featureAblationMethod = groupMethod('feature-ablation', 'Feature ablation', FeatureAblation);

@@ -15,6 +15,7 @@
  * Model calls: the inputs, then F perturbations of N rows (one per group), in calls of at most
  * `perturbationsPerEval` perturbations / `maxRowsPerCall` rows.
  */
+import { forwardMethod, perturbationCommon } from '../_utils/method-entries.js';
 import type { Tensor } from '../../tensor.js';
 import { ShapeError } from '../../errors.js';
 import { createRng } from '../../random/prng.js';
@@ -112,3 +113,12 @@ export async function featurePermutation(
   );
   return groupedResult(x, mask, value, ev);
 }
+
+/** METHODS entry `feature-permutation`: forward-only; featureMask one group per element, seed 0. */
+export const featurePermutationMethod = forwardMethod(
+  'feature-permutation',
+  'Feature permutation (in-batch)',
+  ['target', 'featureMask', 'seed', 'perturbationsPerEval', 'internalBatchSize'],
+  { seed: 0 },
+  (model, x, o) => new FeaturePermutation(model).attribute(x, { ...perturbationCommon(o), featureMask: o.featureMask, seed: o.seed }),
+);

@@ -30,6 +30,7 @@
  * Captum's i.i.d. Bernoulli draws; the default budget is 2F + 2048 (SHAP's "auto") rather than
  * Captum's 25; all examples of a batch are evaluated together rather than one at a time.
  */
+import { sampledGroupMethod } from '../_utils/method-entries.js';
 import type { Model } from '../../model.js';
 import { sizeOf, type Tensor } from '../../tensor.js';
 import { InvalidArgumentError, ShapeError, throwIfAborted } from '../../errors.js';
@@ -301,3 +302,14 @@ export class KernelShap {
     return { ...base, targets: targetList(ev.target, n), expectedValue: Float32Array.from(expected), exact, coalitions };
   }
 }
+
+/**
+ * METHODS entry `kernel-shap`: forward-only; baselines 0 (a tensor [B, ...] is a background
+ * dataset), samples 2F + 2048 coalitions (all 2^F − 2 when that is fewer: exact), seed 0.
+ */
+export const kernelShapMethod = sampledGroupMethod(
+  'kernel-shap',
+  'KernelSHAP (Shapley-kernel regression, background data)',
+  { baselines: 0, samples: '2F + 2048', seed: 0 },
+  KernelShap,
+);

@@ -16,6 +16,7 @@
  * other 1-D inputs → feature masking (LimeText over [F]: switched-off features take the numeric
  * baseline, default 0).
  */
+import { forwardMethod, perturbationCommon } from '../_utils/method-entries.js';
 import type { Model } from '../../model.js';
 import type { Tensor } from '../../tensor.js';
 import { InvalidArgumentError } from '../../errors.js';
@@ -44,3 +45,16 @@ export function limeForModel(model: Model, x: Tensor, baselines: number | Tensor
   }
   return new LimeText(model).attribute(x, { ...common, maskValue: baselines ?? 0 });
 }
+
+/**
+ * METHODS entry `lime`: forward-only; the variant follows the input (`limeForModel`): images →
+ * LimeImage (SLIC, hide colour = numeric baseline, 1000 samples), 1-D with a baseline tensor
+ * [T, F] → LimeTabular (training data; 5000 samples), else feature masking (1000 samples); seed 0.
+ */
+export const limeMethod = forwardMethod(
+  'lime',
+  'LIME (tabular / image superpixels / feature masking)',
+  ['target', 'baselines', 'samples', 'seed', 'perturbationsPerEval', 'internalBatchSize'],
+  { baselines: 0, samples: 'image 1000, tabular 5000, masking 1000', seed: 0 },
+  (model, x, o) => limeForModel(model, x, o.baselines, { ...perturbationCommon(o), nSamples: o.samples, seed: o.seed }),
+);

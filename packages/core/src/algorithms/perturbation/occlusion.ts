@@ -12,6 +12,7 @@
  * Model calls: the inputs once, then W·N rows (W windows) in calls of at most
  * `perturbationsPerEval` windows and `maxRowsPerCall` rows. Sums in float64.
  */
+import { forwardMethod, perturbationCommon } from '../_utils/method-entries.js';
 import { sizeOf, type Tensor } from '../../tensor.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { resolveBaselines, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
@@ -180,3 +181,18 @@ export async function occlusion(
   for (let i = 0; i < n; i++) for (let j = 0; j < per; j++) attr[i * per + j] = sum[i * per + j]! / covered[j]!;
   return { attributions: { shape: [...x.shape], data: attr }, outputs: ev.outputs, target: ev.target };
 }
+
+/** METHODS entry `occlusion`: forward-only; baselines 0, strides 1; `window` is required. */
+export const occlusionMethod = forwardMethod(
+  'occlusion',
+  'Occlusion (sliding window)',
+  ['target', 'baselines', 'window', 'strides', 'perturbationsPerEval', 'internalBatchSize'],
+  { baselines: 0, strides: 1 },
+  (model, x, o) =>
+    new Occlusion(model).attribute(x, {
+      ...perturbationCommon(o),
+      baselines: o.baselines,
+      slidingWindowShapes: o.window as readonly number[],
+      strides: o.strides,
+    }),
+);

@@ -17,6 +17,7 @@
  * permutation) of N rows each, in calls of at most `perturbationsPerEval` perturbations /
  * `maxRowsPerCall` rows. Memory: N·F accumulators plus one call's rows.
  */
+import { sampledGroupMethod } from '../_utils/method-entries.js';
 import type { Tensor } from '../../tensor.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { createRng, type Rng } from '../../random/prng.js';
@@ -146,3 +147,11 @@ export async function shapleyValueSampling(
   for (let q = 0; q < phi.length; q++) phi[q] = phi[q]! / sampling.nSamples;
   return groupedResult(x, mask, phi, ev);
 }
+
+/** METHODS entry `shapley-value-sampling`: forward-only; baselines 0, 25 antithetic permutations, seed 0. */
+export const shapleyValueSamplingMethod = sampledGroupMethod(
+  'shapley-value-sampling',
+  'Shapley value sampling (antithetic permutations)',
+  { baselines: 0, samples: SHAPLEY_SAMPLING_DEFAULTS.nSamples, seed: SHAPLEY_SAMPLING_DEFAULTS.seed },
+  ShapleyValueSampling,
+);

@@ -16,6 +16,7 @@
  * Limit: F ≤ 20 (2^20 ≈ 10⁶ rows per example); more throws InvalidArgumentError — use
  * Shapley value sampling or KernelSHAP, or group features with a mask.
  */
+import { groupMethod } from '../_utils/method-entries.js';
 import type { Tensor } from '../../tensor.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { ModelCaller, ResolvedTarget } from '../_utils/common.js';
@@ -130,3 +131,6 @@ export async function shapleyValues(
   );
   return groupedResult(x, mask, phi, ev);
 }
+
+/** METHODS entry `shapley-values`: forward-only, exact; baselines 0, featureMask one group per element (≤ 20 groups). */
+export const shapleyValuesMethod = groupMethod('shapley-values', 'Shapley values (exact, ≤ 20 features/groups)', ShapleyValues);

@@ -6,6 +6,7 @@
  *
  * Model calls: as GuidedBackprop.
  */
+import { common, ruleMethod } from '../_utils/method-entries.js';
 import type { Rule } from '../../rules/rule.js';
 import { deconvRelu } from '../../rules/presets.js';
 import { GuidedBackprop, type GuidedBackpropOptions } from './guided-backprop.js';
@@ -19,3 +20,8 @@ export class Deconvolution extends GuidedBackprop {
   override readonly id: string = 'deconvolution';
   protected override readonly reluRule: Rule = deconvReluRule;
 }
+
+/** METHODS entry `deconvolution`. */
+export const deconvolutionMethod = ruleMethod('deconvolution', 'Deconvolution', ['target', 'internalBatchSize'], {}, (m, x, o) =>
+  new Deconvolution(m).attribute(x, common(o)),
+);

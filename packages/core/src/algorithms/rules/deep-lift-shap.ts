@@ -15,6 +15,7 @@
  * Model calls: ⌈(N + B) / internalBatchSize⌉ forward calls on [x; baselines] and
  * ⌈N·B / internalBatchSize⌉ rule-modified gradient calls.
  */
+import { common, ruleMethod } from '../_utils/method-entries.js';
 import { sizeOf, type Tensor } from '../../tensor.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import { checkBatchSize, chunkCount, expandTarget, resolveBaselines, targetValue, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
@@ -101,3 +102,12 @@ export class DeepLiftShap extends GradientMethod<DeepLiftShapOptions> {
     return { attributions: { shape: [...x.shape], data: attr }, outputs: firstRows(all, n), target: resolved, delta };
   }
 }
+
+/** METHODS entry `deeplift-shap`: baselines 0 (a tensor [B, ...] is the baseline distribution), rule 'rescale'. */
+export const deepliftShapMethod = ruleMethod(
+  'deeplift-shap',
+  'DeepLIFT-SHAP (DeepLIFT averaged over a baseline distribution)',
+  ['target', 'baselines', 'rule', 'internalBatchSize'],
+  { baselines: 0, rule: 'rescale' },
+  (m, x, o) => new DeepLiftShap(m).attribute(x, { ...common(o), baselines: o.baselines, rule: o.rule }),
+);

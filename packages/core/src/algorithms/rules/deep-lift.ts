@@ -19,6 +19,7 @@
  * Model calls: ⌈2N / internalBatchSize⌉ forward calls on [x; x′] and ⌈N / internalBatchSize⌉
  * rule-modified gradient calls.
  */
+import { common, ruleMethod } from '../_utils/method-entries.js';
 import type { Model } from '../../model.js';
 import type { Graph } from '../../ir/graph.js';
 import type { RuleAssignment } from '../../rules/rule.js';
@@ -29,8 +30,9 @@ import { checkBatchSize, checkNonNegative, chunkCount, resolveBaselines, targetV
 import { GradientMethod, type CoreResult } from '../_utils/gradient-method.js';
 import { firstRows, stackedRows, targetOrPredicted } from '../_utils/rows.js';
 import { requestRows, requireGraph, requireRules } from '../_utils/requests.js';
+import type { DeepLiftRule } from '../_utils/types.js';
 
-export type DeepLiftRule = 'rescale' | 'reveal-cancel';
+export type { DeepLiftRule };
 export const DEEP_LIFT_RULES: readonly DeepLiftRule[] = ['rescale', 'reveal-cancel'];
 
 export interface DeepLiftOptions extends CommonOptions {
@@ -132,3 +134,8 @@ export class DeepLift extends GradientMethod<DeepLiftOptions> {
     return { attributions: { shape: [...x.shape], data: attr }, outputs: firstRows(both, n), target: resolved, delta };
   }
 }
+
+/** METHODS entry `deeplift`: baselines 0, rule 'rescale'. */
+export const deepliftMethod = ruleMethod('deeplift', 'DeepLIFT (rescale / reveal-cancel)', ['target', 'baselines', 'rule', 'internalBatchSize'], { baselines: 0, rule: 'rescale' }, (m, x, o) =>
+  new DeepLift(m).attribute(x, { ...common(o), baselines: o.baselines, rule: o.rule }),
+);

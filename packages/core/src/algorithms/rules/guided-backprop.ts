@@ -12,6 +12,7 @@
  * Model calls: one forward pass if the target is the predicted class, then
  * ⌈N / internalBatchSize⌉ rule-modified gradient calls.
  */
+import { common, ruleMethod } from '../_utils/method-entries.js';
 import type { Model } from '../../model.js';
 import type { Rule, RuleAssignment } from '../../rules/rule.js';
 import { guidedReluRule } from '../../rules/rule.js';
@@ -68,3 +69,8 @@ export class GuidedBackprop extends GradientMethod<GuidedBackpropOptions> {
     return ruleGradients(ctx, x, target, reluRules(this.model, this.reluRule, this.id), options.internalBatchSize);
   }
 }
+
+/** METHODS entry `guided-backprop`. */
+export const guidedBackpropMethod = ruleMethod('guided-backprop', 'Guided backpropagation', ['target', 'internalBatchSize'], {}, (m, x, o) =>
+  new GuidedBackprop(m).attribute(x, common(o)),
+);

@@ -12,6 +12,7 @@
  * Model calls: one forward pass if the target is the predicted class, then
  * 2·⌈N / internalBatchSize⌉ gradient calls (tapped, and rule-modified).
  */
+import { common, spec } from '../_utils/method-entries.js';
 import type { Tensor } from '../../tensor.js';
 import { checkBatchSize, chunkCount, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
 import { type CoreResult } from '../_utils/gradient-method.js';
@@ -58,3 +59,13 @@ export class GuidedGradCam extends GradCam {
     return { attributions: { shape: [...x.shape], data: out }, outputs: cam.outputs, target: cam.target };
   }
 }
+
+/** METHODS entry `guided-grad-cam`: `layer` required; relu false, interpolation 'nearest'. */
+export const guidedGradCamMethod = spec(
+  'guided-grad-cam',
+  'Guided Grad-CAM',
+  { gradients: true, layers: true, rules: true },
+  ['target', 'layer', 'relu', 'interpolation', 'internalBatchSize'],
+  { relu: false, interpolation: 'nearest' },
+  (m, x, o) => new GuidedGradCam(m).attribute(x, { ...common(o), layer: o.layer!, relu: o.relu, interpolation: o.interpolation }),
+);

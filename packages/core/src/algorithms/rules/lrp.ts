@@ -19,6 +19,7 @@
  * Model calls: ⌈N / internalBatchSize⌉ forward calls (the output relevance and the predicted
  * class) and ⌈N / internalBatchSize⌉ rule-modified gradient calls.
  */
+import { common, ruleMethod } from '../_utils/method-entries.js';
 import type { Graph } from '../../ir/graph.js';
 import type { RuleAssignment } from '../../rules/rule.js';
 import { applyCanonizers, type Canonizer } from '../../rules/canonizers.js';
@@ -148,3 +149,8 @@ export class Lrp extends GradientMethod<LrpOptions> {
     return { attributions: { shape: [...x.shape], data: attr }, outputs, target: resolved, delta };
   }
 }
+
+/** METHODS entry `lrp`: composite 'captum' (ε = 1e-9 on Gemm/MatMul/Conv/pools, ReLU pass-through). */
+export const lrpMethod = ruleMethod('lrp', 'Layer-wise relevance propagation', ['target', 'composite', 'epsilon', 'gamma', 'alpha', 'internalBatchSize'], { composite: 'captum' }, (m, x, o) =>
+  new Lrp(m).attribute(x, { ...common(o), composite: o.composite, epsilon: o.epsilon, gamma: o.gamma, alpha: o.alpha }),
+);
