@@ -1,6 +1,6 @@
 /** Activation functions (the `activation` field and the activation layers). */
-import type { Attrs, OpType } from '@glasswing/core';
-import { formatError, single, unsupported, type LayerContext, type LayerConverter } from './context.js';
+import type { Attrs, OpType, Tensor } from '@glasswing/core';
+import { constant, formatError, single, unsupported, type LayerContext, type LayerConverter } from './context.js';
 
 interface ActivationOp {
   readonly op: OpType;
@@ -45,16 +45,35 @@ export const activationLayer: LayerConverter = (ctx) => {
   return ctx.b.node(ctx.spec.name, act.op, [x], act.attrs);
 };
 
+/**
+ * Keras ReLU(max_value, threshold, negative_slope): x for threshold <= x < max_value, max_value above,
+ * negative_slope·(x − threshold) below (tfjs-layers reads only max_value; the others default to 0).
+ */
 export const reluLayer: LayerConverter = (ctx) => {
   const x = single(ctx);
   const c = ctx.spec.config;
-  if (c['max_value'] != null) throw unsupported(ctx, `max_value ${String(c['max_value'])}`);
-  if (c['threshold'] != null && c['threshold'] !== 0) throw unsupported(ctx, `threshold ${String(c['threshold'])}`);
-  const slope = c['negative_slope'] ?? 0;
-  if (typeof slope !== 'number') throw formatError(ctx, 'negative_slope must be a number');
-  if (slope !== 0) return ctx.b.node(ctx.spec.name, 'LeakyRelu', [x], { alpha: slope });
-  return ctx.b.node(ctx.spec.name, 'Relu', [x]);
+  const num = (key: string, fallback: number | undefined): number | undefined => {
+    const v = c[key] ?? fallback;
+    if (v !== undefined && (typeof v !== 'number' || Number.isNaN(v))) throw formatError(ctx, `${key} must be a number, got ${JSON.stringify(v)}`);
+    return v as number | undefined;
+  };
+  const max = num('max_value', undefined);
+  const threshold = num('threshold', 0)!;
+  const slope = num('negative_slope', 0)!;
+  const name = ctx.spec.name;
+  if (max !== undefined && max < 0) throw formatError(ctx, `max_value must be >= 0, got ${max}`);
+  if (threshold !== 0) throw unsupported(ctx, `threshold ${threshold}`);
+  if (max === undefined) return slope === 0 ? ctx.b.node(name, 'Relu', [x]) : ctx.b.node(name, 'LeakyRelu', [x], { alpha: slope });
+  if (slope === 0) return ctx.b.node(name, 'Clip', [x], { min: 0, max });
+  // min(x, max) for x >= 0, slope·x below: Clip(x, 0, max) − slope·relu(−x).
+  const clipped = ctx.b.node(`${name}/clip`, 'Clip', [x], { min: 0, max });
+  const flipped = ctx.b.node(`${name}/flip`, 'Neg', [x]);
+  const neg = ctx.b.node(`${name}/negative`, 'Relu', [flipped]);
+  const scaled = ctx.b.node(`${name}/negative_scaled`, 'Mul', [neg, constant(ctx, 'negative_slope', scalar(slope))]);
+  return ctx.b.node(name, 'Sub', [clipped, scaled]);
 };
+
+const scalar = (v: number): Tensor => ({ shape: [1], data: new Float32Array([v]) });
 
 export const leakyReluLayer: LayerConverter = (ctx) => {
   const c = ctx.spec.config;

@@ -6,6 +6,7 @@ import { conv2d, depthwiseConv2d } from './conv.js';
 import { dense } from './dense.js';
 import { add, average, concatenate, multiply, subtract } from './merge.js';
 import { averagePooling2d, globalAveragePooling2d, maxPooling2d } from './pooling.js';
+import { cropping1d, cropping2d, zeroPadding1d, zeroPadding2d } from './padding.js';
 import { dropout, flatten, identity, permute, reshape } from './shape-layers.js';
 
 export const LAYER_CONVERTERS: Readonly<Record<string, LayerConverter>> = {
@@ -18,6 +19,10 @@ export const LAYER_CONVERTERS: Readonly<Record<string, LayerConverter>> = {
   AvgPool2D: averagePooling2d,
   GlobalAveragePooling2D: globalAveragePooling2d,
   GlobalAvgPool2D: globalAveragePooling2d,
+  ZeroPadding1D: zeroPadding1d,
+  ZeroPadding2D: zeroPadding2d,
+  Cropping1D: cropping1d,
+  Cropping2D: cropping2d,
   Flatten: flatten,
   Reshape: reshape,
   Permute: permute,
