@@ -4,6 +4,7 @@
  */
 import type { Tensor } from '../../tensor.js';
 import { argmaxRows, type ResolvedTarget } from './common.js';
+import { chunkCount, type ModelCaller } from './caller.js';
 
 /** Rows [start, end) of x, as a view (no copy). */
 export function sliceRows(x: Tensor, start: number, end: number): Tensor {
@@ -43,4 +44,28 @@ export function stackedRows(
 /** The given target, or (undefined) each row's predicted class from `outputs`. */
 export function targetOrPredicted(target: ResolvedTarget | undefined, outputs: Tensor): ResolvedTarget {
   return target ?? { kind: 'index', indices: argmaxRows(outputs) };
+}
+
+/**
+ * The target, or (undefined) each example's predicted class from one forward pass over x, sent in
+ * chunks of at most `maxRows` rows. Plan its calls with `targetCalls`.
+ */
+export async function resolveTargetRows(
+  ctx: ModelCaller,
+  x: Tensor,
+  target: ResolvedTarget | undefined,
+  maxRows: number,
+): Promise<ResolvedTarget> {
+  if (target) return target;
+  const out = await ctx.forwardRows(x.shape[0]!, maxRows, (s, e) => sliceRows(x, s, e));
+  return { kind: 'index', indices: argmaxRows(out) };
+}
+
+/**
+ * Model calls `resolveTargetRows` makes for `rows` examples: one per chunk of the forward pass
+ * (⌈rows / maxRows⌉) when the target must be resolved, none when it is given. Every method that
+ * resolves a predicted-class target by a separate forward pass plans it with this.
+ */
+export function targetCalls(rows: number, resolveTarget: boolean, maxRows: number): number {
+  return resolveTarget ? chunkCount(rows, maxRows) : 0;
 }

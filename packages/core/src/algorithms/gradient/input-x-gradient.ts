@@ -2,8 +2,8 @@
  * Input × Gradient (Shrikumar et al. 2016): x ⊙ ∂f_target/∂x — Captum's `InputXGradient`.
  * The product is formed in float64 and rounded once to float32.
  *
- * Model calls: one forward pass if the target is the predicted class, then ⌈N / internalBatchSize⌉
- * gradient calls.
+ * Model calls: ⌈N / internalBatchSize⌉ forward calls if the target is the predicted class, then
+ * ⌈N / internalBatchSize⌉ gradient calls.
  */
 import { common, inputMethod } from '../_utils/method-entries.js';
 import { checkBatchSize, type CommonOptions, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';

@@ -2,15 +2,15 @@
  * Saliency (Simonyan et al. 2014): the gradient of the target output with respect to the input,
  * by default its absolute value — Captum's `Saliency` (abs defaults to true).
  *
- * Model calls: one forward pass if the target is the predicted class, then ⌈N / internalBatchSize⌉
- * gradient calls.
+ * Model calls: ⌈N / internalBatchSize⌉ forward calls if the target is the predicted class, then
+ * ⌈N / internalBatchSize⌉ gradient calls.
  */
 import { common, inputMethod } from '../_utils/method-entries.js';
 import type { Tensor } from '../../tensor.js';
 import { InvalidArgumentError } from '../../errors.js';
-import { argmaxRows, checkBatchSize, chunkCount, type CommonOptions, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
+import { checkBatchSize, chunkCount, type CommonOptions, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
 import { GradientMethod, type CoreResult } from '../_utils/gradient-method.js';
-import { sliceRows } from '../_utils/rows.js';
+import { resolveTargetRows, sliceRows, targetCalls } from '../_utils/rows.js';
 
 export interface SaliencyOptions extends CommonOptions {
   /** Return |gradient| (Captum default: true). */
@@ -50,10 +50,7 @@ export async function gradientTimes(
   const n = x.shape[0]!;
   const max = checkBatchSize(internalBatchSize);
   const per = x.data.length / n;
-  const resolved: ResolvedTarget = target ?? {
-    kind: 'index',
-    indices: argmaxRows(await ctx.forwardRows(n, max, (s, e) => sliceRows(x, s, e))),
-  };
+  const resolved = await resolveTargetRows(ctx, x, target, max);
   const attr = new Float32Array(x.data.length);
   const outSize = ctx.model.outputShape.reduce((a, b) => a * b, 1);
   const outputs = new Float32Array(n * outSize);
@@ -73,9 +70,10 @@ export async function gradientTimes(
   };
 }
 
-/** Model calls `gradientTimes` makes: one forward pass to resolve the target, then the gradient chunks. */
+/** Model calls `gradientTimes` makes: the forward chunks that resolve the target (if needed), then the gradient chunks. */
 export function gradientTimesCalls(rows: number, resolveTarget: boolean, internalBatchSize: number | undefined): number {
-  return (resolveTarget ? 1 : 0) + chunkCount(rows, checkBatchSize(internalBatchSize));
+  const max = checkBatchSize(internalBatchSize);
+  return targetCalls(rows, resolveTarget, max) + chunkCount(rows, max);
 }
 
 /** METHODS entry `saliency`: abs true (Captum's default). */

@@ -14,7 +14,7 @@
  * spatial size H×W ('nearest' default, or 'bilinear' with align_corners = false) →
  * [N, 1, H, W] / [N, H, W, 1], the input read in the same layout.
  *
- * Model calls: one forward pass if the target is the predicted class, then
+ * Model calls: ⌈N / internalBatchSize⌉ forward calls if the target is the predicted class, then
  * ⌈N / internalBatchSize⌉ gradient calls with a tap on the layer.
  */
 import { common, layerMethod } from '../_utils/method-entries.js';
@@ -24,10 +24,10 @@ import type { Tensor } from '../../tensor.js';
 import { InvalidArgumentError, ShapeError } from '../../errors.js';
 import { checkBatchSize, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
 import { type CoreResult } from '../_utils/gradient-method.js';
-import { sliceRows } from '../_utils/rows.js';
+import { resolveTargetRows, sliceRows } from '../_utils/rows.js';
 import { modelGraph, requestRows } from '../_utils/requests.js';
 import { INTERPOLATIONS, resize2d, type Interpolation } from '../_utils/interpolate.js';
-import { LayerMethod, resolveTargetRows, RowStore, targetPlusChunks, type LayerOptions } from './layer-common.js';
+import { LayerMethod, RowStore, targetPlusChunks, type LayerOptions } from './layer-common.js';
 
 export interface GradCamOptions extends LayerOptions {
   /** Apply ReLU to the map (Captum's relu_attributions; default false). */

@@ -6,9 +6,9 @@
 import type { Model } from '../../model.js';
 import { sizeOf, type Tensor } from '../../tensor.js';
 import { throwIfAborted } from '../../errors.js';
-import { argmaxRows, checkBatchSize, chunkCount, requireGradients, validateInput, validateTarget, ModelCaller, type AttributionResult, type CommonOptions, type ResolvedTarget } from '../_utils/common.js';
+import { checkBatchSize, chunkCount, requireGradients, validateInput, validateTarget, ModelCaller, type AttributionResult, type CommonOptions, type ResolvedTarget } from '../_utils/common.js';
 import { formatResult, type CoreResult } from '../_utils/gradient-method.js';
-import { sliceRows } from '../_utils/rows.js';
+import { targetCalls } from '../_utils/rows.js';
 import { checkLayerName, requireLayers } from '../_utils/requests.js';
 
 export interface LayerOptions extends CommonOptions {
@@ -50,22 +50,10 @@ export function noTarget(n: number): ResolvedTarget {
   return { kind: 'index', indices: new Array<number>(n).fill(-1) };
 }
 
-/** The target, or each example's predicted class from one (chunked) forward pass. */
-export async function resolveTargetRows(
-  ctx: ModelCaller,
-  x: Tensor,
-  target: ResolvedTarget | undefined,
-  maxRows: number,
-): Promise<ResolvedTarget> {
-  if (target) return target;
-  const out = await ctx.forwardRows(x.shape[0]!, maxRows, (s, e) => sliceRows(x, s, e));
-  return { kind: 'index', indices: argmaxRows(out) };
-}
-
-/** Calls of `resolveTargetRows` plus `chunks(rows)` chunked calls. */
+/** Calls of `resolveTargetRows` (_utils/rows.ts) plus the chunks of `factor · rows` rows. */
 export function targetPlusChunks(rows: number, resolveTarget: boolean, internalBatchSize: number | undefined, factor = 1): number {
   const max = checkBatchSize(internalBatchSize);
-  return (resolveTarget ? chunkCount(rows, max) : 0) + chunkCount(factor * rows, max);
+  return targetCalls(rows, resolveTarget, max) + chunkCount(factor * rows, max);
 }
 
 /** Growable per-row store of layer values [rows, ...layerShape] (shape known from the first chunk). */

@@ -2,16 +2,16 @@
  * LayerGradient: ∂F/∂layer, the gradient of the target output with respect to a layer's output,
  * [N, ...layerShape] (Captum: `LayerGradientXActivation(multiply_by_inputs=False)`).
  *
- * Model calls: one forward pass if the target is the predicted class, then
+ * Model calls: ⌈N / internalBatchSize⌉ forward calls if the target is the predicted class, then
  * ⌈N / internalBatchSize⌉ gradient calls with a tap on the layer.
  */
 import { common, layerMethod } from '../_utils/method-entries.js';
 import type { Tensor } from '../../tensor.js';
 import { checkBatchSize, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
 import { type CoreResult } from '../_utils/gradient-method.js';
-import { sliceRows } from '../_utils/rows.js';
+import { resolveTargetRows, sliceRows } from '../_utils/rows.js';
 import { requestRows } from '../_utils/requests.js';
-import { LayerMethod, resolveTargetRows, RowStore, targetPlusChunks, type LayerOptions } from './layer-common.js';
+import { LayerMethod, RowStore, targetPlusChunks, type LayerOptions } from './layer-common.js';
 
 export type LayerGradientOptions = LayerOptions;
 

@@ -9,7 +9,7 @@
  * (CapabilityError otherwise). Other ops (MaxPool included) use their plain VJP: PyTorch's
  * max-pool gradient goes to the first maximal element of a window, as here.
  *
- * Model calls: one forward pass if the target is the predicted class, then
+ * Model calls: ⌈N / internalBatchSize⌉ forward calls if the target is the predicted class, then
  * ⌈N / internalBatchSize⌉ rule-modified gradient calls.
  */
 import { common, ruleMethod } from '../_utils/method-entries.js';
@@ -19,10 +19,10 @@ import { guidedReluRule } from '../../rules/rule.js';
 import type { Tensor } from '../../tensor.js';
 import { checkBatchSize, type CommonOptions, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
 import { GradientMethod, type CoreResult } from '../_utils/gradient-method.js';
-import { sliceRows } from '../_utils/rows.js';
+import { resolveTargetRows, sliceRows } from '../_utils/rows.js';
 import { requestRows, requireGraph, requireRules } from '../_utils/requests.js';
 import { resolveComposite } from '../../rules/composites.js';
-import { resolveTargetRows, RowStore, targetPlusChunks } from '../layer/layer-common.js';
+import { RowStore, targetPlusChunks } from '../layer/layer-common.js';
 
 export type GuidedBackpropOptions = CommonOptions;
 

@@ -9,13 +9,14 @@
  * in LayerGradCam's relu_attributions). Input and layer in the same layout (see GradCam).
  * Needs 'gradients', 'layers', 'rules' and `model.graph`.
  *
- * Model calls: one forward pass if the target is the predicted class, then
+ * Model calls: ⌈N / internalBatchSize⌉ forward calls if the target is the predicted class, then
  * 2·⌈N / internalBatchSize⌉ gradient calls (tapped, and rule-modified).
  */
 import { common, spec } from '../_utils/method-entries.js';
 import type { Tensor } from '../../tensor.js';
 import { checkBatchSize, chunkCount, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
 import { type CoreResult } from '../_utils/gradient-method.js';
+import { targetCalls } from '../_utils/rows.js';
 import { gradCam, GradCam, type GradCamOptions } from '../layer/grad-cam.js';
 import { reluRules, ruleGradients } from './guided-backprop.js';
 import { requireGraph, requireRules } from '../_utils/requests.js';
@@ -36,7 +37,7 @@ export class GuidedGradCam extends GradCam {
 
   override plannedCalls(rows: number, resolveTarget: boolean, options: GuidedGradCamOptions): number {
     const max = checkBatchSize(options.internalBatchSize);
-    return (resolveTarget ? chunkCount(rows, max) : 0) + 2 * chunkCount(rows, max);
+    return targetCalls(rows, resolveTarget, max) + 2 * chunkCount(rows, max);
   }
 
   override async run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: GuidedGradCamOptions): Promise<CoreResult> {
