@@ -11,7 +11,7 @@
  *   m_a = VJP_a at (a, (b + b_ref)/2) and vice versa — exact for any bilinear map. With one data
  *   input this is the standard VJP.
  * - Div with a data divisor: Shapley split m_a = s·½(1/b + 1/b_ref), m_b = −s·½(a + a_ref)/(b·b_ref).
- * - MaxPool: see `maxPoolSecant`.
+ * - MaxPool: Captum's cross-maximum routing, see `maxPoolSecant`.
  * Softmax, LogSoftmax and LayerNormalization have no exact multiplier here: attribute the logits
  * before a final Softmax (DeepLIFT's own recommendation) — an UnsupportedOpError says so.
  */
@@ -124,16 +124,23 @@ function div<T>(a: SecantArgs<T>): (T | undefined)[] {
 }
 
 /**
- * MaxPool: each window's Δy (times its signal) goes to ONE element whose Δx is divided out, so
- * Σ m·Δx = Σ_windows s·Δy exactly. The element is the window's argmax in x (the paper's and
- * Captum's choice: multiplier Δy/Δx on the gradient's path); where Δx there is below ε (e.g. a
- * window zeroed by a preceding ReLU while the reference's is not) the window routes through the
- * reference's argmax b instead — Δx_b = 0 there only if the whole window is unchanged, i.e. Δy = 0.
- * Only if both are below ε does the plain max-pool gradient carry s (Δy is then below ε as well).
- * Exact with non-overlapping windows (stride ≥ kernel: LeNet, VGG, most CNNs). With overlapping
- * windows the per-window argmax Δx cannot be read from the kernels, and the multiplier is the
- * element-wise one, Σ over windows won by i of s·Δy / Δxᵢ (standard gradient where |Δxᵢ| < ε):
- * exact unless some winner has Δx = 0 (documented limit).
+ * MaxPool — Captum's `maxpool` rule (captum/attr/_core/deep_lift.py; the same rule as SHAP's
+ * DeepExplainer): with the cross maximum m = max(y, y′) of a window's outputs, the part m − y′
+ * (= max(Δy, 0)) goes to the window's argmax in x and the part y − m (= min(Δy, 0)) to its argmax
+ * in the reference x′, each times the window's incoming signal s; the multiplier at every input
+ * element is what it received, summed over the windows (overlapping windows accumulate), divided
+ * by its Δx — the plain max-pool gradient at x where |Δx| ≤ ε. Argmaxes are the first maximum
+ * (row-major) of each window, as PyTorch's max_pool indices, via the `maxPoolBackprop` kernel.
+ *
+ * Exact summation-to-delta for any kernel, stride, padding and ceil mode: a window with Δy > 0
+ * sends it to the x-argmax a, where x_a = y > y′ ≥ x′_a, so Δx_a > 0; a window with Δy < 0 sends
+ * it to the x′-argmax b, where x′_b = y′ > y ≥ x_b, so Δx_b < 0. Nothing is ever routed to an
+ * element whose Δx vanishes, hence Σᵢ mᵢ·Δxᵢ = Σ_windows s·Δy.
+ *
+ * Deviations from Captum 0.8, all where Captum itself loses summation-to-delta: (1) Captum
+ * scatters with max_unpool, which overwrites instead of adding when overlapping windows share a
+ * winner; (2) its |Δx| < ε fallback takes the gradient of the batch's first example for every
+ * example; (3) its module hooks drop a rule when two non-linear modules are adjacent (ReLU → MaxPool).
  */
 function maxPoolSecant<T>(a: SecantArgs<T>): (T | undefined)[] {
   const { k, node, xs, z, refXs, zr, s, eps } = a;
@@ -141,28 +148,14 @@ function maxPoolSecant<T>(a: SecantArgs<T>): (T | undefined)[] {
   const r = refXs[0]!;
   const p = poolParams(node, k.shape(x));
   const dx = k.sub(x, r);
-  const t = k.mul(s, k.sub(z, zr));
-  const overlapping = p.strides[0] < p.kernel[0] || p.strides[1] < p.kernel[1];
-  if (overlapping) {
-    const use = bigEnough(k, dx, eps);
-    const routed = k.div(k.maxPoolBackprop(t, x, p), safe(k, dx, use));
-    const standard = k.maxPoolBackprop(s, x, p);
-    return [k.add(k.mul(use, routed), k.mul(k.sub(scalarLike(k, use, 1), use), standard))];
-  }
-  const avg = { ...p, countIncludePad: false };
-  const ones = scalarLike(k, z, 1);
-  // Δx at a window's selected element: Σ_window M⊙Δx / Σ_window M, M the 0/1 winner mask.
-  const atWinner = (m: T) => k.div(k.avgPool(k.mul(m, dx), avg), k.avgPool(m, avg));
-  const dxa = atWinner(k.maxPoolBackprop(ones, x, p));
-  const dxb = atWinner(k.maxPoolBackprop(ones, r, p));
-  const ua = bigEnough(k, dxa, eps);
-  const notA = k.sub(ones, ua);
-  const ub = k.mul(notA, bigEnough(k, dxb, eps));
-  const uc = k.mul(notA, k.sub(ones, bigEnough(k, dxb, eps)));
-  const viaA = k.maxPoolBackprop(k.div(k.mul(t, ua), safe(k, dxa, ua)), x, p);
-  const viaB = k.maxPoolBackprop(k.div(k.mul(t, ub), safe(k, dxb, ub)), r, p);
-  const fallback = k.maxPoolBackprop(k.mul(s, uc), x, p);
-  return [k.add(k.add(viaA, viaB), fallback)];
+  const dy = k.sub(z, zr);
+  const up = k.relu(dy); // m − y′
+  const down = k.sub(dy, up); // y − m
+  const received = k.add(k.maxPoolBackprop(k.mul(s, up), x, p), k.maxPoolBackprop(k.mul(s, down), r, p));
+  const use = bigEnough(k, dx, eps);
+  const routed = k.div(received, safe(k, dx, use));
+  const standard = k.maxPoolBackprop(s, x, p);
+  return [k.add(k.mul(use, routed), k.mul(k.sub(scalarLike(k, use, 1), use), standard))];
 }
 
 /** The DeepLIFT multipliers for every input (undefined for parameters). */

@@ -109,7 +109,10 @@ const DENSE: readonly OpType[] = ['Gemm', 'MatMul'];
 const CONV: readonly OpType[] = ['Conv', 'ConvTranspose'];
 const AVERAGING: readonly OpType[] = ['AveragePool', 'GlobalAveragePool', 'ReduceMean', 'ReduceSum'];
 /** Element-wise ops that are not linear: DeepLIFT gives them secant multipliers. */
-const NONLINEAR: readonly OpType[] = ['Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Clip', 'Erf', 'Gelu', 'Sqrt', 'Exp', 'Log', 'Abs'];
+const NONLINEAR: readonly OpType[] = [
+  ...['Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Clip', 'Erf', 'Gelu', 'Sqrt', 'Exp', 'Log', 'Abs'],
+  ...['Elu', 'Selu', 'Softplus', 'Softsign', 'HardSigmoid', 'HardSwish', 'Swish', 'Mish', 'ThresholdedRelu'],
+] as OpType[];
 
 /** Entries shared by the zennit-style LRP composites (after their linear-layer entries). */
 function lrpCommon(eps: number): CompositeEntry[] {
@@ -174,8 +177,9 @@ export function captumDefault(options: LrpCompositeOptions = {}): Composite {
 }
 
 /**
- * DeepLIFT: secant multipliers on nonlinear element-wise ops, MaxPool and products of data
- * (Mul, MatMul, Gemm, Div with two data inputs, Pow); linear and shape ops keep their VJP.
+ * DeepLIFT: secant multipliers on nonlinear element-wise ops, MaxPool (Captum's cross-maximum
+ * routing between the argmaxes of x and of the reference) and products of data (Mul, MatMul,
+ * Gemm, Div with two data inputs, Pow); linear and shape ops keep their VJP.
  * 'reveal-cancel' uses RevealCancel on nonlinearities fed by a linear layer (Rescale elsewhere).
  */
 export function deepLiftComposite(mode: 'rescale' | 'reveal-cancel' = 'rescale', eps = 1e-10): Composite {

@@ -74,9 +74,10 @@ export interface RuleTerm {
  *   Only for shape-preserving element-wise ops.
  * - 'secant': DeepLIFT multipliers against the reference forward pass, chosen so that
  *   Σ multiplier·Δx = Δy holds exactly (summation-to-delta): Δy/Δx on element-wise ops (the
- *   standard VJP where |Δx| < `secantEpsilon`); on MaxPool the window's Δy goes to the argmax
- *   element (see ir/secant.ts); Shapley averages on Mul/Div of two data tensors; the standard
- *   VJP on linear and shape ops (exact there).
+ *   standard VJP where |Δx| < `secantEpsilon`); on MaxPool Captum's cross-maximum routing
+ *   (max(Δy, 0) to the window's argmax in x, min(Δy, 0) to its argmax in the reference, over Δx
+ *   at each element; see ir/secant.ts); Shapley averages on Mul/Div of two data tensors; the
+ *   standard VJP on linear and shape ops (exact there).
  * - 'reveal-cancel': DeepLIFT RevealCancel on an element-wise nonlinearity whose producer is a
  *   linear node with one data input (Gemm, Conv, ConvTranspose, MatMul): the rule propagates
  *   through BOTH nodes, splitting the producer's Δ into positive and negative contributions
