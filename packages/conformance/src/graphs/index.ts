@@ -1,3 +1,4 @@
+import { activationsGraph } from './activations.js';
 import { cnnNchwGraph, cnnNhwcGraph } from './cnn.js';
 import { dagGraph } from './dag.js';
 import { mlpGraph } from './mlp.js';
@@ -11,8 +12,9 @@ export { cnnNchwGraph, cnnNhwcGraph } from './cnn.js';
 export { dagGraph } from './dag.js';
 export { onnxImageGraph } from './onnx-image.js';
 export { onnxSequenceGraph } from './onnx-sequence.js';
+export { activationsGraph } from './activations.js';
 
 /** The suite's graphs; together they use every op in OP_TYPES. Deterministic (seeded). */
 export function conformanceGraphs(): readonly ConformanceGraph[] {
-  return [mlpGraph(), cnnNchwGraph(), cnnNhwcGraph(), dagGraph(), onnxImageGraph(), onnxSequenceGraph()];
+  return [mlpGraph(), cnnNchwGraph(), cnnNhwcGraph(), dagGraph(), onnxImageGraph(), onnxSequenceGraph(), activationsGraph()];
 }

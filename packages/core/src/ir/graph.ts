@@ -61,6 +61,15 @@ export const OP_TYPES = [
   'Pad',
   'LayerNormalization',
   'Cast',
+  'Elu',
+  'Selu',
+  'Softplus',
+  'Softsign',
+  'HardSigmoid',
+  'HardSwish',
+  'Swish',
+  'Mish',
+  'ThresholdedRelu',
 ] as const;
 
 export type OpType = (typeof OP_TYPES)[number];

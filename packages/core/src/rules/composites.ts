@@ -112,7 +112,7 @@ const AVERAGING: readonly OpType[] = ['AveragePool', 'GlobalAveragePool', 'Reduc
 const NONLINEAR: readonly OpType[] = [
   ...['Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Clip', 'Erf', 'Gelu', 'Sqrt', 'Exp', 'Log', 'Abs'],
   ...['Elu', 'Selu', 'Softplus', 'Softsign', 'HardSigmoid', 'HardSwish', 'Swish', 'Mish', 'ThresholdedRelu'],
-] as OpType[];
+] satisfies OpType[];
 
 /** Entries shared by the zennit-style LRP composites (after their linear-layer entries). */
 function lrpCommon(eps: number): CompositeEntry[] {

@@ -44,6 +44,15 @@ import { Sub } from './Sub.js';
 import { Tanh } from './Tanh.js';
 import { Transpose } from './Transpose.js';
 import { Unsqueeze } from './Unsqueeze.js';
+import { Elu } from './Elu.js';
+import { Selu } from './Selu.js';
+import { Softplus } from './Softplus.js';
+import { Softsign } from './Softsign.js';
+import { HardSigmoid } from './HardSigmoid.js';
+import { HardSwish } from './HardSwish.js';
+import { Swish } from './Swish.js';
+import { Mish } from './Mish.js';
+import { ThresholdedRelu } from './ThresholdedRelu.js';
 
 export const OPS: Readonly<Record<OpType, OpDef>> = Object.freeze({
   Gemm,
@@ -88,6 +97,15 @@ export const OPS: Readonly<Record<OpType, OpDef>> = Object.freeze({
   Pad,
   LayerNormalization,
   Cast,
+  Elu,
+  Selu,
+  Softplus,
+  Softsign,
+  HardSigmoid,
+  HardSwish,
+  Swish,
+  Mish,
+  ThresholdedRelu,
 });
 
 /** The definition of an op; UnsupportedOpError (naming the op and, when given, the node) for unknown ops. */
@@ -117,4 +135,13 @@ export const ELEMENTWISE_UNARY: ReadonlySet<OpType> = new Set<OpType>([
   'Neg',
   'Abs',
   'Cast',
+  'Elu',
+  'Selu',
+  'Softplus',
+  'Softsign',
+  'HardSigmoid',
+  'HardSwish',
+  'Swish',
+  'Mish',
+  'ThresholdedRelu',
 ]);
