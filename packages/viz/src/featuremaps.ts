@@ -6,8 +6,8 @@
  */
 import { InvalidArgumentError, NumericError, ShapeError } from '@glasswing/core';
 import type { Tensor } from '@glasswing/core';
-import { colorBarPixelHeight, drawColorBar } from './colorbar.js';
-import { bitmapTextWidth, drawBitmapText } from './font.js';
+import { colorBarLayout, drawColorBar } from './colorbar.js';
+import { bitmapFont, drawLabels, placeLine } from './labels.js';
 import { createRaster, encodeRasterPng, fillRect } from './raster.js';
 import type { Raster } from './raster.js';
 import { sequentialColor } from './sequential.js';
@@ -63,28 +63,29 @@ export function featureMapGrid(activation: Tensor, options: FeatureMapOptions = 
   const k = Math.max(1, Math.ceil((options.minTile ?? 48) / Math.max(h, w)));
   const tw = w * k;
   const th = h * k;
-  const labelH = 9;
+  const font = bitmapFont(1);
+  const labelH = font.height + 2;
   const gap = 4;
   const rows = Math.ceil(maps / cols);
   const gridW = cols * (tw + gap) + gap;
   const width = Math.max(gridW, 120);
-  const height = rows * (th + labelH + gap) + gap + 6 + colorBarPixelHeight(1, true);
-  const out = createRaster(width, height);
+  const spec = perMap
+    ? { colormap: 'sequential' as const, min: 0, max: 1, label: 'each map scaled min–max', tickLabels: ['min', 'max'] }
+    : { colormap: 'sequential' as const, min: shared[0], max: shared[1], label: 'activation' };
+  const by = rows * (th + labelH + gap) + gap + 4;
+  const bar = colorBarLayout(spec, 2, by, width - 4, { font });
+  const out = createRaster(width, by + bar.bounds.height + 4);
   for (let m = 0; m < maps; m++) {
     const [lo, hi] = perMap ? ranges[m]! : shared;
     const x0 = gap + (m % cols) * (tw + gap);
     const y0 = gap + Math.floor(m / cols) * (th + labelH + gap);
-    const label = String(m);
-    drawBitmapText(out, label, x0 + Math.floor((tw - bitmapTextWidth(label)) / 2), y0, [60, 60, 60]);
+    const label = placeLine(String(m), { x: x0, y: y0, width: tw, height: labelH }, y0, font, 'tile', 'middle');
+    if (label) drawLabels(out, [label], [60, 60, 60]);
     for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
       const v = hi > lo ? (at(m, y, x) - lo) / (hi - lo) : 0;
       fillRect(out, x0 + x * k, y0 + labelH + y * k, k, k, sequentialColor(v));
     }
   }
-  const by = rows * (th + labelH + gap) + gap + 4;
-  const spec = perMap
-    ? { colormap: 'sequential' as const, min: 0, max: 1, label: 'EACH MAP MIN-MAX', tickLabels: ['MIN', 'MAX'] }
-    : { colormap: 'sequential' as const, min: shared[0], max: shared[1], label: 'ACTIVATION' };
   drawColorBar(out, spec, 2, by, width - 4);
   return out;
 }

@@ -5,14 +5,16 @@
  */
 import { InvalidArgumentError } from '@glasswing/core';
 import type { Tensor } from '@glasswing/core';
-import { colorBarSvg } from './colorbar.js';
-import { visualizeImageAttr } from './image.js';
+import { colorBarSvg, colorBarSvgLayout } from './colorbar.js';
+import { imageLegendSpec, visualizeImageAttr } from './image.js';
 import type { AttrSign, ImageAttrOptions, ImageVizMethod } from './image.js';
 import type { ImageLayout } from './image-input.js';
 import type { ColorMapName } from './colormaps.js';
 import { blit, createRaster, encodeRasterPng } from './raster.js';
 import type { Raster } from './raster.js';
-import { escapeXml, formatNumber, pngDataUri, px, svgDocument, svgText } from './svg.js';
+import { placeText, svgFont, svgLabel } from './labels.js';
+import type { LabelBox } from './labels.js';
+import { escapeXml, formatNumber, pngDataUri, px, svgDocument } from './svg.js';
 
 export interface GridPanel {
   /** Panel title, e.g. the method name. */
@@ -89,47 +91,75 @@ export function imageAttrGridPng(panels: readonly GridPanel[], options: GridOpti
   return encodeRasterPng(imageAttrGrid(panels, options), { Panels: panels.map((p) => p.title).join(' | ') });
 }
 
+/** Where the SVG grid puts its panels and every text line (see `imageAttrGridSvg`). */
+export interface GridSvgLayout {
+  readonly width: number;
+  readonly height: number;
+  readonly labels: readonly LabelBox[];
+}
+
 /** The grid as SVG: titles and colour bars as text, maps as embedded PNG images. */
 export function imageAttrGridSvg(panels: readonly GridPanel[], options: GridOptions = {}): string {
+  return renderGridSvg(panels, options).svg;
+}
+
+/** The SVG grid's size and label boxes (the same layout `imageAttrGridSvg` draws). */
+export function imageAttrGridSvgLayout(panels: readonly GridPanel[], options: GridOptions = {}): GridSvgLayout {
+  const { width, height, labels } = renderGridSvg(panels, options);
+  return { width, height, labels };
+}
+
+function renderGridSvg(panels: readonly GridPanel[], options: GridOptions) {
   const pics = renderPanels(panels, options, false);
   const cols = columnsOf(pics.length, options.columns);
   const rows = Math.ceil(pics.length / cols);
   const gut = 16;
-  const top = options.title ? 28 : 0;
   const cw = Math.max(140, ...pics.map((p) => p.raster.width));
   const mh = Math.max(...pics.map((p) => p.raster.height));
-  const ch = 20 + mh + 48;
-  const width = cols * cw + (cols + 1) * gut;
+  const cols0 = cols * cw + (cols + 1) * gut;
+  const headFont = svgFont(15, true);
+  const head = options.title ? placeText(options.title, { x: gut, y: 6, width: cols0 - 2 * gut }, headFont, { role: 'title', align: 'middle', maxLines: 2 }) : undefined;
+  const top = head ? head.height + 10 : 0;
+  // panel titles (up to two lines each), legends under the maps: rows are as tall as their tallest
+  const titleFont = svgFont(13, true);
+  const titles = pics.map((_, i) => placeText(panels[i]!.title, { x: 0, y: 0, width: cw }, titleFont, { role: 'panel-title', align: 'middle', maxLines: 2 }));
+  const titleH = Math.max(...titles.map((t) => t.height)) + 6;
+  const legends = pics.map((p) => (p.method === 'original_image' ? undefined : imageLegendSpec(p.method, p.sign, p.colormap, p.threshold)));
+  const legendH = Math.max(16, ...legends.map((l) => (l ? colorBarSvgLayout(l, 0, 0, cw - 16).bounds.height : 0))) + 12;
+  const ch = titleH + mh + legendH;
+  const width = cols0;
   const height = top + rows * ch + (rows + 1) * gut;
   const parts: string[] = [];
-  if (options.title) parts.push(svgText(width / 2, 20, options.title, { anchor: 'middle', size: 15, weight: '600' }));
+  const labels: LabelBox[] = [];
+  if (head) {
+    labels.push(...head.labels);
+    parts.push(...head.labels.map((l) => svgLabel(l)));
+  }
   pics.forEach((p, i) => {
     const x0 = gut + (i % cols) * (cw + gut);
     const y0 = top + gut + Math.floor(i / cols) * (ch + gut);
     const mx = x0 + (cw - p.raster.width) / 2;
     parts.push(`<g class="panel" data-index="${i}" data-method="${escapeXml(p.method)}" data-sign="${escapeXml(p.sign)}">`);
     parts.push(`<title>${escapeXml(`${panels[i]!.title}: ${p.method}, sign ${p.sign}, scale ${formatNumber(p.threshold)}`)}</title>`);
-    parts.push(svgText(x0 + cw / 2, y0 + 14, panels[i]!.title, { anchor: 'middle', size: 13, weight: '600' }));
+    const t = placeText(panels[i]!.title, { x: x0, y: y0, width: cw }, titleFont, { role: 'panel-title', align: 'middle', maxLines: 2 });
+    labels.push(...t.labels);
+    parts.push(...t.labels.map((l) => svgLabel(l)));
     parts.push(
-      `<image x="${px(mx)}" y="${px(y0 + 20)}" width="${p.raster.width}" height="${p.raster.height}" ` +
+      `<image x="${px(mx)}" y="${px(y0 + titleH)}" width="${p.raster.width}" height="${p.raster.height}" ` +
         `style="image-rendering:pixelated" href="${pngDataUri(encodeRasterPng(p.raster))}"/>`,
     );
-    if (p.method !== 'original_image') {
-      const spec = legendSpec(p.method, p.sign, p.colormap, p.threshold);
-      parts.push(colorBarSvg(spec, x0 + 8, y0 + 26 + mh, cw - 16));
+    const spec = legends[i];
+    if (spec) {
+      const bar = colorBarSvgLayout(spec, x0 + 8, y0 + titleH + mh + 6, cw - 16);
+      labels.push(...bar.labels);
+      parts.push(colorBarSvg(spec, x0 + 8, y0 + titleH + mh + 6, cw - 16));
     } else {
-      parts.push(svgText(x0 + cw / 2, y0 + 38 + mh, 'input', { anchor: 'middle', size: 10, fill: '#444' }));
+      const inputLabel = placeText('input', { x: x0, y: y0 + titleH + mh + 6, width: cw }, svgFont(10), { role: 'caption', align: 'middle' });
+      labels.push(...inputLabel.labels);
+      parts.push(...inputLabel.labels.map((l) => svgLabel(l, { fill: '#444' })));
     }
     parts.push('</g>');
   });
-  return svgDocument(width, height, options.title ?? 'Attribution maps', parts.join(''));
-}
-
-function legendSpec(method: ImageVizMethod, sign: AttrSign, colormap: ColorMapName, threshold: number) {
-  const t = threshold > 0 ? threshold : 1;
-  const label = sign === 'absolute_value' ? '|attribution|' : 'attribution';
-  if (method === 'masked_image' || method === 'alpha_scaling') {
-    return { colormap: 'gray' as const, min: 0, max: sign === 'negative' ? -t : t, label: `share of pixel kept vs ${label}` };
-  }
-  return sign === 'all' ? { colormap, min: -t, max: t, label } : { colormap, min: 0, max: sign === 'negative' ? -t : t, label };
+  const svg = svgDocument(width, height, options.title ?? 'Attribution maps', parts.join(''));
+  return { svg, width, height, labels };
 }

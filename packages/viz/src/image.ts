@@ -16,14 +16,17 @@
  *   'positive', 'negative' (white – blue) for 'negative', 'sequential' for 'absolute_value'.
  * - Every picture except the original image gets a legend: a colour bar (heat maps) or a gray
  *   ramp of the kept fraction (masked image, alpha scaling) labelled in attribution units.
+ * - Text (title, tick labels, caption) is laid out so that it fits the picture's width, wrapping
+ *   rather than clipping; the picture's `labels` say where each line went.
  */
 import { InvalidArgumentError, ShapeError } from '@glasswing/core';
 import type { Tensor } from '@glasswing/core';
-import { drawColorBar, colorBarPixelHeight } from './colorbar.js';
-import type { ColorBarSpec } from './colorbar.js';
+import { colorBarLayout, drawColorBar } from './colorbar.js';
+import type { ColorBarLayout, ColorBarSpec } from './colorbar.js';
 import { checkColorMap, colorMapColor, colorMapDomain } from './colormaps.js';
 import type { ColorMapName } from './colormaps.js';
-import { GLYPH_HEIGHT, bitmapTextWidth, drawBitmapText } from './font.js';
+import { bitmapFont, drawLabels, placeText } from './labels.js';
+import type { LabelBox } from './labels.js';
 import { blit, createRaster, encodeRasterPng, upscale, upscaleFactor } from './raster.js';
 import type { Raster } from './raster.js';
 import { toMaps, toRgbImage } from './image-input.js';
@@ -73,7 +76,7 @@ export interface ImageAttrOptions extends NormalizeOptions {
   readonly minSize?: number;
   /** Draw the legend under the map (default true). */
   readonly colorBar?: boolean;
-  /** Title drawn above the map in the bitmap font. */
+  /** Title drawn above the map in the bitmap font (wrapped onto up to two lines). */
   readonly title?: string;
 }
 
@@ -90,6 +93,10 @@ export interface ImageAttrPicture {
   readonly mapHeight: number;
   /** The legend drawn (undefined for 'original_image' or colorBar: false). */
   readonly legend?: ColorBarSpec;
+  /** Where the legend's ramp, ticks and labels went. */
+  readonly legendLayout?: ColorBarLayout;
+  /** Every text line drawn (title lines, tick labels, caption lines) with the box it fits in. */
+  readonly labels: readonly LabelBox[];
 }
 
 function checkSign(sign: string): AttrSign {
@@ -147,13 +154,17 @@ function defaultColormap(sign: AttrSign): ColorMapName {
   return sign === 'all' ? 'diverging' : sign === 'positive' ? 'positive' : sign === 'negative' ? 'negative' : 'sequential';
 }
 
-function legendFor(method: ImageVizMethod, sign: AttrSign, cmap: ColorMapName, threshold: number): ColorBarSpec | undefined {
+/**
+ * The legend of a picture: the colour ramp against attribution values (heat maps), or the gray
+ * ramp of the share of the pixel kept (masked image, alpha scaling); none for the original image.
+ */
+export function imageLegendSpec(method: ImageVizMethod, sign: AttrSign, cmap: ColorMapName, threshold: number): ColorBarSpec | undefined {
   if (method === 'original_image') return undefined;
   const t = threshold > 0 ? threshold : 1;
-  const label = sign === 'absolute_value' ? '|ATTR|' : 'ATTRIBUTION';
+  const label = sign === 'absolute_value' ? '|attribution|' : 'attribution';
   if (method === 'masked_image' || method === 'alpha_scaling') {
     // Gray ramp: fraction of the pixel kept (black = none, white = all) against attribution value.
-    return { colormap: 'gray', min: 0, max: sign === 'negative' ? -t : t, label: 'KEPT: ' + label };
+    return { colormap: 'gray', min: 0, max: sign === 'negative' ? -t : t, label: `share of pixel kept vs ${label}` };
   }
   if (sign === 'all') return { colormap: cmap, min: -t, max: t, label };
   return { colormap: cmap, min: 0, max: sign === 'negative' ? -t : t, label };
@@ -218,7 +229,7 @@ export function visualizeImageAttr(attribution: Tensor, options: ImageAttrOption
   }
   const k = upscaleFactor(h, w, positiveInt(options.minSize, 128, 'minSize'));
   const big = upscale(map, k);
-  const legend = options.colorBar === false ? undefined : legendFor(method, sign, cmap, norm.threshold);
+  const legend = options.colorBar === false ? undefined : imageLegendSpec(method, sign, cmap, norm.threshold);
   return compose(big, options.title, legend, { method, sign, colormap: cmap, threshold: norm.threshold, factor: k });
 }
 
@@ -228,23 +239,43 @@ function positiveInt(v: number | undefined, fallback: number, name: string): num
   return v;
 }
 
-/** Put an optional title above and a legend below a map raster. */
+/** Text scale of a picture's labels: 1 up to 255 px wide maps, 2 from 256 px. */
+function textScaleFor(mapWidth: number): number {
+  return mapWidth >= 256 ? 2 : 1;
+}
+
+/**
+ * Put an optional title above and a legend below a map raster. The picture is at least 64 px
+ * wide when it has text; the title wraps onto two lines within it and the legend's caption onto
+ * up to three, the picture growing downwards to hold them.
+ */
 function compose(
   map: Raster,
   title: string | undefined,
   legend: ColorBarSpec | undefined,
   info: Pick<ImageAttrPicture, 'method' | 'sign' | 'colormap' | 'threshold' | 'factor'>,
 ): ImageAttrPicture {
-  const textScale = map.width >= 96 ? 2 : 1;
-  const titleH = title ? GLYPH_HEIGHT * textScale + 6 : 0;
-  const legendH = legend ? colorBarPixelHeight(textScale, true) + 6 : 0;
-  const minW = Math.max(map.width, title ? bitmapTextWidth(title, textScale) + 4 : 0, legend ? 64 : 0);
-  const raster = createRaster(minW, titleH + map.height + legendH);
-  const mx = Math.floor((minW - map.width) / 2);
-  if (title) drawBitmapText(raster, title, Math.floor((minW - bitmapTextWidth(title, textScale)) / 2), 2, [30, 30, 30], textScale);
-  blit(raster, map, mx, titleH);
-  if (legend) drawColorBar(raster, legend, 2, titleH + map.height + 5, minW - 4, textScale);
-  return { ...info, raster, mapTop: titleH, mapWidth: map.width, mapHeight: map.height, legend };
+  const scale = textScaleFor(map.width);
+  const width = Math.max(map.width, title || legend ? 64 : 0);
+  const titled = title ? placeText(title, { x: 2, y: 2, width: width - 4 }, bitmapFont(scale, scale >= 2), { role: 'title', align: 'middle', maxLines: 2 }) : undefined;
+  const titleH = titled && titled.height > 0 ? titled.height + 6 : 0;
+  const barTop = titleH + map.height + 5;
+  const legendLayout = legend ? colorBarLayout(legend, 2, barTop, width - 4, { font: bitmapFont(scale) }) : undefined;
+  const height = titleH + map.height + (legendLayout ? 5 + legendLayout.bounds.height + 4 : 0);
+  const raster = createRaster(width, height);
+  if (titled) drawLabels(raster, titled.labels);
+  blit(raster, map, Math.floor((width - map.width) / 2), titleH);
+  if (legend) drawColorBar(raster, legend, 2, barTop, width - 4, scale);
+  const labels = [...(titled?.labels ?? []), ...(legendLayout?.labels ?? [])];
+  return {
+    ...info,
+    raster,
+    mapTop: titleH,
+    mapWidth: map.width,
+    mapHeight: map.height,
+    ...(legend ? { legend, legendLayout } : {}),
+    labels,
+  };
 }
 
 /** PNG bytes of `visualizeImageAttr` (RGBA; tEXt chunks Method, Sign, Threshold). */

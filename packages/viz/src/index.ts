@@ -7,13 +7,18 @@ export { divergingColor, colormapTable, COLORMAP_SIZE, NEGATIVE_END, POSITIVE_EN
 export { sequentialColor, sequentialTable, SEQUENTIAL_SIZE, SEQUENTIAL_STOPS } from './sequential.js';
 export { colorMapColor, colorMapDomain, COLOR_MAPS } from './colormaps.js';
 export type { ColorMapName } from './colormaps.js';
-export { colorBarSvg, drawColorBar, colorBarTicks } from './colorbar.js';
-export type { ColorBarSpec } from './colorbar.js';
+export { colorBarSvg, colorBarSvgLayout, colorBarLayout, drawColorBar, colorBarTicks } from './colorbar.js';
+export type { ColorBarSpec, ColorBarOptions, ColorBarLayoutOptions, ColorBarLayout, ColorBarTick, ColorBarOrientation } from './colorbar.js';
+
+// Text layout: every label's box, wrapping and fitting (PNG bitmap font and SVG metrics).
+export { bitmapFont, svgFont, wrapText, ellipsize, placeText, labelProblems } from './labels.js';
+export type { LabelBox, LabelAlign, Rect, TextFont } from './labels.js';
+export { svgTextWidth } from './svg-metrics.js';
 
 // Rasters, PNG and SVG helpers.
 export { createRaster, encodeRasterPng, getPixel, flatten, upscale } from './raster.js';
 export type { Raster } from './raster.js';
-export { drawBitmapText, bitmapTextWidth } from './font.js';
+export { drawBitmapText, bitmapTextWidth, bitmapTextHeight, bitmapLineHeight } from './font.js';
 export { escapeXml, formatNumber, bytesToBase64, pngDataUri, niceTicks } from './svg.js';
 
 // Image attributions (Captum's visualize_image_attr) and method grids.
@@ -22,13 +27,14 @@ export {
   visualizeImageAttrPng,
   normalizeImageAttribution,
   cumulativeSumThreshold,
+  imageLegendSpec,
   IMAGE_VIZ_METHODS,
   ATTR_SIGNS,
 } from './image.js';
 export type { ImageVizMethod, AttrSign, ImageAttrOptions, ImageAttrPicture, NormalizedMap, NormalizeOptions } from './image.js';
 export type { ImageLayout } from './image-input.js';
-export { imageAttrGrid, imageAttrGridPng, imageAttrGridSvg } from './grid.js';
-export type { GridPanel, GridOptions } from './grid.js';
+export { imageAttrGrid, imageAttrGridPng, imageAttrGridSvg, imageAttrGridSvgLayout } from './grid.js';
+export type { GridPanel, GridOptions, GridSvgLayout } from './grid.js';
 
 // Text attributions.
 export { tokenHighlightHtml, tokenHighlightSvg } from './text.js';
@@ -39,8 +45,8 @@ export { barChartSvg, waterfallSvg, waterfallSteps, forcePlotSvg } from './tabul
 export type { TabularOptions, WaterfallInput } from './tabular.js';
 
 // Model views from the IR graph.
-export { summarizeGraph, networkDiagramSvg, formatShape, formatCount } from './network.js';
-export type { LayerSummary, GraphSummary, NetworkDiagramOptions } from './network.js';
+export { summarizeGraph, networkDiagramSvg, networkDiagramLayout, formatShape, formatCount } from './network.js';
+export type { LayerSummary, GraphSummary, NetworkDiagramOptions, NetworkDiagramLayout, DiagramNode, DiagramLegendItem } from './network.js';
 
 // Attributions over a dataset.
 export { beeswarmSvg, dependencePlotSvg, featureImportanceOrder, interactionFeature } from './dataset.js';

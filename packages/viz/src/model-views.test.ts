@@ -119,11 +119,11 @@ describe('feature-map grids', () => {
   });
   it('uses one shared scale: lowest value darkest, highest brightest', () => {
     const g = featureMapGrid(nchw, { minTile: 2, columns: 2 });
-    // tile 0 at x = 4, y = 4 + 9 (label row); k = 1
-    expect(getPixel(g, 4, 13).slice(0, 3)).toEqual([...sequentialColor(0)]);
-    expect(getPixel(g, 4 + 2 + 4 + 1, 13).slice(0, 3)).toEqual([...sequentialColor(1)]);
+    // tile 0 at x = 4, y = 4 + 11 (label row: 9 px of text and 2 px gap); k = 1
+    expect(getPixel(g, 4, 15).slice(0, 3)).toEqual([...sequentialColor(0)]);
+    expect(getPixel(g, 4 + 2 + 4 + 1, 15).slice(0, 3)).toEqual([...sequentialColor(1)]);
     const per = featureMapGrid(nchw, { minTile: 2, columns: 2, normalize: 'per-map' });
-    expect(getPixel(per, 4 + 2 + 4, 13).slice(0, 3)).toEqual([...sequentialColor(0)]);
+    expect(getPixel(per, 4 + 2 + 4, 15).slice(0, 3)).toEqual([...sequentialColor(0)]);
   });
   it('encodes a PNG of the reported size, no NaN for constant maps, typed errors', () => {
     const r = featureMapGrid(zeros([1, 8, 4, 4]), { minTile: 16 });

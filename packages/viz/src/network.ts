@@ -9,7 +9,9 @@
  */
 import { inferGraphShapes, sizeOf } from '@glasswing/core';
 import type { Graph, GraphNode } from '@glasswing/core';
-import { escapeXml, px, svgDocument, svgText } from './svg.js';
+import { ellipsize, placeLine, placeText, svgFont, svgLabel } from './labels.js';
+import type { LabelBox, Rect } from './labels.js';
+import { escapeXml, px, svgDocument } from './svg.js';
 
 export interface LayerSummary {
   readonly name: string;
@@ -109,14 +111,44 @@ export interface NetworkDiagramOptions {
   readonly title?: string;
 }
 
-function clip(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+export interface DiagramNode {
+  readonly name: string;
+  readonly category: string;
+  readonly op: string;
+  readonly params: number;
+  readonly box: Rect;
+  /** Full texts of the three lines: name, op and shape, parameters. */
+  readonly lines: readonly [string, string, string];
+  /** The lines as drawn (an ellipsis only where a line is wider than the widest box). */
+  readonly labels: readonly LabelBox[];
 }
 
-/** The network-structure diagram as an SVG document (see the module comment). */
-export function networkDiagramSvg(graph: Graph, options: NetworkDiagramOptions = {}): string {
-  const s = summarizeGraph(graph, options.shapes);
+export interface DiagramLegendItem {
+  readonly category: string;
+  readonly swatch: Rect;
+  readonly label: LabelBox;
+}
+
+/** Where `networkDiagramSvg` puts everything: node boxes, edges, legend rows and every label. */
+export interface NetworkDiagramLayout {
+  readonly width: number;
+  readonly height: number;
+  readonly summary: GraphSummary;
+  readonly nodes: readonly DiagramNode[];
+  readonly edges: readonly { readonly from: string; readonly to: string; readonly tensor: string; readonly path: readonly [number, number, number, number] }[];
+  /** The legend: one swatch and label per category (wrapped into rows), then the totals line(s). */
+  readonly legend: { readonly area: Rect; readonly items: readonly DiagramLegendItem[]; readonly notes: readonly LabelBox[] };
+  /** Every text line drawn (title, node lines, legend), each with the box it must fit in. */
+  readonly labels: readonly LabelBox[];
+}
+
+const NODE_FONTS = [svgFont(12, true), svgFont(11), svgFont(10)] as const;
+const NODE_ROLES = ['node-name', 'node-op', 'node-params'] as const;
+const LEGEND_FONT = svgFont(11);
+const MARGIN = 12;
+
+/** Ranks (longest path from the input) and in-rank positions (one barycentre sweep). */
+function rankNodes(s: GraphSummary): { rank: Map<string, number>; col: Map<string, number>; ranks: string[][] } {
   const rank = new Map<string, number>([[s.input.name, 0]]);
   for (const l of s.layers) rank.set(l.name, 1 + Math.max(0, ...l.from.map((f) => rank.get(f) ?? 0)));
   const ranks: string[][] = [];
@@ -135,29 +167,96 @@ export function networkDiagramSvg(graph: Graph, options: NetworkDiagramOptions =
     }
     names.forEach((n, i) => col.set(n, i - (names.length - 1) / 2));
   });
-  const boxW = 190;
+  return { rank, col, ranks };
+}
+
+/** Lay out the network diagram (see the module comment); `networkDiagramSvg` draws this. */
+export function networkDiagramLayout(graph: Graph, options: NetworkDiagramOptions = {}): NetworkDiagramLayout {
+  const s = summarizeGraph(graph, options.shapes);
+  const { rank, col, ranks } = rankNodes(s);
+  const outputLayer = graph.nodes.find((n) => n.outputs.includes(s.output))?.name;
+  const content: { name: string; category: string; op: string; params: number; lines: [string, string, string] }[] = [
+    { name: s.input.name, category: 'input', op: 'Input', params: 0, lines: [s.input.name, `Input ${formatShape(s.input.shape)}`, 'graph input'] },
+    ...s.layers.map((l) => ({
+      name: l.name,
+      category: CATEGORY[l.op] ?? 'other',
+      op: l.op,
+      params: l.params,
+      lines: [l.name, `${l.op} → ${formatShape(l.outputShape)}`, `${l.params > 0 ? `${formatCount(l.params)} params` : 'no params'}${l.name === outputLayer ? ' · output' : ''}`] as [string, string, string],
+    })),
+  ];
+  // boxes as wide as their longest line (190-320 px); longer names are cut with an ellipsis
+  const pad = 8;
+  const need = Math.max(...content.flatMap((c) => c.lines.map((t, i) => NODE_FONTS[i]!.measure(t))));
+  const boxW = Math.ceil(Math.min(320, Math.max(190, need + 2 * pad)));
   const boxH = 50;
   const gapX = 24;
   const gapY = 34;
   const maxPerRank = Math.max(...ranks.map((r) => r.length));
-  const top = options.title ? 34 : 12;
   const width = Math.max(420, maxPerRank * (boxW + gapX) + gapX);
-  const legendH = 56;
-  const height = top + ranks.length * (boxH + gapY) + legendH;
-  const pos = (n: string) => ({
-    x: width / 2 + col.get(n)! * (boxW + gapX) - boxW / 2,
-    y: top + rank.get(n)! * (boxH + gapY),
+  const labels: LabelBox[] = [];
+  let top = MARGIN;
+  if (options.title) {
+    const t = placeText(options.title, { x: MARGIN, y: 8, width: width - 2 * MARGIN }, svgFont(15, true), { role: 'title', align: 'middle', maxLines: 2 });
+    labels.push(...t.labels);
+    top = 8 + t.height + 10;
+  }
+  const pos = (n: string) => ({ x: width / 2 + col.get(n)! * (boxW + gapX) - boxW / 2, y: top + rank.get(n)! * (boxH + gapY) });
+  const nodes: DiagramNode[] = content.map((c) => {
+    const { x, y } = pos(c.name);
+    const box: Rect = { x, y, width: boxW, height: boxH };
+    const inner: Rect = { x: x + pad, y, width: boxW - 2 * pad, height: boxH };
+    const own = c.lines.flatMap((t, i) => placeLine(t, inner, y + [3, 20, 34][i]!, NODE_FONTS[i]!, NODE_ROLES[i]!, 'middle') ?? []);
+    labels.push(...own);
+    return { name: c.name, category: c.category, op: c.op, params: c.params, box, lines: c.lines, labels: own };
   });
-  const parts: string[] = [];
-  if (options.title) parts.push(svgText(width / 2, 22, options.title, { anchor: 'middle', size: 15, weight: '600' }));
-  // edges first (under the boxes)
-  for (const e of s.edges) {
+  const edges = s.edges.map((e) => {
     const a = pos(e.from);
     const b = pos(e.to);
-    const x1 = a.x + boxW / 2;
-    const y1 = a.y + boxH;
-    const x2 = b.x + boxW / 2;
-    const y2 = b.y - 5;
+    return { ...e, path: [a.x + boxW / 2, a.y + boxH, b.x + boxW / 2, b.y - 5] as const };
+  });
+  // legend: the categories present, wrapped into rows inside the margins, then the totals
+  const legendTop = top + ranks.length * (boxH + gapY);
+  const areaW = width - 2 * MARGIN;
+  const cats = ['input', ...new Set(s.layers.map((l) => CATEGORY[l.op] ?? 'other'))];
+  const rowH = 20;
+  const items: DiagramLegendItem[] = [];
+  const area0: Rect = { x: MARGIN, y: legendTop, width: areaW, height: 0 };
+  let lx = MARGIN;
+  let ly = legendTop;
+  const placed: { category: string; x: number; y: number; text: string }[] = [];
+  for (const c of cats) {
+    const text = ellipsize(c, areaW - 18, LEGEND_FONT);
+    const w = 18 + LEGEND_FONT.measure(text);
+    if (lx > MARGIN && lx + w > MARGIN + areaW) {
+      lx = MARGIN;
+      ly += rowH;
+    }
+    placed.push({ category: c, x: lx, y: ly, text });
+    lx += w + 16;
+  }
+  const notesTop = ly + rowH + 2;
+  const notes = placeText(`${s.layers.length} layers · ${formatCount(s.totalParams)} parameters · arrows: tensors (data flow)`, { x: MARGIN, y: notesTop, width: areaW }, LEGEND_FONT, { role: 'legend', maxLines: 3 });
+  const area: Rect = { ...area0, height: notesTop + notes.height - legendTop };
+  for (const p of placed) {
+    const label: LabelBox = { text: p.text, role: 'legend', x: p.x + 18, y: p.y + 1, width: LEGEND_FONT.measure(p.text), height: LEGEND_FONT.height, box: area, align: 'start', truncated: p.text !== p.category, font: LEGEND_FONT };
+    items.push({ category: p.category, swatch: { x: p.x, y: p.y, width: 14, height: 14 }, label });
+    labels.push(label);
+  }
+  const noteLabels = notes.labels.map((l) => ({ ...l, box: area }));
+  labels.push(...noteLabels);
+  const height = area.y + area.height + MARGIN;
+  return { width, height, summary: s, nodes, edges, legend: { area, items, notes: noteLabels }, labels };
+}
+
+/** The network-structure diagram as an SVG document (see the module comment). */
+export function networkDiagramSvg(graph: Graph, options: NetworkDiagramOptions = {}): string {
+  const d = networkDiagramLayout(graph, options);
+  const parts: string[] = [];
+  for (const l of d.labels.filter((l) => l.role === 'title')) parts.push(svgLabel(l));
+  // edges first (under the boxes)
+  for (const e of d.edges) {
+    const [x1, y1, x2, y2] = e.path;
     const my = (y1 + y2) / 2;
     parts.push(
       `<g class="edge" data-from="${escapeXml(e.from)}" data-to="${escapeXml(e.to)}" data-tensor="${escapeXml(e.tensor)}">` +
@@ -165,37 +264,23 @@ export function networkDiagramSvg(graph: Graph, options: NetworkDiagramOptions =
         `<polygon points="${px(x2 - 4)},${px(y2 - 1)} ${px(x2 + 4)},${px(y2 - 1)} ${px(x2)},${px(y2 + 5)}" fill="#777"/></g>`,
     );
   }
-  const box = (name: string, line1: string, line2: string, line3: string, cat: string, extra: string) => {
-    const { x, y } = pos(name);
+  for (const n of d.nodes) {
+    const { x, y, width, height } = n.box;
     parts.push(
-      `<g class="node" data-node="${escapeXml(name)}" data-category="${cat}"${extra}>` +
-        `<title>${escapeXml(`${line1}\n${line2}\n${line3}`)}</title>` +
-        `<rect x="${px(x)}" y="${px(y)}" width="${boxW}" height="${boxH}" rx="6" fill="${CATEGORY_FILL[cat]}" stroke="#555"/>` +
-        svgText(x + boxW / 2, y + 15, clip(line1, 28), { anchor: 'middle', weight: '600' }) +
-        svgText(x + boxW / 2, y + 30, clip(line2, 32), { anchor: 'middle', size: 11 }) +
-        svgText(x + boxW / 2, y + 44, line3, { anchor: 'middle', size: 10, fill: '#444' }) +
+      `<g class="node" data-node="${escapeXml(n.name)}" data-category="${n.category}" data-op="${escapeXml(n.op)}" data-params="${n.params}">` +
+        `<title>${escapeXml(n.lines.join('\n'))}</title>` +
+        `<rect x="${px(x)}" y="${px(y)}" width="${px(width)}" height="${px(height)}" rx="6" fill="${CATEGORY_FILL[n.category]}" stroke="#555"/>` +
+        n.labels.map((l) => svgLabel(l, l.role === 'node-params' ? { fill: '#444' } : {})).join('') +
         '</g>',
     );
-  };
-  box(s.input.name, s.input.name, `Input ${formatShape(s.input.shape)}`, 'graph input', 'input', ' data-op="Input" data-params="0"');
-  const outputLayer = graph.nodes.find((n) => n.outputs.includes(s.output))?.name;
-  for (const l of s.layers) {
-    const cat = CATEGORY[l.op] ?? 'other';
-    const params = l.params > 0 ? `${formatCount(l.params)} params` : 'no params';
-    const tag = l.name === outputLayer ? ' · output' : '';
-    box(l.name, l.name, `${l.op} → ${formatShape(l.outputShape)}`, params + tag, cat, ` data-op="${escapeXml(l.op)}" data-params="${l.params}"`);
   }
-  // legend: categories present + total
-  const ly = height - legendH + 12;
-  const cats = ['input', ...new Set(s.layers.map((l) => CATEGORY[l.op] ?? 'other'))];
-  let lx = 12;
   parts.push('<g class="legend">');
-  for (const c of cats) {
-    parts.push(`<rect x="${px(lx)}" y="${px(ly)}" width="14" height="14" rx="3" fill="${CATEGORY_FILL[c]}" stroke="#555"/>`);
-    parts.push(svgText(lx + 18, ly + 11, c, { size: 11 }));
-    lx += 30 + c.length * 7;
+  for (const it of d.legend.items) {
+    const { x, y, width, height } = it.swatch;
+    parts.push(`<rect x="${px(x)}" y="${px(y)}" width="${width}" height="${height}" rx="3" fill="${CATEGORY_FILL[it.category]}" stroke="#555"/>`);
+    parts.push(svgLabel(it.label));
   }
-  parts.push(svgText(12, ly + 34, `${s.layers.length} layers · ${formatCount(s.totalParams)} parameters · arrows: tensors (data flow)`, { size: 11, fill: '#333' }));
+  for (const l of d.legend.notes) parts.push(svgLabel(l, { fill: '#333' }));
   parts.push('</g>');
-  return svgDocument(width, height, options.title ?? `Network structure: ${graph.name}`, parts.join(''));
+  return svgDocument(d.width, d.height, options.title ?? `Network structure: ${graph.name}`, parts.join(''));
 }

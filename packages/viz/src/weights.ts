@@ -6,9 +6,8 @@
  */
 import { InvalidArgumentError, NumericError, ShapeError, attrLayout } from '@glasswing/core';
 import type { Graph, Tensor } from '@glasswing/core';
-import { drawColorBar, colorBarPixelHeight } from './colorbar.js';
+import { colorBarLayout, drawColorBar } from './colorbar.js';
 import { divergingColor } from './colormap.js';
-import { bitmapTextWidth } from './font.js';
 import { blit, createRaster, encodeRasterPng, fillRect, upscale } from './raster.js';
 import type { Raster } from './raster.js';
 import { escapeXml, formatNumber, niceTicks, px, svgDocument, svgText } from './svg.js';
@@ -191,11 +190,13 @@ export function weightMatrix(weight: Tensor, options: WeightMatrixOptions = {}):
   const k = Math.max(1, Math.ceil((options.minSize ?? 160) / Math.max(cells.width, cells.height)));
   const big = upscale(cells, Math.min(k, 64));
   if (options.colorBar === false) return big;
-  const label = s.length === 4 ? 'ROW=OUT CH  COL=IN CH' : `WEIGHT [${s.join('X')}]`;
-  const w = Math.max(big.width, 100, bitmapTextWidth(label) + 6);
-  const out = createRaster(w, big.height + 6 + colorBarPixelHeight(1, true));
+  const label = s.length === 4 ? 'weight · rows: out ch, columns: in ch' : `weight [${s.join('×')}]`;
+  const w = Math.max(big.width, 100);
+  const spec = { colormap: 'diverging' as const, min: -scale, max: scale, label };
+  const bar = colorBarLayout(spec, 2, big.height + 6, w - 4);
+  const out = createRaster(w, big.height + 6 + bar.bounds.height + 4);
   blit(out, big, Math.floor((w - big.width) / 2), 0);
-  drawColorBar(out, { colormap: 'diverging', min: -scale, max: scale, label }, 2, big.height + 6, w - 4);
+  drawColorBar(out, spec, 2, big.height + 6, w - 4);
   return out;
 }
 
