@@ -110,9 +110,9 @@ const CONV: readonly OpType[] = ['Conv', 'ConvTranspose'];
 const AVERAGING: readonly OpType[] = ['AveragePool', 'GlobalAveragePool', 'ReduceMean', 'ReduceSum'];
 /** Element-wise ops that are not linear: DeepLIFT gives them secant multipliers. */
 const NONLINEAR: readonly OpType[] = [
-  ...['Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Clip', 'Erf', 'Gelu', 'Sqrt', 'Exp', 'Log', 'Abs'],
-  ...['Elu', 'Selu', 'Softplus', 'Softsign', 'HardSigmoid', 'HardSwish', 'Swish', 'Mish', 'ThresholdedRelu'],
-] satisfies OpType[];
+  'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Clip', 'Erf', 'Gelu', 'Sqrt', 'Exp', 'Log', 'Abs',
+  'Elu', 'Selu', 'Softplus', 'Softsign', 'HardSigmoid', 'HardSwish', 'Swish', 'Mish', 'ThresholdedRelu',
+];
 
 /** Entries shared by the zennit-style LRP composites (after their linear-layer entries). */
 function lrpCommon(eps: number): CompositeEntry[] {
