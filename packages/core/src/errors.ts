@@ -65,6 +65,36 @@ export class InvalidArgumentError extends GlasswingError {
   }
 }
 
+/**
+ * A layer name that names no layer of the model (no node, alias or module path). `candidates`
+ * are the nearest known names (closest first), also listed in the message.
+ */
+export class UnknownLayerError extends InvalidArgumentError {
+  readonly layer: string;
+  readonly candidates: readonly string[];
+  constructor(layer: string, candidates: readonly string[], message: string) {
+    super(message);
+    this.layer = layer;
+    this.candidates = [...candidates];
+  }
+}
+
+/**
+ * A layer name that names a module the exporter folded or removed (a BatchNorm merged into the
+ * preceding Conv, a Dropout dropped in eval mode): the model has no layer of its own for it.
+ * `carrier` is the layer (node) that now carries the module's output, or undefined when that
+ * output is the model input itself.
+ */
+export class FoldedLayerError extends InvalidArgumentError {
+  readonly layer: string;
+  readonly carrier: string | undefined;
+  constructor(layer: string, carrier: string | undefined, message: string) {
+    super(message);
+    this.layer = layer;
+    this.carrier = carrier;
+  }
+}
+
 /** The work was cancelled through an AbortSignal. */
 export class AbortError extends GlasswingError {
   constructor(message = 'the operation was aborted') {
@@ -77,6 +107,38 @@ export class NumericError extends GlasswingError {
   constructor(message: string) {
     super('NUMERIC', message);
   }
+}
+
+/** Levenshtein distance between two strings (insertions, deletions and substitutions cost 1). */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * The `count` names nearest to `name` by edit distance (ties: names containing `name` or
+ * contained in it first, then the given order); duplicates removed.
+ */
+export function nearestNames(name: string, names: Iterable<string>, count = 5): string[] {
+  const seen = new Set<string>();
+  const scored: { n: string; d: number; sub: number; i: number }[] = [];
+  let i = 0;
+  for (const n of names) {
+    if (seen.has(n)) continue;
+    seen.add(n);
+    const sub = name !== '' && (n.includes(name) || name.includes(n)) ? 0 : 1;
+    scored.push({ n, d: editDistance(name, n), sub, i: i++ });
+  }
+  scored.sort((a, b) => a.d - b.d || a.sub - b.sub || a.i - b.i);
+  return scored.slice(0, count).map((s) => s.n);
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -82,6 +82,14 @@ export interface Model {
   /** Names of layers that may be tapped (empty when `capabilities.layers` is false). */
   readonly layerNames: readonly string[];
   /**
+   * Optional: the name in `layerNames` that a layer name or alias stands for (e.g. an ONNX tensor
+   * name or a PyTorch module path on an imported ONNX model). Layer and neuron methods call it
+   * for names not in `layerNames`. Throws UnknownLayerError (nearest names as candidates) when
+   * the name means no layer, FoldedLayerError when it names a module the exporter folded away.
+   * Models without it accept exactly `layerNames`.
+   */
+  resolveLayer?(name: string): string;
+  /**
    * The IR graph the model runs, when it has one (graph-backed adapters): composites resolve
    * against it (`resolveComposite(composite, model.graph)`). Absent for opaque models.
    */

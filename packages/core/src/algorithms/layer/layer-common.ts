@@ -12,7 +12,7 @@ import { targetCalls } from '../_utils/rows.js';
 import { checkLayerName, requireLayers } from '../_utils/requests.js';
 
 export interface LayerOptions extends CommonOptions {
-  /** Layer (graph node) name; see `model.layerNames`. */
+  /** Layer (graph node) name, see `model.layerNames`, or an alias the model's `resolveLayer` maps to one. */
   readonly layer: string;
 }
 
@@ -23,12 +23,14 @@ export abstract class LayerMethod<O extends LayerOptions> {
   protected readonly usesGradients: boolean = true;
   constructor(readonly model: Model) {}
 
-  async attribute(x: Tensor, options: O): Promise<AttributionResult> {
+  async attribute(x: Tensor, given: O): Promise<AttributionResult> {
     const model = this.model;
     if (this.usesGradients) requireGradients(model, this.id);
     requireLayers(model, this.id);
     const n = validateInput(model, x);
-    checkLayerName(model, options?.layer, this.id);
+    // An alias (e.g. a PyTorch module path on an ONNX model) becomes the layer it stands for.
+    const layer = layerNameOf(model, given?.layer, this.id);
+    const options: O = layer === given.layer ? given : { ...given, layer };
     checkBatchSize(options.internalBatchSize);
     this.validateOptions(options);
     const target = this.usesGradients ? validateTarget(model, options.target, n) : undefined;
@@ -43,6 +45,19 @@ export abstract class LayerMethod<O extends LayerOptions> {
   abstract validateOptions(options: O): void;
   abstract plannedCalls(rows: number, resolveTarget: boolean, options: O): number;
   abstract run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: O): Promise<CoreResult>;
+}
+
+/**
+ * The tappable layer `layer` names: itself when in `model.layerNames`, else what the model's
+ * optional `resolveLayer` maps it to (aliases such as ONNX tensor names or PyTorch module paths;
+ * its typed errors, UnknownLayerError / FoldedLayerError, propagate). InvalidArgumentError listing
+ * the valid layers otherwise.
+ */
+export function layerNameOf(model: Model, layer: unknown, method: string): string {
+  if (typeof layer === 'string' && layer !== '' && !model.layerNames.includes(layer) && typeof model.resolveLayer === 'function') {
+    return checkLayerName(model, model.resolveLayer(layer), method);
+  }
+  return checkLayerName(model, layer, method);
 }
 
 /** A target list of −1 (methods without a target, e.g. LayerActivation). */
