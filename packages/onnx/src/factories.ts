@@ -1,6 +1,6 @@
 /** Factories for OnnxModel: from a core IR graph (emitted forward) and from ONNX bytes/paths/URLs. */
 import { ModelFormatError, validateGraph, type Graph } from '@glasswing/core';
-import { importOnnxModel } from './import/index.js';
+import { describeLayerName, importOnnxModel } from './import/index.js';
 import { describeOnnxSource, loadOnnxBytes, type OnnxSource } from './load.js';
 import { OnnxModel } from './onnx-model.js';
 import { loadRuntime, type OnnxRuntime, type RuntimeOptions, type RuntimeSpec } from './runtime.js';
@@ -37,7 +37,8 @@ export async function createOnnxModel(graph: Graph, options: OnnxModelOptions = 
 
 /**
  * Load an ONNX model (path, file:/http(s) URL, or bytes). forward() runs the original model;
- * gradients, layer taps (IR node names, or ONNX node/tensor names) and rules run as emitted graphs
+ * gradients, layer taps (IR node names, ONNX node/tensor names, or PyTorch module paths of
+ * torch.onnx exports: `layer4`, `layer2.1.conv2`) and rules run as emitted graphs
  * when every op imports; otherwise the model is forward-only and `capabilityReport` names the
  * blocking ops.
  */
@@ -68,7 +69,7 @@ export async function fromOnnx(source: OnnxSource, options: FromOnnxOptions = {}
     outputShape,
     blockingOps: imported.blockingOps.map((b) => b.op),
     blockingReasons: imported.reasons,
-    resolveLayer: (name) => imported.layerNames[name],
+    resolveLayer: (name) => describeLayerName(imported, name).layer,
     finiteDifferenceFallback: options.finiteDifferenceFallback === true,
     maxBatch,
   });

@@ -12,8 +12,17 @@ export { createSymbolicKernels, OnnxGraphBuilder, OPSET } from './symbolic/index
 export type { Sym, SymbolicKernels } from './symbolic/index.js';
 export { emitForwardModel, emitGradientModel } from './emit/index.js';
 export type { EmittedModel, ForwardSignature, GradientSignature } from './emit/index.js';
-export { importOnnxModel, resolveLayerName } from './import/index.js';
-export type { BlockingOp, OnnxImportOptions, OnnxImportResult } from './import/index.js';
+export { buildModuleIndex, describeLayerName, importOnnxModel, modulesByLayer, normalizeModulePath, resolveLayerName, scopeOf } from './import/index.js';
+export type {
+  BlockingOp,
+  LayerNameSource,
+  LayerResolution,
+  OnnxImportOptions,
+  OnnxImportResult,
+  OnnxModule,
+  OnnxModuleIndex,
+  ScopedNode,
+} from './import/index.js';
 export { loadOnnxBytes, describeOnnxSource } from './load.js';
 export type { OnnxSource } from './load.js';
 export {

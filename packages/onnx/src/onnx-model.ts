@@ -70,7 +70,11 @@ export interface OnnxModelConfig {
   readonly blockingOps?: readonly string[];
   /** Why the model is forward-only, as sentences (for the report and CapabilityError messages). */
   readonly blockingReasons?: readonly string[];
-  /** Extra layer names (e.g. ONNX tensor names) → IR node name. */
+  /**
+   * Extra layer names (ONNX node and tensor names, PyTorch module paths) → IR node name:
+   * undefined for names it does not know, or its own typed error (FoldedLayerError,
+   * UnknownLayerError with candidates).
+   */
   readonly resolveLayer?: (name: string) => string | undefined;
   /** Opt-in central finite differences for forward-only models. */
   readonly finiteDifferenceFallback?: boolean;
@@ -139,6 +143,17 @@ export class OnnxModel implements Model {
           (config.blockingReasons?.length ? ` (${config.blockingReasons.join('; ')})` : '') +
           (fd ? '; gradient() uses central finite differences (explicit opt-in; approximate, no layers or rules)' : ''),
     };
+  }
+
+  /**
+   * The layer (IR node) a name stands for: a node name as is; for imported models also an ONNX
+   * node or tensor name, or a PyTorch module path (`layer4`, `layer2.1.conv2`, `features.18`).
+   * UnknownLayerError (nearest names), FoldedLayerError (a module the exporter folded away: it
+   * names the node carrying its output), CapabilityError (forward-only model).
+   */
+  resolveLayer(name: string): string {
+    if (!this.capabilities.layers) this.require('layers', 'resolveLayer');
+    return resolveLayers([name], this.layerNames, this.config.resolveLayer)[0]!;
   }
 
   /** Number of ONNX Runtime sessions created so far (cache misses). */

@@ -49,6 +49,6 @@ describe('layer names', () => {
     expect(resolveLayerName(result, '/conv1/Conv')).toBe('/conv1/Conv');
     expect(resolveLayerName(result, '/relu1/Relu_output_0')).toBe('/relu1/Relu');
     expect(resolveLayerName(result, 'output')).toBe('/fc2/Gemm');
-    expect(() => resolveLayerName(result, 'nope')).toThrow(/not an ONNX node or tensor name/);
+    expect(() => resolveLayerName(result, 'nope')).toThrow(/unknown layer 'nope': not a node, tensor or PyTorch module name/);
   });
 });

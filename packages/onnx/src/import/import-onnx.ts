@@ -13,6 +13,7 @@ import { ImportContext, NodeContext } from './context.js';
 import { CONVERTERS } from './convert/index.js';
 import { FOLDERS } from './fold.js';
 import { WORLD_BATCH, arr, type Value } from './values.js';
+import { buildModuleIndex, type OnnxModuleIndex } from './module-paths.js';
 
 export interface OnnxImportOptions {
   /** Names the model in error messages (e.g. its path). */
@@ -51,6 +52,11 @@ export interface OnnxImportResult {
   readonly outputShape: readonly number[];
   /** ONNX node names and tensor names -> IR node (layer) names. */
   readonly layerNames: Readonly<Record<string, string>>;
+  /**
+   * PyTorch module paths of a torch.onnx export (node names like `/layer2/layer2.1/conv2/Conv`)
+   * and the layer carrying each module's output; empty without module scopes or an IR graph.
+   */
+  readonly modules: OnnxModuleIndex;
   /** The model bytes (what ONNX Runtime runs for the forward pass). */
   readonly bytes: Uint8Array;
 }
@@ -215,10 +221,26 @@ export function importOnnxModel(source: Uint8Array | ArrayBuffer | ModelProto, o
   }
 
   const layerNames: Record<string, string> = {};
+  let modules: OnnxModuleIndex = { modules: {}, children: { '': [] }, inputs: {} };
   if (graph) {
     const kept = new Set(graph.nodes.map((m) => m.name));
     for (const [shown, ir] of irOf) if (kept.has(ir)) layerNames[shown] = ir;
-    for (const m of graph.nodes) for (const o of m.outputs) layerNames[o] = m.name;
+    const tensorLayer = new Map<string, string>();
+    for (const m of graph.nodes) for (const o of m.outputs) tensorLayer.set(o, m.name);
+    // ONNX tensors standing for an IR tensor under another name (Identity-like ops bound through).
+    for (const [name, v] of cx.env) {
+      if (tensorLayer.has(name) || v.kind !== 'runtime') continue;
+      const ir = cx.producer.get(v.name);
+      if (ir !== undefined && kept.has(ir)) tensorLayer.set(name, ir);
+    }
+    for (const [t, ir] of tensorLayer) layerNames[t] = ir;
+    const scoped = (g.node ?? []).map((node) => ({
+      name: node.name ?? '',
+      op: node.opType ?? '',
+      inputs: node.input ?? [],
+      outputs: node.output ?? [],
+    }));
+    modules = buildModuleIndex(scoped, outputNames, inputName, (t) => tensorLayer.get(t));
   }
   const outputShape = graph
     ? inferGraphShapes(graph)[outputName]!
@@ -235,6 +257,7 @@ export function importOnnxModel(source: Uint8Array | ArrayBuffer | ModelProto, o
     inputShape,
     outputShape,
     layerNames,
+    modules,
     bytes,
   };
 }
