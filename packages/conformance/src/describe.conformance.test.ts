@@ -3,7 +3,7 @@
  * file fails if the broken adapter starts passing), and capability-less adapters get skips, not
  * failures. runConformanceChecks' statuses are asserted in suite-can-fail.test.ts.
  */
-import { createReferenceModel, type Graph, type Model } from '@glasswing/core';
+import { createReferenceModel, METHODS, type Graph, type Model } from '@glasswing/core';
 import { describeAdapterConformance, mlpGraph } from './index.js';
 
 function wrap(g: Graph, patch: (m: Model) => Partial<Model>): Model {
@@ -13,6 +13,7 @@ function wrap(g: Graph, patch: (m: Model) => Partial<Model>): Model {
     outputShape: m.outputShape,
     capabilities: m.capabilities,
     layerNames: m.layerNames,
+    ...(m.graph ? { graph: m.graph } : {}),
     backend: 'wrapped',
     forward: (x, o) => m.forward(x, o),
     gradient: (x, r) => m.gradient(x, r),
@@ -32,6 +33,10 @@ describeAdapterConformance({
     { test: 'rule-deeplift-summation-to-delta', reason: 'this wrapper drops rules on purpose' },
     { test: 'rule-guided-backprop-positive', reason: 'this wrapper drops rules on purpose' },
     { test: 'rule-canonizers', reason: 'this wrapper drops rules on purpose' },
+    // the METHODS entries that attribute to the input through rules (DeepLIFT, LRP, guided backprop, …)
+    ...Object.values(METHODS)
+      .filter((s) => s.requires.rules === true && !s.options.includes('layer'))
+      .map((s) => ({ test: `mlp/method-${s.id}`, reason: 'this wrapper drops rules on purpose' })),
   ],
 });
 

@@ -10,6 +10,7 @@ export type { ConformanceOptions, ExpectedFailure } from './options.js';
 export { conformanceGraphs, mlpGraph, cnnNchwGraph, cnnNhwcGraph, dagGraph } from './graphs/index.js';
 export type { ConformanceGraph } from './graphs/index.js';
 export { CONFORMANCE_CHECKS, resolveTolerance } from './checks/index.js';
-export type { CheckContext, ConformanceCheck, ConformanceTolerance, ResolvedTolerance } from './checks/index.js';
+export type { CheckContext, CheckOutcome, ConformanceCheck, ConformanceTolerance, ResolvedTolerance } from './checks/index.js';
+export { methodCheck, methodChecks, derivedOptions } from './checks/methods.js';
 export { ConformanceError, expectClose } from './numeric.js';
 export type { Tolerance } from './numeric.js';

@@ -31,13 +31,14 @@ export async function runConformanceChecks(options: ConformanceOptions): Promise
   const tolerance = resolveTolerance(options.tolerance);
   const expected = new Map((options.expectedFailures ?? []).map((e) => [e.test, e.reason]));
   const reports: ConformanceReport[] = [];
-  const record = async (test: string, body: () => Promise<'skipped' | void>): Promise<void> => {
+  const record = async (test: string, body: () => Promise<'skipped' | { readonly skip: string } | void>): Promise<void> => {
     const start = performance.now();
     let status: ConformanceStatus;
     let message: string | undefined;
     try {
       const r = await body();
-      status = r === 'skipped' ? 'skipped' : expected.has(test) ? 'unexpected-pass' : 'passed';
+      status = r !== undefined ? 'skipped' : expected.has(test) ? 'unexpected-pass' : 'passed';
+      if (typeof r === 'object') message = r.skip;
       if (status === 'unexpected-pass') message = `expected to fail (${expected.get(test)}) but passed`;
     } catch (error) {
       status = expected.has(test) ? 'expected-failure' : 'failed';
@@ -58,7 +59,7 @@ export async function runConformanceChecks(options: ConformanceOptions): Promise
       await record(`${spec.id}/${check.id}`, async () => {
         if (!model) throw createError;
         if (!satisfies(model.capabilities, check.requires)) return 'skipped';
-        await check.run({ model, reference, spec, tolerance });
+        return check.run({ model, reference, spec, tolerance });
       });
     }
     await model?.dispose();

@@ -2,7 +2,7 @@
  * The suite must be able to fail: run it (through runConformanceChecks) on deliberately broken
  * wrappers around the reference executor and check the right tests fail, skip or pass.
  */
-import { createReferenceModel, type Graph, type Model, type Tensor } from '@glasswing/core';
+import { createReferenceModel, METHODS, type Graph, type MethodSpec, type Model, type Tensor } from '@glasswing/core';
 import { describe, expect, it } from 'vitest';
 import { mlpGraph, cnnNhwcGraph, runConformanceChecks, type ConformanceReport } from './index.js';
 
@@ -18,6 +18,7 @@ function mutant(patch: (m: Model) => Partial<Model>): (g: Graph) => Promise<Mode
       outputShape: m.outputShape,
       capabilities: p.capabilities ?? m.capabilities,
       layerNames: m.layerNames,
+      ...(m.graph ? { graph: m.graph } : {}),
       backend: 'mutant',
       forward: p.forward ?? ((x, o) => m.forward(x, o)),
       gradient: p.gradient ?? ((x, r) => m.gradient(x, r)),
@@ -33,11 +34,25 @@ function statuses(reports: readonly ConformanceReport[], status: ConformanceRepo
 
 const graphs = [mlpGraph()];
 
+/** The `method-<id>` checks on graph `g` of the METHODS entries matching `pick` (METHODS order). */
+const methodTests = (g: string, pick: (s: MethodSpec) => boolean): string[] =>
+  Object.values(METHODS)
+    .filter(pick)
+    .map((s) => `${g}/method-${s.id}`);
+/** Attribute to the input (no `layer`). */
+const inputLevel = (s: MethodSpec) => !s.options.includes('layer');
+
 describe('the conformance suite detects broken adapters', () => {
   it('passes the reference executor everywhere', async () => {
     const reports = await runConformanceChecks({ name: 'ref', createModel: async (g) => createReferenceModel(g), graphs: [mlpGraph(), cnnNhwcGraph()] });
     expect(statuses(reports, 'failed')).toEqual([]);
-    expect(statuses(reports, 'skipped')).toEqual([]);
+    // Grad-CAM resizes to an image input: not applicable to the MLP (decided on the reference executor)
+    expect(statuses(reports, 'skipped')).toEqual(['mlp/method-guided-grad-cam', 'mlp/method-grad-cam']);
+    expect(reports.find((r) => r.test === 'mlp/method-grad-cam')?.message).toMatch(/grad-cam does not apply to graph mlp .*image input/);
+    // every registered method is picked up, and runs on the CNN
+    const passed = statuses(reports, 'passed');
+    expect(Object.keys(METHODS).length).toBeGreaterThanOrEqual(29);
+    for (const id of Object.keys(METHODS)) expect(passed).toContain(`cnn-nhwc/method-${id}`);
   });
 
   it('a gradient off by 5% fails the gradient checks, not forward', async () => {
@@ -55,7 +70,12 @@ describe('the conformance suite detects broken adapters', () => {
     for (const t of ['gradient-index-seed', 'gradient-tensor-seed', 'gradient-finite-differences', 'algorithm-ig-completeness'].map((c) => `mlp/${c}`)) {
       expect(failed).toContain(t);
     }
+    // every input-level gradient method notices (saliency, IG, SmoothGrad, DeepLIFT, LRP, …)
+    const gradientMethods = methodTests('mlp', (s) => s.requires.gradients === true && inputLevel(s));
+    expect(gradientMethods.length).toBeGreaterThanOrEqual(12);
+    for (const t of gradientMethods) expect(failed).toContain(t);
     expect(failed).not.toContain('mlp/forward');
+    for (const t of methodTests('mlp', (s) => Object.keys(s.requires).length === 0)) expect(failed).not.toContain(t);
   });
 
   it('a wrong layer gradient fails the layer finite-difference and reference checks', async () => {
@@ -75,6 +95,13 @@ describe('the conformance suite detects broken adapters', () => {
     const failed = statuses(reports, 'failed');
     expect(failed).toContain('mlp/layer-gradients');
     expect(failed).toContain('mlp/layer-gradient-finite-differences');
+    // the layer methods that read layer gradients notice too (Grad-CAM does not apply to the MLP)
+    const skipped = statuses(reports, 'skipped');
+    const layerMethods = methodTests('mlp', (s) => s.requires.layers === true && s.requires.gradients === true && !s.options.includes('neuron')).filter(
+      (t) => !skipped.includes(t),
+    );
+    expect(layerMethods.length).toBeGreaterThanOrEqual(4);
+    for (const t of layerMethods) expect(failed).toContain(t);
     expect(failed).not.toContain('mlp/gradient-finite-differences');
   });
 
@@ -89,7 +116,12 @@ describe('the conformance suite detects broken adapters', () => {
         },
       })),
     });
-    expect(statuses(reports, 'failed')).toContain('mlp/forward');
+    const failed = statuses(reports, 'failed');
+    expect(failed).toContain('mlp/forward');
+    // every forward-only method compares its outputs with the reference executor's
+    const forwardOnly = methodTests('mlp', (s) => Object.keys(s.requires).length === 0);
+    expect(forwardOnly.length).toBeGreaterThanOrEqual(7);
+    for (const t of forwardOnly) expect(failed).toContain(t);
   });
 
   it('ignoring rules fails the guided-ReLU check and the rule axioms', async () => {
@@ -100,6 +132,8 @@ describe('the conformance suite detects broken adapters', () => {
     });
     expect(statuses(reports, 'failed')).toEqual([
       'mlp/rule-guided-relu',
+      // the input-level rule methods: deconvolution, deeplift, deeplift-shap, guided-backprop, lrp
+      ...methodTests('mlp', (s) => s.requires.rules === true && inputLevel(s)),
       'rule-lrp-epsilon-conservation',
       'rule-deeplift-summation-to-delta',
       'rule-guided-backprop-positive',
@@ -131,7 +165,14 @@ describe('the conformance suite detects broken adapters', () => {
       graphs,
       createModel: mutant(() => ({ capabilities: { gradients: false, layers: false, rules: false } })),
     });
-    expect(statuses(reports, 'passed')).toEqual(['mlp/forward', 'mlp/batch-invariance', 'mlp/error-input-shape', 'dispose']);
+    expect(statuses(reports, 'passed')).toEqual([
+      'mlp/forward',
+      'mlp/batch-invariance',
+      'mlp/error-input-shape',
+      ...methodTests('mlp', (s) => Object.keys(s.requires).length === 0),
+      'dispose',
+    ]);
+    expect(statuses(reports, 'skipped')).toEqual(expect.arrayContaining(methodTests('mlp', (s) => Object.keys(s.requires).length > 0)));
     expect(statuses(reports, 'skipped')).toContain('maxpool-ties');
     expect(statuses(reports, 'failed')).toEqual([]);
   });
@@ -147,7 +188,13 @@ describe('the conformance suite detects broken adapters', () => {
       ],
     });
     expect(statuses(reports, 'expected-failure')).toEqual(['mlp/rule-guided-relu']);
-    expect(statuses(reports, 'failed')).toEqual(['rule-lrp-epsilon-conservation', 'rule-deeplift-summation-to-delta', 'rule-guided-backprop-positive', 'rule-canonizers']);
+    expect(statuses(reports, 'failed')).toEqual([
+      ...methodTests('mlp', (s) => s.requires.rules === true && inputLevel(s)),
+      'rule-lrp-epsilon-conservation',
+      'rule-deeplift-summation-to-delta',
+      'rule-guided-backprop-positive',
+      'rule-canonizers',
+    ]);
     expect(statuses(reports, 'unexpected-pass')).toEqual(['mlp/forward']);
   });
 });

@@ -16,6 +16,11 @@ export interface ConformanceTolerance {
    * |δ| ≤ completeness · max(|f(x) − f(b)|, Σ|attributions|) + 1e-4. Default 0.01.
    */
   readonly completeness?: number;
+  /**
+   * A METHODS entry on the model under test vs on the reference executor (the `method-<id>`
+   * checks): |a − e| ≤ atol + rtol · max|e| over the attribution tensor. Default atol 1e-5, rtol 1e-3.
+   */
+  readonly attribution?: Tolerance;
 }
 
 export interface ResolvedTolerance {
@@ -23,6 +28,7 @@ export interface ResolvedTolerance {
   readonly gradient: Tolerance;
   readonly finiteDifference: Tolerance;
   readonly completeness: number;
+  readonly attribution: Tolerance;
 }
 
 export function resolveTolerance(t: ConformanceTolerance | undefined): ResolvedTolerance {
@@ -31,6 +37,7 @@ export function resolveTolerance(t: ConformanceTolerance | undefined): ResolvedT
     gradient: t?.gradient ?? { atol: 1e-5, rtol: 1e-3 },
     finiteDifference: t?.finiteDifference ?? { atol: 2e-3, rtol: 2e-2 },
     completeness: t?.completeness ?? 0.01,
+    attribution: t?.attribution ?? { atol: 1e-5, rtol: 1e-3 },
   };
 }
 
@@ -43,12 +50,18 @@ export interface CheckContext {
   readonly tolerance: ResolvedTolerance;
 }
 
-/** One conformance check, run once per graph. Skipped unless the model declares `requires`. */
+/** What a check's run ends with: nothing (passed), or `{ skip }` when it does not apply to the graph. */
+export type CheckOutcome = void | { readonly skip: string };
+
+/**
+ * One conformance check, run once per graph. Skipped unless the model declares `requires`, or
+ * when `run` returns `{ skip: reason }` (the check does not apply to this graph).
+ */
 export interface ConformanceCheck {
   readonly id: string;
   readonly title: string;
   readonly requires: Partial<Capabilities>;
-  run(ctx: CheckContext): Promise<void>;
+  run(ctx: CheckContext): Promise<CheckOutcome>;
 }
 
 /** Examples per batch in the checks. */

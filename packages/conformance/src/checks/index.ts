@@ -9,11 +9,12 @@ import {
 } from './gradients.js';
 import { activationsCheck, layerFiniteDifferenceCheck, layerGradientCheck, overridesCheck } from './layers.js';
 import { guidedReluCheck } from './rules.js';
+import { methodChecks } from './methods.js';
 import type { ConformanceCheck } from './context.js';
 
 export * from './context.js';
 
-/** Every per-graph check, in run order. */
+/** Every per-graph check, in run order: the fixed checks, then one per METHODS entry (`method-<id>`). */
 export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
   forwardCheck,
   gradientIndexCheck,
@@ -32,4 +33,5 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
   saliencyCheck,
   smoothGradCheck,
   inputXGradientCheck,
+  ...methodChecks(),
 ];
