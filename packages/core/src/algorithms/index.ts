@@ -11,7 +11,8 @@ export {
   argmaxRows,
 } from './_utils/common.js';
 export type { GradientAttribution, CoreResult } from './_utils/gradient-method.js';
-export { type Quadrature, type QuadratureRule, QUADRATURES, quadratureRule, gaussLegendre, linspaceF32 } from './_utils/approximation.js';
+export { type Quadrature, type QuadratureRule, type LazyQuadratureRule, QUADRATURES, quadratureRule, lazyQuadratureRule, gaussLegendre, linspaceF32 } from './_utils/approximation.js';
+export { pathBatchSize, PATH_CHUNK_ROWS, PATH_CHUNK_VALUES } from './_utils/path.js';
 export { resize2d, INTERPOLATIONS, type Interpolation } from './_utils/interpolate.js';
 export * from './_utils/perturbation/index.js';
 export * from './_utils/linalg/index.js';

@@ -15,12 +15,40 @@ export function seedSlice(t: ResolvedTarget, start: number, end: number): Output
   return { kind: 'tensor', seed: { shape: [end - start, ...t.seed.shape.slice(1)], data: t.seed.data.slice(start * per, end * per) } };
 }
 
-/** Splits `rows` into consecutive chunks of at most `max` rows. */
-export function chunkRanges(rows: number, max: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
+/**
+ * The seeds of an expanded batch built chunk by chunk: `(start, end)` gives the seed of rows
+ * [start, end) only, so a batch of steps × N rows never holds steps × N seed entries.
+ */
+export type RowSeeds = (start: number, end: number) => OutputSeed;
+
+/**
+ * Lazy seeds of an expanded batch whose row r explains example `exampleOf(r)` of target `t`
+ * (what expandTarget materialises, chunk by chunk).
+ */
+export function expandedSeeds(t: ResolvedTarget, exampleOf: (row: number) => number): RowSeeds {
+  if (t.kind === 'index') {
+    return (start, end) => ({ kind: 'index', indices: Array.from({ length: end - start }, (_, r) => t.indices[exampleOf(start + r)]!) });
+  }
+  const per = sizeOf(t.seed.shape.slice(1));
+  return (start, end) => {
+    const data = new Float32Array((end - start) * per);
+    for (let r = start; r < end; r++) {
+      const i = exampleOf(r);
+      data.set(t.seed.data.subarray(i * per, (i + 1) * per), (r - start) * per);
+    }
+    return { kind: 'tensor', seed: { shape: [end - start, ...t.seed.shape.slice(1)], data } };
+  };
+}
+
+/** The seed of rows [start, end) of a target given whole or as lazy row seeds. */
+export function seedsFor(target: ResolvedTarget | RowSeeds, start: number, end: number): OutputSeed {
+  return typeof target === 'function' ? target(start, end) : seedSlice(target, start, end);
+}
+
+/** Splits `rows` into consecutive chunks of at most `max` rows (generated one by one: O(1) memory). */
+export function* chunkRanges(rows: number, max: number): Generator<[number, number], void, undefined> {
   const step = Number.isFinite(max) ? max : rows;
-  for (let s = 0; s < rows; s += step) out.push([s, Math.min(rows, s + step)]);
-  return out;
+  for (let s = 0; s < rows; s += step) yield [s, Math.min(rows, s + step)];
 }
 
 /** Number of model calls needed for `rows` rows in chunks of at most `max`. */
@@ -128,23 +156,36 @@ export class ModelCaller {
   async forwardRows(rows: number, maxRows: number, build: (start: number, end: number) => Tensor): Promise<Tensor> {
     const per = sizeOf(this.model.outputShape);
     const data = new Float32Array(rows * per);
-    for (const [s, e] of chunkRanges(rows, maxRows)) {
-      const out = await this.forward(build(s, e));
-      data.set(out.data, s * per);
-    }
+    await this.forwardEach(rows, maxRows, build, (s, _e, out) => data.set(out.data, s * per));
     return { shape: [rows, ...this.model.outputShape], data };
   }
 
-  /** Gradient calls over `rows` rows in chunks; `consume` receives each chunk's result in row order. */
+  /**
+   * Forward of `rows` rows built chunk by chunk, streaming: `consume` receives each chunk's
+   * outputs in row order and nothing is kept (memory bounded by one chunk).
+   */
+  async forwardEach(
+    rows: number,
+    maxRows: number,
+    build: (start: number, end: number) => Tensor,
+    consume: (start: number, end: number, outputs: Tensor) => void,
+  ): Promise<void> {
+    for (const [s, e] of chunkRanges(rows, maxRows)) consume(s, e, await this.forward(build(s, e)));
+  }
+
+  /**
+   * Gradient calls over `rows` rows in chunks; `consume` receives each chunk's result in row
+   * order. `target` is the whole expanded target or lazy row seeds (expandedSeeds).
+   */
   async gradientRows(
     rows: number,
     maxRows: number,
     build: (start: number, end: number) => Tensor,
-    target: ResolvedTarget,
+    target: ResolvedTarget | RowSeeds,
     consume: (start: number, end: number, res: GradientResult) => void,
   ): Promise<void> {
     for (const [s, e] of chunkRanges(rows, maxRows)) {
-      const res = await this.gradient(build(s, e), seedSlice(target, s, e));
+      const res = await this.gradient(build(s, e), seedsFor(target, s, e));
       consume(s, e, res);
     }
   }

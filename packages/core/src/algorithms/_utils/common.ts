@@ -16,7 +16,7 @@ import {
 import type { Rng } from '../../random/prng.js';
 import type { ResolvedTarget, Target } from './types.js';
 
-export { ModelCaller, chunkCount, chunkRanges, seedSlice } from './caller.js';
+export { ModelCaller, chunkCount, chunkRanges, expandedSeeds, seedSlice, seedsFor, type RowSeeds } from './caller.js';
 export type { Target, Progress, CommonOptions, AttributionResult, ResolvedTarget } from './types.js';
 
 

@@ -7,7 +7,7 @@ import type { GradientRequest, GradientResult, Model } from '../../model.js';
 import type { Graph, GraphNode } from '../../ir/graph.js';
 import type { Tensor } from '../../tensor.js';
 import { CapabilityError, InvalidArgumentError } from '../../errors.js';
-import { chunkRanges, seedSlice, type ModelCaller } from './caller.js';
+import { chunkRanges, seedsFor, type ModelCaller, type RowSeeds } from './caller.js';
 import type { ResolvedTarget } from './common.js';
 
 /** What a chunk of rows adds to its gradient request besides the seed. */
@@ -16,19 +16,20 @@ export type RequestExtras = Omit<GradientRequest, 'seed' | 'signal'>;
 /**
  * Gradient requests over `rows` rows in chunks of at most `maxRows`: `build` makes the input
  * rows, `extras` the rest of the request (layer taps, overrides, rules, reference) for the same
- * rows; `consume` receives each chunk's result in row order.
+ * rows; `consume` receives each chunk's result in row order. `target` is the whole expanded
+ * target or lazy row seeds (expandedSeeds).
  */
 export async function requestRows(
   ctx: ModelCaller,
   rows: number,
   maxRows: number,
   build: (start: number, end: number) => Tensor,
-  target: ResolvedTarget,
+  target: ResolvedTarget | RowSeeds,
   extras: (start: number, end: number) => RequestExtras,
   consume: (start: number, end: number, res: GradientResult) => void,
 ): Promise<void> {
   for (const [s, e] of chunkRanges(rows, maxRows)) {
-    const res = await ctx.request(build(s, e), { ...extras(s, e), seed: seedSlice(target, s, e) });
+    const res = await ctx.request(build(s, e), { ...extras(s, e), seed: seedsFor(target, s, e) });
     consume(s, e, res);
   }
 }

@@ -23,7 +23,11 @@ export interface CommonOptions {
   readonly onProgress?: (p: Progress) => void;
   /**
    * Most rows (examples × expansion) sent to the model in one call; larger expanded batches are
-   * split into chunks. Default: everything in one call. Does not change the results.
+   * split into chunks. Does not change the results. Default: everything in one call, except for
+   * the path methods (integrated gradients and its layer / neuron variants, conductance,
+   * GradientSHAP, NoiseTunnel over them), which send at most min(16,384, ⌊2²² / input values per
+   * row⌋) rows a call (`pathBatchSize`), so that memory does not grow with steps or samples;
+   * their default 50 steps on a batch of small inputs still take one call.
    */
   readonly internalBatchSize?: number;
 }

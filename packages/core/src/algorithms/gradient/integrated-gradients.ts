@@ -6,8 +6,10 @@
  *
  * for the target output, with (αₖ, wₖ) from `approximation.ts` (default 50-point Gauss–Legendre).
  * The steps × N scaled inputs form one expanded batch, step-major like Captum (row k·N + i), sent
- * in chunks of at most `internalBatchSize` rows. Gradients are accumulated per example in
- * float64 in step order, so chunking never changes the result.
+ * in chunks of at most `internalBatchSize` rows (unset: `pathBatchSize`, at most 16,384 rows and
+ * 2²² input values a call). Each chunk's points (and only its nodes) are built just before its
+ * call and its gradients accumulated per example in float64 in step order, so memory does not
+ * grow with steps and chunking never changes the result.
  *
  * Model calls: ⌈2N / internalBatchSize⌉ forward calls on [x; x′] (outputs, predicted-class
  * target, and f(x′) for the delta) and ⌈steps·N / internalBatchSize⌉ gradient calls.
@@ -18,13 +20,13 @@
  * are float64).
  */
 import { common, inputMethod, pathOptions, PATH_DEFAULTS } from '../_utils/method-entries.js';
-import type { Tensor } from '../../tensor.js';
+import { sizeOf, type Tensor } from '../../tensor.js';
 import { InvalidArgumentError } from '../../errors.js';
-import { QUADRATURES, quadratureRule, type Quadrature } from '../_utils/approximation.js';
-import { checkBatchSize, checkPositiveInt, chunkCount, expandTarget, resolveBaselines, targetValue, type CommonOptions, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
+import { QUADRATURES, lazyQuadratureRule, type Quadrature } from '../_utils/approximation.js';
+import { checkBatchSize, checkPositiveInt, chunkCount, expandedSeeds, resolveBaselines, targetValue, type CommonOptions, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
 import { GradientMethod, type CoreResult } from '../_utils/gradient-method.js';
 import { firstRows, stackedRows, targetOrPredicted } from '../_utils/rows.js';
-import { accumulateWeighted, pathAttributions, scaledRows } from '../_utils/path.js';
+import { accumulateWeighted, pathAttributions, pathBatchSize, PathSteps, scaledRows } from '../_utils/path.js';
 
 export interface IntegratedGradientsOptions extends CommonOptions {
   /**
@@ -47,12 +49,12 @@ export class IntegratedGradients extends GradientMethod<IntegratedGradientsOptio
     if (!QUADRATURES.includes(q)) {
       throw new InvalidArgumentError(`unknown quadrature '${String(q)}'; expected one of ${QUADRATURES.join(', ')}`);
     }
-    quadratureRule(q, steps);
+    lazyQuadratureRule(q, steps); // validates; computes no node
     checkBatchSize(options.internalBatchSize);
   }
 
   plannedCalls(rows: number, _resolveTarget: boolean, options: IntegratedGradientsOptions): number {
-    const max = checkBatchSize(options.internalBatchSize);
+    const max = pathBatchSize(options.internalBatchSize, sizeOf(this.model.inputShape));
     return chunkCount(2 * rows, max) + chunkCount((options.steps ?? 50) * rows, max);
   }
 
@@ -64,8 +66,8 @@ export class IntegratedGradients extends GradientMethod<IntegratedGradientsOptio
   ): Promise<CoreResult> {
     const n = x.shape[0]!;
     const baselines = resolveBaselines(options.baselines, n, ctx.model.inputShape);
-    const rule = quadratureRule(options.quadrature ?? 'gausslegendre', options.steps ?? 50);
-    return integratedGradients(ctx, x, baselines, target, rule, checkBatchSize(options.internalBatchSize));
+    const steps = new PathSteps(options.quadrature ?? 'gausslegendre', options.steps ?? 50, n);
+    return integratedGradients(ctx, x, baselines, target, steps, pathBatchSize(options.internalBatchSize, x.data.length / n));
   }
 }
 
@@ -75,7 +77,7 @@ export async function integratedGradients(
   x: Tensor,
   baselines: Tensor,
   target: ResolvedTarget | undefined,
-  rule: { alphas: Float64Array; weights: Float64Array },
+  rule: PathSteps,
   maxRows: number,
 ): Promise<CoreResult> {
   const n = x.shape[0]!;
@@ -88,17 +90,16 @@ export async function integratedGradients(
   const outputs = firstRows(both, n);
   const resolved = targetOrPredicted(target, outputs);
 
-  const steps = rule.alphas.length;
-  const rows = steps * n;
-  // Row r = k·N + i (step-major): example r mod N at α_k, k = ⌊r / N⌋.
-  const rowTarget = expandTarget(resolved, rows, (r) => r % n);
+  const rows = rule.steps * n;
+  // Row r = k·N + i (step-major): example r mod N at α_k, k = ⌊r / N⌋. Points, seeds and
+  // nodes are made per chunk; gradients are reduced into `acc` in row order.
   const acc = new Float64Array(n * per);
   await ctx.gradientRows(
     rows,
     maxRows,
-    (s, e) => scaledRows(x, baselines, rule.alphas, s, e),
-    rowTarget,
-    (s, e, res) => accumulateWeighted(acc, res.inputGradient.data, rule.weights, n, per, s, e),
+    (s, e) => scaledRows(x, baselines, rule, s, e),
+    expandedSeeds(resolved, (r) => r % n),
+    (s, e, res) => accumulateWeighted(acc, res.inputGradient.data, rule, n, per, s, e),
   );
 
   const { attr, delta } = pathAttributions(xd, bd, 0, acc, n, per, (i) => targetValue(both, i, resolved, i) - targetValue(both, n + i, resolved, i));

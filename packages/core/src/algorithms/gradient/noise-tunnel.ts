@@ -8,7 +8,9 @@
  *
  * The inner method's own post-processing applies per sample (Saliency's `abs`, default true,
  * comes before averaging, as in Captum). Noisy copies are example-major (row i·S + s, Captum's
- * repeat_interleave) and processed in partitions of `nSamplesBatchSize` samples per example.
+ * repeat_interleave) and processed in partitions of `nSamplesBatchSize` samples per example
+ * (default: all, or as many as keep a partition's noisy copies within 2²² values, so memory does
+ * not grow with nSamples; an inner path method chunks its steps itself).
  *
  * Reproducibility: the noise of example i comes from `createRng(seed).derive(i)`, drawn in
  * sample order then element order, so results are bit-identical for a given seed whatever the
@@ -29,6 +31,7 @@ import type { Quadrature } from '../_utils/approximation.js';
 import { addNoise, checkBatchSize, checkSampling, checkPositiveInt, chunkCount, expandTarget, ModelCaller, requireGradients, resolveBaselines, validateInput, validateTarget, type AttributionResult, type CommonOptions } from '../_utils/common.js';
 import { formatResult, type GradientAttribution } from '../_utils/gradient-method.js';
 import { sliceRows, targetOrPredicted } from '../_utils/rows.js';
+import { samplesPerPartition } from '../_utils/path.js';
 
 export type NoiseTunnelType = 'smoothgrad' | 'smoothgrad_sq' | 'vargrad';
 const NT_TYPES: readonly NoiseTunnelType[] = ['smoothgrad', 'smoothgrad_sq', 'vargrad'];
@@ -45,7 +48,10 @@ export interface NoiseTunnelOptions extends CommonOptions {
   readonly stdevs?: number;
   /** PRNG seed (integer, default 0). */
   readonly seed?: number;
-  /** Samples per example per inner call (default: all). */
+  /**
+   * Samples per example per inner call. Default: all, unless N × nSamples noisy copies would
+   * exceed 2²² input values (16 MiB); then as many as fit (`samplesPerPartition`).
+   */
   readonly nSamplesBatchSize?: number;
   // Options passed to the inner method:
   readonly abs?: boolean;
@@ -71,7 +77,8 @@ export class NoiseTunnel {
     requireGradients(model, id);
     const n = validateInput(model, x);
     const { nSamples, stdev, seed } = checkSampling(options, NOISE_TUNNEL_DEFAULTS);
-    const part = Math.min(nSamples, checkPositiveInt(options.nSamplesBatchSize, 'nSamplesBatchSize', nSamples));
+    const per = x.data.length / n;
+    const part = Math.min(nSamples, checkPositiveInt(options.nSamplesBatchSize, 'nSamplesBatchSize', samplesPerPartition(nSamples, n * per)));
     const max = checkBatchSize(options.internalBatchSize);
     const innerOptions: CommonOptions & Record<string, unknown> = {
       abs: options.abs,
@@ -91,7 +98,6 @@ export class NoiseTunnel {
     const outputs = await ctx.forwardRows(n, max, (s, e) => sliceRows(x, s, e));
     const resolved = targetOrPredicted(target, outputs);
 
-    const per = x.data.length / n;
     const root = createRng(seed);
     const streams: Rng[] = Array.from({ length: n }, (_, i) => root.derive(i));
     const sum = new Float64Array(n * per);

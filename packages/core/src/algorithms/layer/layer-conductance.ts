@@ -9,19 +9,20 @@
  *
  * (Gauss–Legendre nodes exclude 0 and 1, so Σ attr ≈ F(α_steps) − F(α₀), not f(x) − f(x′): the
  * delta reports the gap, as in Captum.) Rows are step-major (row k·N + i) in chunks of
- * `internalBatchSize`; the sum streams over steps in float64, so chunking never changes results.
+ * `internalBatchSize` (unset: `pathBatchSize`), built per chunk from lazily computed nodes; the
+ * sum streams over steps in float64, so memory does not grow with steps and chunking never
+ * changes results.
  *
  * Model calls: ⌈2N / internalBatchSize⌉ forward calls on [x; x′] and
  * ⌈(steps + 1)·N / internalBatchSize⌉ tapped gradient calls.
  */
 import { layerPathMethod } from '../_utils/method-entries.js';
-import type { Tensor } from '../../tensor.js';
-import { quadratureRule } from '../_utils/approximation.js';
-import { checkBatchSize, chunkCount, expandTarget, resolveBaselines, targetValue, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
+import { sizeOf, type Tensor } from '../../tensor.js';
+import { chunkCount, expandedSeeds, resolveBaselines, targetValue, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
 import { type CoreResult } from '../_utils/gradient-method.js';
 import { firstRows, stackedRows, targetOrPredicted } from '../_utils/rows.js';
 import { requestRows } from '../_utils/requests.js';
-import { scaledRows } from '../_utils/path.js';
+import { pathBatchSize, PathSteps, scaledRows } from '../_utils/path.js';
 import { LayerMethod, type LayerOptions } from './layer-common.js';
 import { checkPathOptions, type LayerIntegratedGradientsOptions } from './layer-integrated-gradients.js';
 
@@ -35,15 +36,15 @@ export class LayerConductance extends LayerMethod<LayerConductanceOptions> {
   }
 
   plannedCalls(rows: number, _resolveTarget: boolean, options: LayerConductanceOptions): number {
-    const max = checkBatchSize(options.internalBatchSize);
+    const max = pathBatchSize(options.internalBatchSize, sizeOf(this.model.inputShape));
     return chunkCount(2 * rows, max) + chunkCount(((options.steps ?? 50) + 1) * rows, max);
   }
 
   async run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: LayerConductanceOptions): Promise<CoreResult> {
     const n = x.shape[0]!;
     const baselines = resolveBaselines(options.baselines, n, ctx.model.inputShape);
-    const max = checkBatchSize(options.internalBatchSize);
     const per = x.data.length / n;
+    const max = pathBatchSize(options.internalBatchSize, per);
     const both = await ctx.forwardRows(2 * n, max, stackedRows([x.data, baselines.data], per, x.shape.slice(1)));
     const resolved = targetOrPredicted(target, firstRows(both, n));
     const res = await conductanceSums(ctx, x, baselines, resolved, options, (lper) => ({
@@ -85,12 +86,11 @@ export async function conductanceSums(
   makeAcc: (layerSize: number) => ConductanceAccumulator,
 ): Promise<{ acc: Float64Array; size: number; layerShape: number[] }> {
   const n = x.shape[0]!;
-  const max = checkBatchSize(options.internalBatchSize);
+  const max = pathBatchSize(options.internalBatchSize, x.data.length / n);
   const layer = options.layer;
   const steps = options.steps ?? 50;
-  const alphas = quadratureRule(options.quadrature ?? 'gausslegendre', steps + 1).alphas;
+  const alphas = new PathSteps(options.quadrature ?? 'gausslegendre', steps + 1, n);
   const rows = (steps + 1) * n;
-  const rowTarget = expandTarget(resolved, rows, (r) => r % n);
   let acc = new Float64Array(0);
   let prevAct = new Float32Array(0);
   let prevGrad = new Float32Array(0);
@@ -102,7 +102,7 @@ export async function conductanceSums(
     rows,
     max,
     (s, e) => scaledRows(x, baselines, alphas, s, e),
-    rowTarget,
+    expandedSeeds(resolved, (r) => r % n),
     () => ({ layers: [layer] }),
     (s, e, res) => {
       const tap = res.layers[layer]!;

@@ -8,22 +8,23 @@
  *
  * The layer's output is overridden by the interpolated activation (the rest of the network is
  * fed the input x itself, as Captum's forward hook does), so gradients are taken with respect to
- * the layer. Rows are step-major (row k·N + i), chunked by `internalBatchSize`; accumulation is
- * float64 in step order, so chunking never changes the result. Completeness holds up to the
- * quadrature error: Σ attr ≈ f(x) − f(x′).
+ * the layer. Rows are step-major (row k·N + i), chunked by `internalBatchSize` (unset:
+ * `pathBatchSize`) and built per chunk from lazily computed nodes; accumulation is float64 in
+ * step order, so memory does not grow with steps and chunking never changes the result.
+ * Completeness holds up to the quadrature error: Σ attr ≈ f(x) − f(x′).
  *
  * Model calls: ⌈2N / internalBatchSize⌉ activation calls on [x; x′] (layer activations, outputs,
  * predicted-class target, f(x′)) and ⌈steps·N / internalBatchSize⌉ gradient calls.
  */
 import { layerPathMethod } from '../_utils/method-entries.js';
-import type { Tensor } from '../../tensor.js';
+import { sizeOf, type Tensor } from '../../tensor.js';
 import { InvalidArgumentError } from '../../errors.js';
-import { QUADRATURES, quadratureRule, type Quadrature } from '../_utils/approximation.js';
-import { checkBatchSize, checkPositiveInt, chunkCount, chunkRanges, expandTarget, resolveBaselines, targetValue, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
+import { QUADRATURES, lazyQuadratureRule, type Quadrature } from '../_utils/approximation.js';
+import { checkPositiveInt, chunkCount, chunkRanges, expandedSeeds, resolveBaselines, targetValue, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
 import { type CoreResult } from '../_utils/gradient-method.js';
 import { firstRows, stackedRows, targetOrPredicted } from '../_utils/rows.js';
 import { requestRows } from '../_utils/requests.js';
-import { accumulateWeighted, pathAttributions, pathPoints } from '../_utils/path.js';
+import { accumulateWeighted, pathAttributions, pathBatchSize, pathPoints, PathSteps } from '../_utils/path.js';
 import { LayerMethod, RowStore, type LayerOptions } from './layer-common.js';
 
 export interface LayerIntegratedGradientsOptions extends LayerOptions {
@@ -41,7 +42,7 @@ export function checkPathOptions(options: { steps?: number; quadrature?: Quadrat
   if (!QUADRATURES.includes(q)) {
     throw new InvalidArgumentError(`unknown quadrature '${String(q)}'; expected one of ${QUADRATURES.join(', ')}`);
   }
-  quadratureRule(q, steps);
+  lazyQuadratureRule(q, steps); // validates; computes no node
 }
 
 /**
@@ -78,24 +79,22 @@ export class LayerIntegratedGradients extends LayerMethod<LayerIntegratedGradien
   }
 
   plannedCalls(rows: number, _resolveTarget: boolean, options: LayerIntegratedGradientsOptions): number {
-    const max = checkBatchSize(options.internalBatchSize);
+    const max = pathBatchSize(options.internalBatchSize, sizeOf(this.model.inputShape));
     return chunkCount(2 * rows, max) + chunkCount((options.steps ?? 50) * rows, max);
   }
 
   async run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: LayerIntegratedGradientsOptions): Promise<CoreResult> {
     const n = x.shape[0]!;
     const per = x.data.length / n;
-    const max = checkBatchSize(options.internalBatchSize);
+    const max = pathBatchSize(options.internalBatchSize, per);
     const layer = options.layer;
     const baselines = resolveBaselines(options.baselines, n, ctx.model.inputShape);
-    const rule = quadratureRule(options.quadrature ?? 'gausslegendre', options.steps ?? 50);
+    const rule = new PathSteps(options.quadrature ?? 'gausslegendre', options.steps ?? 50, n);
     const { acts, both, resolved } = await layerEndpoints(ctx, x, baselines, layer, max, target);
     const lshape = acts.shape.slice(1);
     const lper = acts.data.length / (2 * n);
     const ad = acts.data;
-    const steps = rule.alphas.length;
-    const rows = steps * n;
-    const rowTarget = expandTarget(resolved, rows, (r) => r % n);
+    const rows = rule.steps * n;
     const acc = new Float64Array(n * lper);
     await requestRows(
       ctx,
@@ -106,12 +105,12 @@ export class LayerIntegratedGradients extends LayerMethod<LayerIntegratedGradien
         for (let r = s; r < e; r++) data.set(x.data.subarray((r % n) * per, (r % n + 1) * per), (r - s) * per);
         return { shape: [e - s, ...x.shape.slice(1)], data };
       },
-      rowTarget,
+      expandedSeeds(resolved, (r) => r % n),
       (s, e) => ({
         layers: [layer],
-        overrides: { [layer]: { shape: [e - s, ...lshape], data: pathPoints(ad, ad, n, n, lper, rule.alphas, s, e) } },
+        overrides: { [layer]: { shape: [e - s, ...lshape], data: pathPoints(ad, ad, n, n, lper, rule, s, e) } },
       }),
-      (s, e, res) => accumulateWeighted(acc, res.layers[layer]!.gradient.data, rule.weights, n, lper, s, e),
+      (s, e, res) => accumulateWeighted(acc, res.layers[layer]!.gradient.data, rule, n, lper, s, e),
     );
     const { attr, delta } = pathAttributions(ad, ad, n, acc, n, lper, (i) => targetValue(both, i, resolved, i) - targetValue(both, n + i, resolved, i));
     return { attributions: { shape: [n, ...lshape], data: attr }, outputs: firstRows(both, n), target: resolved, delta };

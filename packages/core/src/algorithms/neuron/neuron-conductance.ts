@@ -13,16 +13,15 @@
  * 2·⌈steps·N / internalBatchSize⌉ gradient calls.
  */
 import { common, neuronMethod, pathOptions, PATH_DEFAULTS } from '../_utils/method-entries.js';
-import type { Tensor } from '../../tensor.js';
-import { quadratureRule } from '../_utils/approximation.js';
-import { checkBatchSize, chunkCount, chunkRanges, expandTarget, resolveBaselines, seedSlice, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
+import { sizeOf, type Tensor } from '../../tensor.js';
+import { chunkCount, chunkRanges, expandedSeeds, resolveBaselines, type ModelCaller, type ResolvedTarget } from '../_utils/common.js';
 import { type CoreResult } from '../_utils/gradient-method.js';
 import { sliceRows, targetOrPredicted } from '../_utils/rows.js';
 import { checkPathOptions } from '../layer/layer-integrated-gradients.js';
 import { NeuronMethod, type NeuronOptions } from './neuron-common.js';
 import { neuronSeed } from './neuron-gradient.js';
 import type { NeuronIntegratedGradientsOptions } from './neuron-integrated-gradients.js';
-import { scaledRows } from '../_utils/path.js';
+import { pathBatchSize, PathSteps, scaledRows } from '../_utils/path.js';
 
 export type NeuronConductanceOptions = NeuronIntegratedGradientsOptions & NeuronOptions;
 
@@ -34,31 +33,31 @@ export class NeuronConductance extends NeuronMethod<NeuronConductanceOptions> {
   }
 
   plannedCalls(rows: number, _resolveTarget: boolean, options: NeuronConductanceOptions): number {
-    const max = checkBatchSize(options.internalBatchSize);
+    const max = pathBatchSize(options.internalBatchSize, sizeOf(this.model.inputShape));
     return chunkCount(rows, max) + 2 * chunkCount((options.steps ?? 50) * rows, max);
   }
 
   async run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: NeuronConductanceOptions): Promise<CoreResult> {
     const n = x.shape[0]!;
     const per = x.data.length / n;
-    const max = checkBatchSize(options.internalBatchSize);
+    const max = pathBatchSize(options.internalBatchSize, per);
     const { canonizer, flat, layerSize } = this.neuronOf(ctx.model, options);
     const baselines = resolveBaselines(options.baselines, n, ctx.model.inputShape);
-    const rule = quadratureRule(options.quadrature ?? 'gausslegendre', options.steps ?? 50);
+    const rule = new PathSteps(options.quadrature ?? 'gausslegendre', options.steps ?? 50, n);
     const outputs = await ctx.forwardRows(n, max, (s, e) => sliceRows(x, s, e));
     const resolved = targetOrPredicted(target, outputs);
-    const rows = rule.alphas.length * n;
-    const rowTarget = expandTarget(resolved, rows, (r) => r % n);
+    const rows = rule.steps * n;
+    const rowSeeds = expandedSeeds(resolved, (r) => r % n);
     const acc = new Float64Array(n * per);
     for (const [s, e] of chunkRanges(rows, max)) {
-      const xs = scaledRows(x, baselines, rule.alphas, s, e);
-      const outer = await ctx.request(xs, { seed: seedSlice(rowTarget, s, e), layers: [options.layer] });
+      const xs = scaledRows(x, baselines, rule, s, e);
+      const outer = await ctx.request(xs, { seed: rowSeeds(s, e), layers: [options.layer] });
       const inner = await ctx.request(xs, { seed: neuronSeed(e - s), canonizers: [canonizer] });
       const dF = outer.layers[options.layer]!.gradient.data;
       const g = inner.inputGradient.data;
       for (let r = s; r < e; r++) {
         const i = r % n;
-        const c = rule.weights[Math.floor(r / n)]! * dF[(r - s) * layerSize + flat]!;
+        const c = rule.weight(r) * dF[(r - s) * layerSize + flat]!;
         const o = (r - s) * per;
         for (let j = 0; j < per; j++) acc[i * per + j] += c * g[o + j]!;
       }

@@ -11,15 +11,15 @@
  * ⌈steps·N / internalBatchSize⌉ gradient calls with the neuron-output canonizer.
  */
 import { neuronMethod, pathOptions, PATH_DEFAULTS } from '../_utils/method-entries.js';
-import type { Tensor } from '../../tensor.js';
-import { quadratureRule, type Quadrature } from '../_utils/approximation.js';
-import { checkBatchSize, chunkCount, resolveBaselines, type ModelCaller } from '../_utils/common.js';
+import { sizeOf, type Tensor } from '../../tensor.js';
+import type { Quadrature } from '../_utils/approximation.js';
+import { chunkCount, resolveBaselines, type ModelCaller } from '../_utils/common.js';
 import { type CoreResult } from '../_utils/gradient-method.js';
 import { firstRows } from '../_utils/rows.js';
 import { requestRows } from '../_utils/requests.js';
 import { noTarget } from '../layer/layer-common.js';
 import { checkPathOptions, layerEndpoints } from '../layer/layer-integrated-gradients.js';
-import { accumulateWeighted, pathAttributions, scaledRows } from '../_utils/path.js';
+import { accumulateWeighted, pathAttributions, pathBatchSize, PathSteps, scaledRows } from '../_utils/path.js';
 import { NeuronMethod, type NeuronOptions } from './neuron-common.js';
 import { neuronSeed } from './neuron-gradient.js';
 
@@ -39,22 +39,22 @@ export class NeuronIntegratedGradients extends NeuronMethod<NeuronIntegratedGrad
   }
 
   plannedCalls(rows: number, _resolveTarget: boolean, options: NeuronIntegratedGradientsOptions): number {
-    const max = checkBatchSize(options.internalBatchSize);
+    const max = pathBatchSize(options.internalBatchSize, sizeOf(this.model.inputShape));
     return chunkCount(2 * rows, max) + chunkCount((options.steps ?? 50) * rows, max);
   }
 
   async run(ctx: ModelCaller, x: Tensor, _target: unknown, options: NeuronIntegratedGradientsOptions & NeuronOptions): Promise<CoreResult> {
     const n = x.shape[0]!;
     const per = x.data.length / n;
-    const max = checkBatchSize(options.internalBatchSize);
+    const max = pathBatchSize(options.internalBatchSize, per);
     const { canonizer, flat, layerSize } = this.neuronOf(ctx.model, options);
     const baselines = resolveBaselines(options.baselines, n, ctx.model.inputShape);
-    const rule = quadratureRule(options.quadrature ?? 'gausslegendre', options.steps ?? 50);
+    const rule = new PathSteps(options.quadrature ?? 'gausslegendre', options.steps ?? 50, n);
     const { acts, both } = await layerEndpoints(ctx, x, baselines, options.layer, max, noTarget(n));
-    const rows = rule.alphas.length * n;
+    const rows = rule.steps * n;
     const acc = new Float64Array(n * per);
-    await requestRows(ctx, rows, max, (s, e) => scaledRows(x, baselines, rule.alphas, s, e), neuronSeed(rows), () => ({ canonizers: [canonizer] }), (s, e, res) =>
-      accumulateWeighted(acc, res.inputGradient.data, rule.weights, n, per, s, e),
+    await requestRows(ctx, rows, max, (s, e) => scaledRows(x, baselines, rule, s, e), (s, e) => neuronSeed(e - s), () => ({ canonizers: [canonizer] }), (s, e, res) =>
+      accumulateWeighted(acc, res.inputGradient.data, rule, n, per, s, e),
     );
     const { attr, delta } = pathAttributions(x.data, baselines.data, 0, acc, n, per, (i) => acts.data[i * layerSize + flat]! - acts.data[(n + i) * layerSize + flat]!);
     return { attributions: { shape: [...x.shape], data: attr }, outputs: firstRows(both, n), target: noTarget(n), delta };
