@@ -91,3 +91,14 @@ export function parseChoice<T extends string>(name: string, raw: string, choices
   if ((choices as readonly string[]).includes(raw)) return raw as T;
   throw new UsageError(`--${name} must be one of ${choices.join(', ')}; got '${raw}'`);
 }
+
+/** `--progress` (true) / `--no-progress` (false) / neither (undefined: a bar when stderr is a TTY). */
+export function parseProgressSwitches(switches: ReadonlySet<string>): boolean | undefined {
+  const on = switches.has('progress');
+  const off = switches.has('no-progress');
+  if (on && off) throw new UsageError('--progress and --no-progress contradict each other; give one');
+  return on ? true : off ? false : undefined;
+}
+
+/** The flag spec entries for `--progress` / `--no-progress`. */
+export const PROGRESS_FLAGS: Readonly<Record<string, FlagKind>> = { progress: 'switch', 'no-progress': 'switch' };

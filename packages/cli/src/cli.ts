@@ -1,16 +1,19 @@
 /**
  * The `glasswing` command line. `runCli(argv)` never throws and never prints a stack trace:
- * it returns the exit code (0 ok, 1 runtime error, 2 usage error) and reports a failure as one
- * line `glasswing: error: <message>` on stderr.
+ * it returns the exit code (0 ok, 1 runtime error, 2 usage error, 130 / 143 stopped by SIGINT /
+ * SIGTERM through `io.interruption`) and reports a failure as one line
+ * `glasswing: error: <message>` (or `glasswing: interrupted (SIGINT): <what was done>`) on stderr.
  */
-import { GlasswingError } from '@glasswing/core';
+import { AbortError, GlasswingError } from '@glasswing/core';
 import { UsageError } from './args.js';
 import { runAttribute } from './commands/attribute.js';
 import { runImportance } from './commands/importance.js';
 import { runInspect } from './commands/inspect.js';
 import { runReport } from './commands/report.js';
+import { InterruptedError, stopSignalName } from './interrupt.js';
 import { resolveIO } from './io.js';
 import type { CliIO, ResolvedIO } from './io.js';
+import { stopProgressBars } from './progress.js';
 import { cliVersion } from './version.js';
 
 export type { CliIO, Writer } from './io.js';
@@ -37,6 +40,10 @@ Commands:
 Options:
   -h, --help      show this help
   -v, --version   print the version
+
+Every command runs the model, unless --adapter says otherwise, on the fastest installed adapter
+that can run it (onnx-node, else tfjs-wasm, onnx-web, reference) and names that adapter.
+Ctrl-C stops a run after the model call in progress (exit code 130; SIGTERM: 143).
 `;
 }
 
@@ -67,9 +74,18 @@ export async function runCli(argv: readonly string[], io?: CliIO): Promise<numbe
     if (!command) throw new UsageError(`unknown command '${first}'; commands: ${Object.keys(COMMANDS).join(', ')}`);
     return await command(rest, rio);
   } catch (err) {
+    stopProgressBars();
+    const stopped = stopSignalName(rio.interruption?.signal);
+    if (err instanceof InterruptedError || (stopped !== undefined && err instanceof AbortError)) {
+      const e = err instanceof InterruptedError ? err : new InterruptedError(stopped!);
+      rio.err(`glasswing: ${oneLine(e.message)}\n`);
+      return e.exitCode;
+    }
     rio.err(`glasswing: error: ${errorMessage(err)}\n`);
     if (err instanceof UsageError) return 2;
     if (err instanceof GlasswingError || err instanceof Error) return 1;
     return 1;
+  } finally {
+    stopProgressBars();
   }
 }

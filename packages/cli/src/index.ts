@@ -5,3 +5,7 @@ export { CliError, asBatch, readTensorFile, tensorFromJson } from './files.js';
 export { ADAPTERS, createModel, detectModelKind, imageLayout, loadGraphFile, loadModelFile, openModel } from './model-file.js';
 export type { AdapterId, LoadedGraph, LoadedModelFile, ModelFileKind, OpenedModel } from './model-file.js';
 export { attributeUsage, heatmapPaths, methodIds, parseAttributeArgs, QUADRATURES } from './commands/attribute.js';
+export { DEFAULT_ADAPTER_RANKING, openFastest } from './adapter-choice.js';
+export type { AdapterChoice, SkippedAdapter } from './adapter-choice.js';
+export { InterruptedError, SIGNAL_EXIT_CODES, StopRequest, watchStopSignals } from './interrupt.js';
+export type { Interruption } from './interrupt.js';

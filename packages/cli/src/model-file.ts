@@ -10,16 +10,20 @@
  * The model then runs on the chosen adapter: `reference` (pure-JS executor in core), `tfjs-cpu`
  * or `tfjs-wasm` (TensorFlow.js backends) run the IR graph; `onnx-node` / `onnx-web` (ONNX
  * Runtime) run an ONNX file's original bytes for forward and emitted ONNX graphs for gradients,
- * or the emitted forward of any IR graph. Default: `onnx-node` for ONNX files, else `reference`.
+ * or the emitted forward of any IR graph. Default: the fastest adapter that is installed and has
+ * the capabilities the command needs (see adapter-choice.ts).
  */
 import { readFileSync } from 'node:fs';
 import { CapabilityError, ModelFormatError, createReferenceModel, graphFromJSON } from '@glasswing/core';
 import type { Graph, Layout, Model } from '@glasswing/core';
 import type { OnnxImportResult } from '@glasswing/onnx';
+import { DEFAULT_ADAPTER_RANKING, openFastest } from './adapter-choice.js';
+import type { AdapterChoice, AdapterId, ChooseOptions } from './adapter-choice.js';
 import { CliError, readJson, readText } from './files.js';
+import { responsive } from './interrupt.js';
 
-export const ADAPTERS = ['reference', 'tfjs-cpu', 'tfjs-wasm', 'onnx-node', 'onnx-web'] as const;
-export type AdapterId = (typeof ADAPTERS)[number];
+export { ADAPTERS } from './adapter-choice.js';
+export type { AdapterChoice, AdapterId } from './adapter-choice.js';
 
 export type ModelFileKind = 'tfjs-layers' | 'glasswing-graph' | 'onnx';
 
@@ -40,6 +44,8 @@ export interface OpenedModel {
   readonly model: Model;
   readonly file: LoadedModelFile;
   readonly adapter: AdapterId;
+  /** Whether `adapter` was asked for or is the default, and what the default passed over. */
+  readonly choice: AdapterChoice;
   /** Why gradients are unavailable (forward-only ONNX models: the blocking ops), else undefined. */
   readonly limits?: string;
   /** The IR layer name for a `--layer` argument (ONNX node or tensor names for ONNX files). */
@@ -125,29 +131,37 @@ export async function createModel(graph: Graph, adapter: AdapterId): Promise<Mod
   return tfjs.createTfjsModel(graph, { backend: adapter === 'tfjs-cpu' ? 'cpu' : 'wasm' });
 }
 
-/** Load `path` and build it on `adapter` (default: onnx-node for ONNX files, else reference). */
-export async function openModel(path: string, adapter?: AdapterId): Promise<OpenedModel> {
+/**
+ * Load `path` and build it on `adapter`, or by default on the fastest installed adapter that has
+ * `options.requires` (DEFAULT_ADAPTER_RANKING). Model calls yield to the event loop first
+ * (`responsive`), so Ctrl-C and the progress bar are served between calls.
+ */
+export async function openModel(path: string, adapter?: AdapterId, options: ChooseOptions = {}): Promise<OpenedModel> {
   const file = await loadModelFile(path);
   const onnx = file.onnx;
-  if (!onnx) {
-    const chosen = adapter ?? 'reference';
-    return { model: await createModel(file.graph!, chosen), file, adapter: chosen, resolveLayer: (name) => name };
-  }
-  const chosen = adapter ?? 'onnx-node';
-  const { fromOnnx, resolveLayerName } = await import('@glasswing/onnx');
   const limits =
-    onnx.graph === null
-      ? `the ONNX model is forward-only: gradients are blocked by ${describeBlocking(onnx)}`
-      : undefined;
-  const resolveLayer = (name: string) => resolveLayerName(onnx, name);
-  if (chosen === 'onnx-node' || chosen === 'onnx-web') {
-    const model = await fromOnnx(onnx.bytes, { runtime: chosen });
-    return { model, file, adapter: chosen, resolveLayer, ...(limits ? { limits } : {}) };
+    onnx && onnx.graph === null ? `the ONNX model is forward-only: gradients are blocked by ${describeBlocking(onnx)}` : undefined;
+  let resolveLayer = (name: string) => name;
+  if (onnx) {
+    const { resolveLayerName } = await import('@glasswing/onnx');
+    resolveLayer = (name) => resolveLayerName(onnx, name);
   }
-  if (onnx.graph === null) {
-    throw new CapabilityError(`${limits}; the ${chosen} adapter needs the whole model as an IR graph, run it with --adapter onnx-node or onnx-web`);
-  }
-  return { model: await createModel(onnx.graph, chosen), file, adapter: chosen, resolveLayer };
+  const create = async (a: AdapterId): Promise<Model> => {
+    if (!onnx) return createModel(file.graph!, a);
+    if (a === 'onnx-node' || a === 'onnx-web') {
+      const { fromOnnx } = await import('@glasswing/onnx');
+      return fromOnnx(onnx.bytes, { runtime: a });
+    }
+    if (onnx.graph === null) {
+      throw new CapabilityError(`${limits}; the ${a} adapter needs the whole model as an IR graph, run it with --adapter onnx-node or onnx-web`);
+    }
+    return createModel(onnx.graph, a);
+  };
+  const { model, choice } =
+    adapter !== undefined
+      ? { model: await create(adapter), choice: { adapter, requested: true, skipped: [] } }
+      : await openFastest(DEFAULT_ADAPTER_RANKING[onnx ? 'onnx-file' : 'ir-graph'], create, options);
+  return { model: responsive(model), file, adapter: choice.adapter, choice, resolveLayer, ...(limits ? { limits } : {}) };
 }
 
 function describeBlocking(onnx: OnnxImportResult): string {

@@ -1,16 +1,19 @@
 /**
  * `glasswing attribute`: run an attribution method on a model file and an input file, write the
  * result as JSON (stdout or --out) and optionally one heatmap PNG per example (--heatmap).
+ * Progress (a bar with an ETA on a terminal) and a summary line naming the adapter go to stderr;
+ * Ctrl-C stops the run after the model call in progress (exit code 130).
  */
 import { METHODS, CapabilityError, TargetError, sizeOf, sliceBatch } from '@glasswing/core';
 import type { MethodOptions, Model, Tensor } from '@glasswing/core';
 import { renderHeatmapPng } from '@glasswing/viz';
-import { UsageError, parseBoolean, parseChoice, parseFlags, parseInteger, parseNumber } from '../args.js';
+import { PROGRESS_FLAGS, UsageError, parseBoolean, parseChoice, parseFlags, parseInteger, parseNumber, parseProgressSwitches } from '../args.js';
 import type { FlagKind } from '../args.js';
 import { asBatch, readTensorFile, resolvePath, writeFile } from '../files.js';
 import type { ResolvedIO } from '../io.js';
 import { ADAPTERS, imageLayout, openModel } from '../model-file.js';
 import type { AdapterId } from '../model-file.js';
+import { runMethod } from './attribute-run.js';
 
 export const QUADRATURES = ['gausslegendre', 'riemann_left', 'riemann_right', 'riemann_middle', 'riemann_trapezoid'] as const;
 
@@ -44,6 +47,7 @@ export const ATTRIBUTE_FLAGS: Readonly<Record<string, FlagKind>> = {
   'attribute-to-layer': 'value',
   out: 'value',
   heatmap: 'value',
+  ...PROGRESS_FLAGS,
   help: 'switch',
 };
 
@@ -83,8 +87,11 @@ Options:
                             distribution, for kernel-shap the background dataset, for lime on
                             1-D inputs the training data (tabular LIME; a constant = masking
                             value) and on images the hide colour (a constant) (default: zeros)
-  --adapter <id>            reference (default; pure JS), tfjs-cpu, tfjs-wasm, onnx-node (ONNX
-                            Runtime, native; the default for .onnx models) or onnx-web (wasm)
+  --adapter <id>            reference (pure JS), tfjs-cpu, tfjs-wasm (TensorFlow.js), onnx-node
+                            (ONNX Runtime, native) or onnx-web (ONNX Runtime, wasm). Default:
+                            the fastest installed one that can run the method, by the
+                            benchmarks: onnx-node, else tfjs-wasm, onnx-web, reference (for
+                            .onnx files onnx-web before tfjs-wasm); the summary line names it
   --steps <n>               integration steps (integrated-gradients)
   --quadrature <rule>       integrated-gradients rule: ${QUADRATURES.slice(0, 2).join(', ')},
                             ${QUADRATURES.slice(2).join(', ')}
@@ -93,7 +100,8 @@ Options:
                             lime); permutations (shapley-value-sampling); coalitions (kernel-shap)
   --stdev <s>               noise standard deviation (smoothgrad, vargrad, gradient-shap)
   --seed <n>                random seed for sampled methods (and feature-permutation)
-  --internal-batch-size <n> most rows per model call
+  --internal-batch-size <n> most rows per model call (default: about 131,072 input values per
+                            call, at most 4,096 rows, so that a call stays short)
   --layer <name>            layer (node) name, for layer methods; ONNX node or tensor names
                             for ONNX models
   --window <a,b,...>        occlusion window extent per input dimension (required for occlusion)
@@ -117,14 +125,22 @@ Options:
   --heatmap <file.png>      write a heatmap PNG per example: the given name for one example,
                             <name>-0.png, <name>-1.png, ... for several; overlaid on the input
                             for image inputs, a bar chart for 1-D inputs
+  --progress, --no-progress progress bar with ETA on stderr: always / never (default: when
+                            stderr is a terminal)
   -h, --help                show this help
 
 Layer methods (layer-*, grad-cam with --attribute-to-layer) give attributions of the layer's shape
 [N, ...layerShape]; neuron methods and the rest attribute to the input.
 
-Output JSON: {"method", "shape", "attributions" (nested [N, ...]), "delta" (per example, when the
-method defines one), "outputs" (nested [N, ...outputShape]), "targets"}; kernel-shap adds
+Output JSON: {"method", "adapter", "shape", "attributions" (nested [N, ...]), "delta" (per
+example, when the method defines one), "outputs" (nested [N, ...outputShape]), "targets"};
+kernel-shap adds
 "expectedValue", lime adds "intercept", "score" (weighted R²) and "localPrediction" (per example).
+stderr gets a progress bar on a terminal and one summary line, e.g. "attribute:
+integrated-gradients, 1 example, 3 model calls, 0.4 s on onnx-node (default: fastest installed)".
+Ctrl-C stops the run after the model call in progress, writes nothing and exits with 130
+(SIGTERM: 143); a second Ctrl-C exits at once.
+
 Options a method does not use are ignored. Method defaults:
 ${defaults}
 `;
@@ -140,6 +156,8 @@ interface AttributeRequest {
   readonly out?: string;
   readonly heatmap?: string;
   readonly featureMask?: string;
+  /** true: --progress, false: --no-progress, undefined: a bar when stderr is a TTY. */
+  readonly progress?: boolean;
   readonly options: MethodOptions;
 }
 
@@ -176,6 +194,7 @@ export function parseAttributeArgs(argv: readonly string[]): AttributeRequest | 
   const { values: v, switches, positionals } = parseFlags(argv, ATTRIBUTE_FLAGS);
   if (switches.has('help')) return 'help';
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const progress = parseProgressSwitches(switches);
   for (const name of ['model', 'method', 'input']) {
     if (v[name] === undefined) throw new UsageError(`missing required option --${name}`);
   }
@@ -222,6 +241,7 @@ export function parseAttributeArgs(argv: readonly string[]): AttributeRequest | 
     ...(v['out'] !== undefined ? { out: v['out'] } : {}),
     ...(v['heatmap'] !== undefined ? { heatmap: v['heatmap'] } : {}),
     ...(v['feature-mask'] !== undefined ? { featureMask: v['feature-mask'] } : {}),
+    ...(progress !== undefined ? { progress } : {}),
     options: options as MethodOptions,
   };
 }
@@ -292,7 +312,7 @@ export async function runAttribute(argv: readonly string[], io: ResolvedIO): Pro
     return 0;
   }
   const spec = METHODS[req.method]!;
-  const opened = await openModel(resolvePath(io.cwd, req.model), req.adapter);
+  const opened = await openModel(resolvePath(io.cwd, req.model), req.adapter, { requires: spec.requires });
   const { model, file: loaded } = opened;
   try {
     const x = asBatch(readTensorFile(resolvePath(io.cwd, req.input), 'input file'), model.inputShape, 'input');
@@ -315,16 +335,23 @@ export async function runAttribute(argv: readonly string[], io: ResolvedIO): Pro
       }
     }
     const layer = req.options.layer !== undefined && spec.options.includes('layer') ? opened.resolveLayer(req.options.layer) : undefined;
-    const result = await spec.run(model, x, {
-      ...req.options,
-      ...(layer !== undefined ? { layer } : {}),
-      ...(req.target !== undefined ? { target: req.target } : {}),
-      ...(baselines !== undefined ? { baselines } : {}),
-      ...(featureMask !== undefined ? { featureMask } : {}),
-    });
+    const result = await runMethod(
+      req.method,
+      opened,
+      x,
+      {
+        ...req.options,
+        ...(layer !== undefined ? { layer } : {}),
+        ...(req.target !== undefined ? { target: req.target } : {}),
+        ...(baselines !== undefined ? { baselines } : {}),
+        ...(featureMask !== undefined ? { featureMask } : {}),
+      },
+      req.progress === undefined ? io : { ...io, progress: req.progress },
+    );
     const attributions = result.attributions;
     const output: Record<string, unknown> = {
       method: result.method,
+      adapter: opened.adapter,
       shape: [...attributions.shape],
       attributions: nested(attributions),
       ...(result.delta !== undefined ? { delta: deltaPerExample(result.delta, n) } : {}),

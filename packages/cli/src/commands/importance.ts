@@ -6,10 +6,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { ShapeError, correlation, permutationImportance, sizeOf } from '@glasswing/core';
 import type { Model, Tensor } from '@glasswing/core';
-import { UsageError, parseChoice, parseFlags, parseInteger } from '../args.js';
+import { describeChoice } from '../adapter-choice.js';
+import { PROGRESS_FLAGS, UsageError, parseChoice, parseFlags, parseInteger, parseProgressSwitches } from '../args.js';
 import type { FlagKind } from '../args.js';
 import { parseCsv, type Csv } from '../csv.js';
 import { readText, resolvePath, writeFile } from '../files.js';
+import { asInterruption } from '../interrupt.js';
 import type { ResolvedIO } from '../io.js';
 import { ADAPTERS, openModel } from '../model-file.js';
 import type { AdapterId } from '../model-file.js';
@@ -24,6 +26,7 @@ export const IMPORTANCE_FLAGS: Readonly<Record<string, FlagKind>> = {
   seed: 'value',
   adapter: 'value',
   out: 'value',
+  ...PROGRESS_FLAGS,
   help: 'switch',
 };
 
@@ -47,9 +50,12 @@ Options:
                             of the outputs as logits, or squared error for a single output)
   --repeats <n>             shuffles per feature (default 5)
   --seed <n>                random seed (default 0)
-  --adapter <id>            reference (default), tfjs-cpu, tfjs-wasm, onnx-node (default for
-                            ONNX models) or onnx-web
+  --adapter <id>            reference, tfjs-cpu, tfjs-wasm, onnx-node or onnx-web (default:
+                            the fastest installed, named in the summary line; see
+                            'glasswing attribute --help')
   --out <file.json>         write the result here instead of stdout
+  --progress, --no-progress progress bar with ETA on stderr: always / never (default: when
+                            stderr is a terminal)
   -h, --help                show this help
 
 Output JSON: {"metric", "baselineScore", "repeats", "seed", "rows", "outputs", "features":
@@ -67,12 +73,14 @@ export interface ImportanceRequest {
   readonly seed: number;
   readonly adapter?: AdapterId;
   readonly out?: string;
+  readonly progress?: boolean;
 }
 
 export function parseImportanceArgs(argv: readonly string[]): ImportanceRequest | 'help' {
   const { values: v, switches, positionals } = parseFlags(argv, IMPORTANCE_FLAGS);
   if (switches.has('help')) return 'help';
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const progress = parseProgressSwitches(switches);
   for (const name of ['model', 'data', 'labels']) {
     if (v[name] === undefined) throw new UsageError(`missing required option --${name}`);
   }
@@ -85,6 +93,7 @@ export function parseImportanceArgs(argv: readonly string[]): ImportanceRequest 
     seed: v['seed'] === undefined ? 0 : parseInteger('seed', v['seed'], Number.MIN_SAFE_INTEGER),
     ...(v['adapter'] !== undefined ? { adapter: parseChoice('adapter', v['adapter'], ADAPTERS) } : {}),
     ...(v['out'] !== undefined ? { out: v['out'] } : {}),
+    ...(progress !== undefined ? { progress } : {}),
   };
 }
 
@@ -143,32 +152,46 @@ export async function runImportance(argv: readonly string[], io: ResolvedIO): Pr
   const dataPath = resolvePath(io.cwd, req.data);
   const csv = parseCsv(readText(dataPath, 'data file'), `data file '${dataPath}'`);
   const { names, x, labels } = splitDataset(csv, req.labels, io.cwd);
-  const { model } = await openModel(resolvePath(io.cwd, req.model), req.adapter);
+  const { model, choice } = await openModel(resolvePath(io.cwd, req.model), req.adapter);
   try {
     const data = toTensor(x, csv.rows, model, names.length);
-    const bar = progressBar('importance', io);
+    const bar = progressBar('importance', req.progress === undefined ? io : { ...io, progress: req.progress });
+    const signal = io.interruption?.signal;
     const started = Date.now();
     // Plan: correlation first (its calls are few), then the permutations; one bar over both.
     let corrTotal = 0;
     let corrDone = 0;
-    const corr = await correlation(model, {
-      data,
-      onProgress: (p) => {
-        corrTotal = p.total;
-        corrDone = p.done;
-        bar.update(p.done, p.total);
-      },
-    });
-    const imp = await permutationImportance(model, {
-      data,
-      labels,
-      metric: req.metric,
-      nRepeats: req.repeats,
-      seed: req.seed,
-      onProgress: (p) => bar.update(corrDone + p.done, corrTotal + p.total),
-    });
+    const work = async () => {
+      const corr = await correlation(model, {
+        data,
+        ...(signal ? { signal } : {}),
+        onProgress: (p) => {
+          corrTotal = p.total;
+          corrDone = p.done;
+          bar.update(p.done, p.total);
+        },
+      });
+      const imp = await permutationImportance(model, {
+        data,
+        labels,
+        metric: req.metric,
+        nRepeats: req.repeats,
+        seed: req.seed,
+        ...(signal ? { signal } : {}),
+        onProgress: (p) => bar.update(corrDone + p.done, corrTotal + p.total),
+      });
+      return { corr, imp };
+    };
+    let corr: Awaited<ReturnType<typeof work>>['corr'];
+    let imp: Awaited<ReturnType<typeof work>>['imp'];
+    try {
+      ({ corr, imp } = await (io.interruption ? io.interruption.during(work) : work()));
+    } catch (err) {
+      bar.stop();
+      throw asInterruption(err, signal, bar, `importance on ${choice.adapter}`);
+    }
     const calls = corr.modelCalls + imp.modelCalls;
-    bar.finish(`importance: ${names.length} features, ${csv.rows} rows, ${calls} model calls, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    bar.finish(`importance: ${names.length} features, ${csv.rows} rows, ${calls} model calls, ${((Date.now() - started) / 1000).toFixed(1)} s ${describeChoice(choice)}`);
     const R = imp.nRepeats;
     const output = {
       metric: imp.metric,

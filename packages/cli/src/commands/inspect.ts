@@ -30,8 +30,8 @@ Required:
   --model <file>    TensorFlow.js LayersModel model.json, Glasswing graph JSON or ONNX (.onnx)
 
 Options:
-  --adapter <id>    reference (default), tfjs-cpu, tfjs-wasm, onnx-node (default for ONNX
-                    models) or onnx-web; capabilities depend on it
+  --adapter <id>    reference, tfjs-cpu, tfjs-wasm, onnx-node or onnx-web (default: the
+                    fastest installed, as for attribute); capabilities depend on it
   --json            print one JSON object instead of text
   -h, --help        show this help
 `;

@@ -4,12 +4,14 @@
  */
 import { InvalidArgumentError, TargetError, sliceBatch } from '@glasswing/core';
 import type { Tensor } from '@glasswing/core';
-import { UsageError, parseChoice, parseFlags, parseInteger } from '../args.js';
+import { describeChoice } from '../adapter-choice.js';
+import { PROGRESS_FLAGS, UsageError, parseChoice, parseFlags, parseInteger, parseProgressSwitches } from '../args.js';
 import type { FlagKind } from '../args.js';
 import { asBatch, readTensorFile, resolvePath, writeFile } from '../files.js';
 import type { ResolvedIO } from '../io.js';
 import { ADAPTERS, openModel } from '../model-file.js';
 import type { AdapterId } from '../model-file.js';
+import { progressEnabled } from '../progress.js';
 import { buildReport } from '../report/build.js';
 import { checkMethods, defaultMethods, lastConvLayer, parseMethodList } from '../report/methods.js';
 import { describeModel } from '../report/model-info.js';
@@ -25,6 +27,7 @@ export const REPORT_FLAGS: Readonly<Record<string, FlagKind>> = {
   'feature-names': 'value',
   seed: 'value',
   out: 'value',
+  ...PROGRESS_FLAGS,
   help: 'switch',
 };
 
@@ -51,8 +54,9 @@ Options:
                             with gradients) plus grad-cam (last conv layer) and occlusion for
                             images, or kernel-shap for tabular inputs (and feature-ablation for
                             forward-only tabular models)
-  --adapter <id>            reference (default), tfjs-cpu, tfjs-wasm, onnx-node (default for
-                            ONNX models) or onnx-web
+  --adapter <id>            reference, tfjs-cpu, tfjs-wasm, onnx-node or onnx-web (default:
+                            the fastest installed, named on stderr; see 'glasswing attribute
+                            --help')
   --target <k | k0,k1,...>  class to explain, for all examples or one per example
                             (default: each example's predicted class)
   --data <file.json>        a dataset for the activation statistics (default: the input)
@@ -60,6 +64,8 @@ Options:
   --feature-names <a,b,..>  names of the features of a tabular input (default f0, f1, ...)
   --seed <n>                random seed for the sampled methods (default: each method's)
   --out <file.html>         where to write the page (default report.html)
+  --progress, --no-progress progress bars with ETA on stderr: always / never (default: when
+                            stderr is a terminal)
   -h, --help                show this help
 
 Progress goes to stderr; the written path is printed on stdout.
@@ -77,6 +83,7 @@ export interface ReportRequest {
   readonly featureNames?: readonly string[];
   readonly seed?: number;
   readonly out: string;
+  readonly progress?: boolean;
 }
 
 function parseTarget(raw: string): number | number[] {
@@ -95,6 +102,7 @@ export function parseReportArgs(argv: readonly string[]): ReportRequest | 'help'
   for (const name of ['model', 'input']) {
     if (v[name] === undefined) throw new UsageError(`missing required option --${name}`);
   }
+  const progress = parseProgressSwitches(switches);
   const featureNames = v['feature-names']?.split(',').map((s) => s.trim());
   if (featureNames?.some((s) => s === '')) throw new UsageError('--feature-names must be a comma-separated list of non-empty names');
   return {
@@ -108,6 +116,7 @@ export function parseReportArgs(argv: readonly string[]): ReportRequest | 'help'
     ...(v['data'] !== undefined ? { data: v['data'] } : {}),
     ...(featureNames !== undefined ? { featureNames } : {}),
     ...(v['seed'] !== undefined ? { seed: parseInteger('seed', v['seed'], Number.MIN_SAFE_INTEGER) } : {}),
+    ...(progress !== undefined ? { progress } : {}),
   };
 }
 
@@ -117,8 +126,10 @@ export async function runReport(argv: readonly string[], io: ResolvedIO): Promis
     io.out(reportUsage());
     return 0;
   }
+  if (req.progress !== undefined) io = { ...io, progress: req.progress };
   const opened = await openModel(resolvePath(io.cwd, req.model), req.adapter);
   const { model } = opened;
+  if (progressEnabled(io)) io.err(`report: model runs ${describeChoice(opened.choice)}\n`);
   try {
     const info = describeModel(opened.file, model, opened.limits);
     const convLayer = info.inputKind === 'image' && model.capabilities.gradients ? lastConvLayer(opened.file.graph, model) : undefined;

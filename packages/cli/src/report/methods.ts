@@ -5,6 +5,7 @@
 import { CapabilityError, METHODS } from '@glasswing/core';
 import type { AttributionResult, Capabilities, Graph, Layout, MethodOptions, Model, Tensor } from '@glasswing/core';
 import { UsageError } from '../args.js';
+import { asInterruption } from '../interrupt.js';
 import type { ResolvedIO } from '../io.js';
 import { progressBar } from '../progress.js';
 import type { InputKind } from './model-info.js';
@@ -120,13 +121,22 @@ export async function runMethods(
     const spec = METHODS[id]!;
     const bar = progressBar(`report: ${id}`, io);
     const started = Date.now();
-    const result = await spec.run(model, x, {
+    const signal = io.interruption?.signal;
+    const work = () => spec.run(model, x, {
       ...reportOptions(id, model.inputShape, options.layout),
+      ...(signal ? { signal } : {}),
       ...(options.target !== undefined ? { target: options.target } : {}),
       ...(options.seed !== undefined && spec.options.includes('seed') ? { seed: options.seed } : {}),
       ...(AUTO_LAYER_METHODS.has(id) && options.convLayer !== undefined ? { layer: options.convLayer } : {}),
       onProgress: (p) => bar.update(p.done, p.total),
     });
+    let result: AttributionResult;
+    try {
+      result = await (io.interruption ? io.interruption.during(work) : work());
+    } catch (err) {
+      bar.stop();
+      throw asInterruption(err, signal, bar, `report: ${id} on ${model.backend}`);
+    }
     const seconds = (Date.now() - started) / 1000;
     bar.finish(`report: ${id} done in ${seconds.toFixed(1)} s (${result.modelCalls} model calls)`);
     runs.push({ id, title: spec.title, result, seconds });

@@ -6,6 +6,7 @@ import { CAPTUM, GRAPH, TFJS, convGraphJson, expectClose, pngSize, record, run, 
 
 interface Output {
   method: string;
+  adapter: string;
   shape: number[];
   attributions: number[][];
   delta?: (number | number[])[];
@@ -35,7 +36,8 @@ describe('glasswing attribute: results against Captum (tiny_additive)', () => {
     expect(out.delta).toHaveLength(1);
     expect(Math.abs(out.delta![0] as number)).toBeLessThan(1e-5);
     expectClose(out.outputs[0]!, CAPTUM.outputs_float32[0]!, 1e-6);
-    expect(Object.keys(out).sort()).toEqual(['attributions', 'delta', 'method', 'outputs', 'shape', 'targets']);
+    expect(Object.keys(out).sort()).toEqual(['adapter', 'attributions', 'delta', 'method', 'outputs', 'shape', 'targets']);
+    expect(out.adapter).toBe('onnx-node'); // the default: fastest installed
   });
 
   for (const adapter of ['reference', 'tfjs-cpu', 'tfjs-wasm']) {

@@ -95,12 +95,13 @@ describe.each(['onnx-node', 'onnx-web'])('glasswing attribute --model *.onnx --a
 });
 
 describe('ONNX model files: detection, default adapter, other adapters, every method', () => {
-  it('an .onnx file defaults to onnx-node; a graph JSON to reference', async () => {
+  it('an .onnx file and a graph JSON both default to onnx-node (the fastest installed adapter)', async () => {
     const onnx = await openModel(TINY);
     expect([onnx.adapter, onnx.model.backend, onnx.file.kind]).toEqual(['onnx-node', 'onnx-node', 'onnx']);
     await onnx.model.dispose();
     const graph = await openModel(GRAPH);
-    expect([graph.adapter, graph.file.kind]).toEqual(['reference', 'glasswing-graph']);
+    expect([graph.adapter, graph.model.backend, graph.file.kind, graph.choice.requested]).toEqual(['onnx-node', 'onnx-node', 'glasswing-graph', false]);
+    await graph.model.dispose();
   });
 
   it('detects ONNX by content (not JSON, decodes as a ModelProto) whatever the file name', async () => {
