@@ -13,6 +13,7 @@
 import { InvalidArgumentError, NumericError, ShapeError } from '@glasswing/core';
 import type { Graph, Tensor } from '@glasswing/core';
 import { divergingColor } from './colormap.js';
+import { ellipsize, placeText, svgFont, svgLabel, svgTitle } from './labels.js';
 import { escapeXml, formatNumber, px, rgbCss, svgDocument, svgText } from './svg.js';
 
 export interface ActivationStats {
@@ -109,15 +110,19 @@ function pct(v: number | undefined): string {
 
 /** The statistics as an SVG table; dead / saturated shares get red-orange bars (0–100%). */
 export function activationStatsSvg(stats: readonly ActivationStats[], options: { title?: string } = {}): string {
+  // text columns as wide as their widest entry (layer names up to 320 px, then cut), numbers 70 px
+  const font = svgFont(11);
+  const colW = (min: number, max: number, texts: readonly string[]) => Math.ceil(Math.min(max, Math.max(min, ...texts.map((t) => font.measure(t) + 10))));
   const cols = [
-    { key: 'layer', w: 170 }, { key: 'op', w: 90 }, { key: 'mean', w: 70 }, { key: 'std', w: 70 },
+    { key: 'layer', w: colW(170, 320, stats.map((st) => st.layer)) }, { key: 'op', w: colW(90, 200, stats.map((st) => st.op)) },
+    { key: 'mean', w: 70 }, { key: 'std', w: 70 },
     { key: 'min', w: 70 }, { key: 'max', w: 70 }, { key: 'zeros', w: 70 }, { key: 'dead ReLU', w: 130 }, { key: 'saturated', w: 130 },
   ];
   const rowH = 22;
-  const top = 34;
   const width = cols.reduce((a, c) => a + c.w, 0) + 20;
-  const height = top + (stats.length + 1) * rowH + 50;
-  const parts = [svgText(10, 20, options.title ?? `Activation statistics (${stats[0]?.examples ?? 0} examples)`, { size: 14, weight: '600' })];
+  const heading = svgTitle(options.title ?? `Activation statistics (${stats[0]?.examples ?? 0} examples)`, width, { align: 'start' });
+  const top = heading.bottom + 8;
+  const parts = [heading.svg];
   let x = 10;
   for (const c of cols) {
     parts.push(svgText(x + 4, top + 15, c.key, { weight: '600', size: 11 }));
@@ -140,16 +145,24 @@ export function activationStatsSvg(stats: readonly ActivationStats[], options: {
     if (r % 2 === 1) parts.push(`<rect x="10" y="${y}" width="${width - 20}" height="${rowH}" fill="#f6f6f6"/>`);
     let cx = 10;
     cells.forEach((text, i) => {
-      parts.push(svgText(cx + 4, y + 15, text.length > 24 ? `${text.slice(0, 23)}…` : text, { size: 11 }));
+      parts.push(svgText(cx + 4, y + 15, ellipsize(text, cols[i]!.w - 8, font), { size: 11 }));
       cx += cols[i]!.w;
     });
     parts.push(bar(st.deadFraction, cx, y));
     parts.push(bar(st.saturatedFraction, cx + cols[7]!.w, y), '</g>');
   });
-  const ly = top + (stats.length + 1) * rowH + 18;
-  parts.push(
-    `<g class="legend">${svgText(10, ly, 'dead ReLU: share of units that never activate (<= 0 on every example); saturated: sigmoid output < 1% or > 99%, tanh |output| > 99%.', { size: 10, fill: '#444' })}` +
-      `<rect x="10" y="${ly + 8}" width="12" height="10" fill="${warm}"/>${svgText(26, ly + 17, 'share (bar = 0–100%)', { size: 10, fill: '#444' })}</g>`,
+  const ly = top + (stats.length + 1) * rowH + 8;
+  const note = placeText(
+    'dead ReLU: share of units that never activate (<= 0 on every example); saturated: sigmoid output < 1% or > 99%, tanh |output| > 99%.',
+    { x: 10, y: ly, width: width - 20 },
+    svgFont(10),
+    { role: 'legend' },
   );
+  const sy = ly + note.height + 4;
+  parts.push(
+    `<g class="legend">${note.labels.map((l) => svgLabel(l, { fill: '#444' })).join('')}` +
+      `<rect x="10" y="${sy}" width="12" height="10" fill="${warm}"/>${svgText(26, sy + 9, 'share (bar = 0–100%)', { size: 10, fill: '#444' })}</g>`,
+  );
+  const height = sy + 20;
   return svgDocument(width, height, options.title ?? 'Activation statistics', parts.join(''));
 }

@@ -9,7 +9,8 @@
  */
 import { InvalidArgumentError, NumericError, ShapeError } from '@glasswing/core';
 import type { Tensor } from '@glasswing/core';
-import { colorBarSvg } from './colorbar.js';
+import { colorBarSvg, colorBarSvgLayout } from './colorbar.js';
+import { ellipsize, placeText, shiftLabels, svgFont, svgLabel, svgTitle } from './labels.js';
 import { sequentialColor } from './sequential.js';
 import { escapeXml, formatNumber, niceTicks, px, rgbCss, svgDocument, svgText, textWidth } from './svg.js';
 
@@ -110,22 +111,24 @@ export function beeswarmSvg(attributions: Matrix, options: BeeswarmOptions = {})
   let hi = -Infinity;
   for (const j of order) for (let i = 0; i < a.n; i++) [lo, hi] = [Math.min(lo, a.get(i, j)), Math.max(hi, a.get(i, j))];
   const ax = axisTicks(Math.min(lo, 0), Math.max(hi, 0));
-  const labelW = Math.min(220, Math.max(70, ...order.map((j) => textWidth(name(j), 11)))) + 14;
+  const nameFont = svgFont(11);
+  const labelW = Math.ceil(Math.min(220, Math.max(70, ...order.map((j) => nameFont.measure(name(j)))))) + 14;
   const plotW = 420;
   const rowH = 34;
   const r = 2.5;
-  const top = options.title ? 34 : 12;
   const width = labelW + plotW + 30;
-  const height = top + order.length * rowH + 110;
+  const title = svgTitle(options.title, width);
+  const top = options.title ? title.bottom + 8 : 12;
   const sx = (x: number) => labelW + ((x - ax.lo) / (ax.hi - ax.lo)) * plotW;
-  const parts: string[] = [];
-  if (options.title) parts.push(svgText(width / 2, 22, options.title, { anchor: 'middle', size: 14, weight: '600' }));
+  const parts: string[] = [title.svg];
   const stride = Math.max(1, Math.ceil(a.n / maxP));
   order.forEach((j, row) => {
     const cy = top + row * rowH + rowH / 2;
     const range = v ? colRange(v, j) : ([0, 1] as [number, number]);
     parts.push(`<g class="feature-row" data-feature="${escapeXml(name(j))}" data-index="${j}">`);
-    parts.push(svgText(labelW - 8, cy + 4, name(j), { anchor: 'end', size: 11 }));
+    // the name right-aligned before the plot, on two lines if it needs them
+    const lines = placeText(name(j), { x: 6, y: 0, width: labelW - 14 }, nameFont, { role: 'feature', align: 'end', maxLines: 2 });
+    parts.push(...shiftLabels(lines.labels, 0, Math.round(cy - lines.height / 2)).map((l) => svgLabel(l)));
     parts.push(`<line x1="${px(labelW)}" y1="${px(cy)}" x2="${px(labelW + plotW)}" y2="${px(cy)}" stroke="#eee"/>`);
     const bins = new Map<number, number>();
     for (let i = 0; i < a.n; i += stride) {
@@ -148,13 +151,21 @@ export function beeswarmSvg(attributions: Matrix, options: BeeswarmOptions = {})
     parts.push(svgText(sx(t), by + 16, formatNumber(t), { anchor: 'middle', size: 10 }));
   }
   parts.push(svgText(labelW + plotW / 2, by + 32, 'attribution (impact on model output)', { anchor: 'middle', size: 11 }));
+  // under the axis: the colour bar (or why the dots are gray), then how many examples are drawn
+  let y = by + 50;
   if (v) {
-    parts.push(colorBarSvg({ colormap: 'sequential', min: 0, max: 1, label: 'feature value', tickLabels: ['low', 'high'] }, labelW, by + 50, 200));
+    const spec = { colormap: 'sequential' as const, min: 0, max: 1, label: 'feature value', tickLabels: ['low', 'high'] };
+    parts.push(colorBarSvg(spec, labelW, y, 200));
+    y += colorBarSvgLayout(spec, labelW, y, 200).bounds.height + 8;
   } else {
-    parts.push(svgText(labelW, by + 62, 'no feature values given: dots are gray', { size: 11, fill: '#555' }));
+    const t = placeText('no feature values given: dots are gray', { x: labelW, y, width: width - labelW - 10 }, nameFont, { role: 'note' });
+    parts.push(...t.labels.map((l) => svgLabel(l, { fill: '#555' })));
+    y += t.height + 6;
   }
   const note = order.length < a.f ? ` · top ${order.length} of ${a.f} features` : '';
-  parts.push(svgText(labelW + 220, by + 62, `${a.n} examples${stride > 1 ? ` (every ${stride}th drawn)` : ''}${note}`, { size: 10, fill: '#555' }));
+  const count = placeText(`${a.n} examples${stride > 1 ? ` (every ${stride}th drawn)` : ''}${note}`, { x: labelW, y, width: width - labelW - 10 }, svgFont(10), { role: 'note' });
+  parts.push(...count.labels.map((l) => svgLabel(l, { fill: '#555' })));
+  const height = y + count.height + 10;
   return svgDocument(width, height, options.title ?? 'Attribution summary (beeswarm)', parts.join(''));
 }
 
@@ -224,23 +235,24 @@ export function dependencePlotSvg(attributions: Matrix, feature: number | string
   const ax = axisTicks(Math.min(...xs), Math.max(...xs));
   const ay = axisTicks(Math.min(...ys, 0), Math.max(...ys, 0));
   const left = 64;
-  const top = options.title ? 34 : 14;
   const plotW = 420;
   const plotH = 280;
   const width = left + plotW + 24;
-  const height = top + plotH + 110;
+  const title = svgTitle(options.title, width);
+  const top = options.title ? title.bottom + 8 : 14;
   const sx = (x: number) => left + ((x - ax.lo) / (ax.hi - ax.lo)) * plotW;
   const sy = (y: number) => top + plotH - ((y - ay.lo) / (ay.hi - ay.lo)) * plotH;
-  const parts: string[] = [];
-  if (options.title) parts.push(svgText(width / 2, 22, options.title, { anchor: 'middle', size: 14, weight: '600' }));
+  const parts: string[] = [title.svg];
   parts.push(`<rect x="${left}" y="${top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`);
   parts.push(`<line x1="${left}" y1="${px(sy(0))}" x2="${left + plotW}" y2="${px(sy(0))}" stroke="#bbb" stroke-dasharray="3,3"/>`);
   for (const t of ax.ticks) parts.push(svgText(sx(t), top + plotH + 16, formatNumber(t), { anchor: 'middle', size: 10 }));
   for (const t of ay.ticks) parts.push(svgText(left - 6, sy(t) + 4, formatNumber(t), { anchor: 'end', size: 10 }));
-  parts.push(svgText(left + plotW / 2, top + plotH + 34, `${name(j)} (feature value)`, { anchor: 'middle', size: 11 }));
-  parts.push(
-    svgText(16, top + plotH / 2, `attribution of ${name(j)}`, { anchor: 'middle', size: 11, extra: ` transform="rotate(-90 16 ${px(top + plotH / 2)})"` }),
-  );
+  const xLabel = placeText(`${name(j)} (feature value)`, { x: left, y: top + plotH + 23, width: plotW }, svgFont(11), { role: 'axis', align: 'middle', maxLines: 2 });
+  parts.push(...xLabel.labels.map((l) => svgLabel(l)));
+  // the rotated y label cannot wrap: cut to the plot's height as a last resort
+  const yText = ellipsize(`attribution of ${name(j)}`, plotH, svgFont(11));
+  parts.push(svgText(16, top + plotH / 2, yText, { anchor: 'middle', size: 11, extra: ` transform="rotate(-90 16 ${px(top + plotH / 2)})"` }));
+  const below = top + plotH + 23 + xLabel.height + 12;
   const range = c !== undefined ? colRange(v, c) : ([0, 1] as [number, number]);
   parts.push(`<g class="points" data-feature="${escapeXml(name(j))}"${c !== undefined ? ` data-color-by="${escapeXml(name(c))}"` : ''}>`);
   for (let i = 0; i < a.n; i++) {
@@ -248,10 +260,14 @@ export function dependencePlotSvg(attributions: Matrix, feature: number | string
     parts.push(`<circle class="dot" cx="${px(sx(xs[i]!))}" cy="${px(sy(ys[i]!))}" r="3" fill="${fill}" fill-opacity="0.85"/>`);
   }
   parts.push('</g>');
+  let height: number;
   if (c !== undefined) {
-    parts.push(colorBarSvg({ colormap: 'sequential', min: range[0], max: range[1], label: `${name(c)} (colour)` }, left, top + plotH + 50, 220));
+    const spec = { colormap: 'sequential' as const, min: range[0], max: range[1], label: `${name(c)} (colour)` };
+    parts.push(colorBarSvg(spec, left, below, 220));
+    height = below + colorBarSvgLayout(spec, left, below, 220).bounds.height + 12;
   } else {
-    parts.push(svgText(left, top + plotH + 62, 'dots are not coloured', { size: 10, fill: '#555' }));
+    parts.push(svgText(left, below + 12, 'dots are not coloured', { size: 10, fill: '#555' }));
+    height = below + 26;
   }
   return svgDocument(width, height, options.title ?? `Dependence plot: ${name(j)}`, parts.join(''));
 }

@@ -213,3 +213,20 @@ export function labelProblems(labels: readonly LabelBox[], bounds?: Rect): strin
   });
   return out;
 }
+
+/**
+ * A picture's title as SVG: wrapped to the picture's width less the margins (two lines at most),
+ * centred or left-aligned, its first line's top at `top`. `bottom` is where the content below may
+ * start (`top` when there is no title).
+ */
+export function svgTitle(
+  title: string | undefined,
+  width: number,
+  options: { size?: number; align?: LabelAlign; margin?: number; top?: number } = {},
+): { svg: string; bottom: number; labels: LabelBox[] } {
+  const top = options.top ?? 8;
+  if (!title) return { svg: '', bottom: top, labels: [] };
+  const margin = options.margin ?? 10;
+  const t = placeText(title, { x: margin, y: top, width: width - 2 * margin }, svgFont(options.size ?? 14, true), { role: 'title', align: options.align ?? 'middle', maxLines: 2 });
+  return { svg: t.labels.map((l) => svgLabel(l)).join(''), bottom: top + t.height, labels: t.labels };
+}

@@ -1,4 +1,4 @@
-import type { Graph } from '@glasswing/core';
+import type { Graph, GraphNode } from '@glasswing/core';
 import { describe, expect, it } from 'vitest';
 import { labelProblems } from './labels.js';
 import { formatCount, networkDiagramLayout, networkDiagramSvg, summarizeGraph } from './network.js';
@@ -49,7 +49,7 @@ describe('network diagram', () => {
 
 /** A chain through every op category, with Keras-style and long path-like layer names. */
 function everyCategoryChain(names: readonly string[]): Graph {
-  const ops = ['Conv', 'BatchNormalization', 'Relu', 'MaxPool', 'Flatten', 'Gemm', 'Add', 'Softmax'];
+  const ops = ['Conv', 'BatchNormalization', 'Relu', 'MaxPool', 'Flatten', 'Gemm', 'Add', 'Softmax'] as GraphNode['op'][];
   let prev = 'x';
   const nodes = ops.map((op, i) => {
     const out = `t${i}`;
@@ -62,8 +62,8 @@ function everyCategoryChain(names: readonly string[]): Graph {
 
 /** `k` parallel dense branches merged by one Concat: a wide diagram. */
 function wideGraph(k: number): Graph {
-  const nodes = Array.from({ length: k }, (_, i) => ({ name: `dense_${i + 1} (Dense)`, op: 'Gemm', inputs: ['x'], outputs: [`h${i}`], attrs: {} }));
-  nodes.push({ name: 'concatenate (Concatenate)', op: 'Concat', inputs: nodes.map((n) => n.outputs[0]!), outputs: ['y'], attrs: { axis: 1 } as never });
+  const nodes: GraphNode[] = Array.from({ length: k }, (_, i) => ({ name: `dense_${i + 1} (Dense)`, op: 'Gemm', inputs: ['x'], outputs: [`h${i}`], attrs: {} }));
+  nodes.push({ name: 'concatenate (Concatenate)', op: 'Concat', inputs: nodes.map((n) => n.outputs[0]!), outputs: ['y'], attrs: { axis: 1 } });
   return { name: 'wide', inputs: [{ name: 'x', shape: [-1, 4] }], outputs: ['y'], initializers: {}, nodes };
 }
 

@@ -4,6 +4,8 @@
  * `escapeXml` before it is placed in markup; the helpers here never emit raw input.
  */
 
+import { svgTextWidth } from './svg-metrics.js';
+
 const ESCAPES: Readonly<Record<string, string>> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -99,9 +101,9 @@ export function svgText(
   return `<text x="${px(x)}" y="${px(y)}"${a}${s}${wgt}${f}${attrs.extra ?? ''}>${escapeXml(text)}</text>`;
 }
 
-/** Approximate rendered width of a label in a 12 px sans-serif font (for layout only). */
-export function textWidth(text: string, size = 12): number {
-  return [...text].length * size * 0.6;
+/** Rendered width of a label in a `size`-px sans-serif font (an upper bound, see svg-metrics.ts). */
+export function textWidth(text: string, size = 12, bold = false): number {
+  return svgTextWidth(text, size, bold);
 }
 
 /** "Nice" tick values covering [lo, hi] (about `count` of them). */

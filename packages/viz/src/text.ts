@@ -4,9 +4,10 @@
  * Every token, title and label is escaped: markup in a token shows up as text.
  */
 import { NumericError, ShapeError, InvalidArgumentError } from '@glasswing/core';
-import { colorBarSvg } from './colorbar.js';
+import { colorBarSvg, colorBarSvgLayout } from './colorbar.js';
 import { divergingColor } from './colormap.js';
-import { escapeXml, formatNumber, px, rgbCss, svgDocument, svgText, textWidth } from './svg.js';
+import { ellipsize, svgFont, svgTitle } from './labels.js';
+import { escapeXml, formatNumber, px, rgbCss, svgDocument, svgText } from './svg.js';
 
 export interface TokenHighlightOptions {
   /** |attribution| mapped to full colour (default: the largest |attribution|, or 1 if all zero). */
@@ -93,13 +94,16 @@ export function tokenHighlightSvg(
   if (!(width >= 100)) throw new InvalidArgumentError(`width must be at least 100, got ${width}`);
   const pad = 10;
   const lineH = 24;
-  const top = options.title ? 30 : pad;
-  const parts: string[] = [];
-  if (options.title) parts.push(svgText(pad, 20, options.title, { size: 14, weight: '600' }));
+  const title = svgTitle(options.title, width, { align: 'start', margin: pad });
+  const top = options.title ? title.bottom + 6 : pad;
+  const parts: string[] = [title.svg];
+  const tokenFont = svgFont(13);
   let x = pad;
   let y = top;
   p.tokens.forEach((tok, i) => {
-    const w = Math.min(width - 2 * pad, textWidth(tok, 13) + 8);
+    // a token wider than a whole line is cut (its full text stays in the tooltip)
+    const w = Math.min(width - 2 * pad, tokenFont.measure(tok) + 8);
+    const shown = ellipsize(tok, w - 8, tokenFont);
     if (x + w > width - pad && x > pad) {
       x = pad;
       y += lineH;
@@ -110,15 +114,17 @@ export function tokenHighlightSvg(
       `<g class="token" data-index="${i}" data-attribution="${escapeXml(formatNumber(v, 4))}">` +
         `<title>${escapeXml(`${tok}: ${formatNumber(v, 4)}`)}</title>` +
         `<rect x="${px(x)}" y="${px(y)}" width="${px(w)}" height="20" rx="3" fill="${bg}"/>` +
-        svgText(x + 4, y + 14, tok, { size: 13, fill: fg, extra: ' xml:space="preserve"' }) +
+        svgText(x + 4, y + 14, shown, { size: 13, fill: fg, extra: ' xml:space="preserve"' }) +
         '</g>',
     );
     x += w + 3;
   });
   y += lineH + 6;
   if (options.legend !== false) {
-    parts.push(colorBarSvg({ colormap: 'diverging', min: -p.scale, max: p.scale, label: 'attribution' }, pad, y, Math.min(240, width - 2 * pad)));
-    y += 44;
+    const spec = { colormap: 'diverging' as const, min: -p.scale, max: p.scale, label: 'attribution' };
+    const barW = Math.min(240, width - 2 * pad);
+    parts.push(colorBarSvg(spec, pad, y, barW));
+    y += colorBarSvgLayout(spec, pad, y, barW).bounds.height + 4;
   }
   return svgDocument(width, y + pad, options.title ?? 'Token attributions', parts.join(''));
 }

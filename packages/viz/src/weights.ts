@@ -10,6 +10,7 @@ import { colorBarLayout, drawColorBar } from './colorbar.js';
 import { divergingColor } from './colormap.js';
 import { blit, createRaster, encodeRasterPng, fillRect, upscale } from './raster.js';
 import type { Raster } from './raster.js';
+import { ellipsize, placeText, svgFont, svgLabel, svgTitle } from './labels.js';
 import { escapeXml, formatNumber, niceTicks, px, svgDocument, svgText } from './svg.js';
 
 export interface Histogram {
@@ -59,15 +60,24 @@ export interface HistogramOptions {
   readonly xLabel?: string;
 }
 
+/** A count in at most 5 characters (12345 -> 12.3k, 1234567 -> 1.23M), to fit the y axis. */
+function compactCount(n: number): string {
+  if (n < 1e4) return String(n);
+  const [v, unit] = n < 1e6 ? [n / 1e3, 'k'] : n < 1e9 ? [n / 1e6, 'M'] : [n / 1e9, 'G'];
+  return `${v >= 100 ? Math.round(v) : v.toPrecision(3).replace(/\.?0+$/, '')}${unit}`;
+}
+
 /** One histogram as an SVG group of the given size at (x, y); returns markup. */
 function histogramGroup(h: Histogram, x: number, y: number, w: number, hh: number, title: string, xLabel: string): string {
   const max = Math.max(1, ...h.counts);
-  const plotH = hh - 60;
-  const top = y + 20;
+  // the title wraps onto a second line when it needs one; the plot takes what is left
+  const head = placeText(title, { x: x + 6, y: y + 3, width: w - 12 }, svgFont(12, true), { role: 'title', align: 'middle', maxLines: 2 });
+  const top = y + 3 + head.height + 5;
+  const plotH = hh - (top - y) - 42;
   const lo = h.edges[0]!;
   const hi = h.edges[h.edges.length - 1]!;
   const sx = (v: number) => x + 36 + ((v - lo) / (hi - lo)) * (w - 46);
-  const parts = [`<g class="histogram" data-title="${escapeXml(title)}" data-n="${h.n}">`, svgText(x + w / 2, y + 13, title, { anchor: 'middle', size: 12, weight: '600' })];
+  const parts = [`<g class="histogram" data-title="${escapeXml(title)}" data-n="${h.n}">`, ...head.labels.map((l) => svgLabel(l))];
   h.counts.forEach((c, i) => {
     const bh = (c / max) * plotH;
     parts.push(
@@ -76,10 +86,10 @@ function histogramGroup(h: Histogram, x: number, y: number, w: number, hh: numbe
   });
   parts.push(`<line x1="${px(x + 36)}" y1="${px(top + plotH)}" x2="${px(x + w - 10)}" y2="${px(top + plotH)}" stroke="#333"/>`);
   parts.push(`<line x1="${px(x + 36)}" y1="${px(top)}" x2="${px(x + 36)}" y2="${px(top + plotH)}" stroke="#333"/>`);
-  parts.push(svgText(x + 32, top + 8, String(max), { anchor: 'end', size: 9 }), svgText(x + 32, top + plotH, '0', { anchor: 'end', size: 9 }));
+  parts.push(svgText(x + 32, top + 8, compactCount(max), { anchor: 'end', size: 9 }), svgText(x + 32, top + plotH, '0', { anchor: 'end', size: 9 }));
   parts.push(svgText(x + 8, top + plotH / 2, 'count', { anchor: 'middle', size: 9, extra: ` transform="rotate(-90 ${px(x + 8)} ${px(top + plotH / 2)})"` }));
   for (const t of niceTicks(lo, hi, 4)) parts.push(svgText(sx(t), top + plotH + 12, formatNumber(t, 2), { anchor: 'middle', size: 9 }));
-  parts.push(svgText(x + w / 2, top + plotH + 25, xLabel, { anchor: 'middle', size: 10 }));
+  parts.push(svgText(x + w / 2, top + plotH + 25, ellipsize(xLabel, w - 12, svgFont(10)), { anchor: 'middle', size: 10 }));
   parts.push(svgText(x + w / 2, top + plotH + 38, `n=${h.n} mean=${formatNumber(h.mean)} std=${formatNumber(h.std)}`, { anchor: 'middle', size: 9, fill: '#555' }));
   parts.push('</g>');
   return parts.join('');
@@ -128,13 +138,14 @@ export function weightHistogramsSvg(graph: Graph, options: { bins?: number; colu
   const cols = Math.max(1, Math.min(options.columns ?? 3, ws.length || 1));
   const cw = 300;
   const ch = 200;
-  const top = 30;
-  const parts = [svgText(10, 20, options.title ?? `Weight distributions (${ws.length} tensors)`, { size: 14, weight: '600' })];
+  const heading = svgTitle(options.title ?? `Weight distributions (${ws.length} tensors)`, cols * cw, { align: 'start' });
+  const top = heading.bottom + 8;
+  const parts = [heading.svg];
   ws.forEach((w, i) => {
     const h = histogram(w.weight.data, options.bins ?? 30);
     parts.push(histogramGroup(h, (i % cols) * cw, top + Math.floor(i / cols) * ch, cw, ch, `${w.layer} · ${w.tensor} [${w.weight.shape.join('×')}]`, 'weight value'));
   });
-  if (ws.length === 0) parts.push(svgText(10, 50, 'this graph has no weights', { size: 12 }));
+  if (ws.length === 0) parts.push(svgText(10, top + 20, 'this graph has no weights', { size: 12 }));
   return svgDocument(cols * cw, top + Math.max(1, Math.ceil(ws.length / cols)) * ch, options.title ?? 'Weight distributions', parts.join(''));
 }
 
