@@ -195,6 +195,8 @@ describe.each(BACKENDS)('tfjs kernels on %s', (backend) => {
     ['stride 2 + dilation 2', conv({ strides: [2, 2], dilations: [2, 1], pads: [1, 1, 2, 0], h: 9 })],
     ['groups 2', conv({ c: 4, o: 6, group: 2 })],
     ['depthwise', conv({ c: 3, o: 6, group: 3, strides: [2, 1] })],
+    ['depthwise multiplier 1, dilation 2', conv({ c: 4, o: 4, group: 4, dilations: [2, 2], pads: [2, 1, 2, 2] })],
+    ['depthwise stride 2, asymmetric pads', conv({ c: 5, o: 5, group: 5, strides: [2, 2], pads: [0, 0, 1, 1], h: 8, w: 9 })],
     ['pads larger than kernel span', conv({ kh: 2, kw: 2, pads: [3, 0, 0, 3] })],
     ['1x1 output channel', conv({ o: 1, c: 5 })],
     ['single input channel', conv({ c: 1, o: 5 })],

@@ -23,6 +23,20 @@ export function conv2dBackpropInput(
   p: Conv2DParams,
 ): tf.Tensor {
   const group = p.group;
+  const perGroupIn = p.layout === 'NCHW' ? w.shape[1]! : w.shape[2]!;
+  if (group > 1 && perGroupIn === 1) {
+    // Depthwise (one input channel per group): one depthwise conv of dy with the flipped filter,
+    // then the channel multiplier summed (not one conv per channel, thousands in MobileNets).
+    const filter = cache.get(w, `bwd:${p.layout}:depthwise`, () => {
+      const hwio = p.layout === 'NCHW' ? tf.transpose(w, [2, 3, 1, 0]) : w; // [kh, kw, 1, C·m]
+      const [kh, kw, , cm] = hwio.shape as [number, number, number, number];
+      return [tf.reshape(tf.reverse(hwio, [0, 1]), [kh, kw, cm, 1])];
+    })[0]!;
+    const dyN = p.layout === 'NCHW' ? toNHWC(dy) : (dy as tf.Tensor4D);
+    const shape = p.layout === 'NCHW' ? shapeToNHWC(inputShape) : inputShape;
+    const dx = depthwiseBackpropNHWC(dyN, filter as tf.Tensor4D, shape, group, p);
+    return p.layout === 'NCHW' ? toNCHW(dx) : dx;
+  }
   if (p.layout === 'NCHW') {
     // OIHW [O, I/g, kh, kw] -> per group [kh, kw, O/g, I/g], flipped.
     const flipped = cache.get(w, `bwd:NCHW:${group}`, () =>
@@ -37,17 +51,11 @@ export function conv2dBackpropInput(
   return backpropNHWC(dy as tf.Tensor4D, flipped, inputShape, p);
 }
 
-function backpropNHWC(
-  dy: tf.Tensor4D,
-  flipped: readonly tf.Tensor[],
-  inputShape: readonly number[],
-  p: Conv2DParams,
-): tf.Tensor4D {
+/** Stride-1 correlation geometry of the input gradient (see the derivation above). */
+function geometry(dy: tf.Tensor4D, kh: number, kw: number, inputShape: readonly number[], p: Conv2DParams) {
   const [, h, w] = inputShape as [number, number, number, number];
   const [sh, sw] = p.strides;
   const [dh, dwl] = p.dilations;
-  const kh = flipped[0]!.shape[0]!;
-  const kw = flipped[0]!.shape[1]!;
   const up = upsample(dy, sh, sw);
   const lh = up.shape[1];
   const lw = up.shape[2];
@@ -58,12 +66,33 @@ function backpropNHWC(
   // Negative pads crop; the conv itself then sees non-negative padding only.
   const src = padOrCrop(up, [Math.min(pt, 0), Math.min(pl, 0), Math.min(pb, 0), Math.min(pr, 0)]);
   const pads = [Math.max(pt, 0), Math.max(pl, 0), Math.max(pb, 0), Math.max(pr, 0)] as const;
-  const dil = [dh, dwl] as const;
+  return { src, pads, dil: [dh, dwl] as const };
+}
+
+function depthwiseBackpropNHWC(dy: tf.Tensor4D, filter: tf.Tensor4D, inputShape: readonly number[], group: number, p: Conv2DParams): tf.Tensor4D {
+  const [kh, kw, cm] = filter.shape as [number, number, number, number];
+  const { src, pads, dil } = geometry(dy, kh, kw, inputShape, p);
+  const perOut = tf.depthwiseConv2d(src, filter, [1, 1], explicitPad(pads), 'NHWC', [dil[0], dil[1]]);
+  const m = cm / group;
+  if (m === 1) return perOut;
+  const [n, h, w] = perOut.shape;
+  return tf.sum(tf.reshape(perOut, [n, h, w, group, m]), 4) as tf.Tensor4D;
+}
+
+function backpropNHWC(
+  dy: tf.Tensor4D,
+  flipped: readonly tf.Tensor[],
+  inputShape: readonly number[],
+  p: Conv2DParams,
+): tf.Tensor4D {
+  const kh = flipped[0]!.shape[0]!;
+  const kw = flipped[0]!.shape[1]!;
+  const { src, pads, dil } = geometry(dy, kh, kw, inputShape, p);
   if (flipped.length === 1 && flipped[0]!.shape[3] === 1) {
     // One input channel (a first conv layer): a depthwise conv + channel sum is ~2x faster than a
     // conv with a single output channel (XNNPACK wastes most of its tile there).
     const f = flipped[0] as tf.Tensor4D; // [kh, kw, O, 1] is also the depthwise layout
-    const perChannel = tf.depthwiseConv2d(src, f, [1, 1], explicitPad(pads), 'NHWC', [dh, dwl]);
+    const perChannel = tf.depthwiseConv2d(src, f, [1, 1], explicitPad(pads), 'NHWC', [dil[0], dil[1]]);
     return tf.sum(perChannel, 3, true) as tf.Tensor4D;
   }
   if (flipped.length === 1) return convCore(src, flipped[0] as tf.Tensor4D, [1, 1], pads, dil);
