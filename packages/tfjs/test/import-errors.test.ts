@@ -90,24 +90,25 @@ describe('loader and importer errors', () => {
   it('unsupported layer -> UnsupportedOpError naming class and layer', async () => {
     const dir = copyModel({
       json: (j) => {
-        j.modelTopology.config.layers.splice(1, 0, { class_name: 'LSTM', config: { name: 'lstm_1', units: 4 } });
+        j.modelTopology.config.layers.splice(1, 0, { class_name: 'ConvLSTM2D', config: { name: 'clstm_1', filters: 4 } });
       },
     });
     const err = await importFrom(dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnsupportedOpError);
-    expect((err as Error).message).toMatch(/lstm_1/);
-    expect((err as Error).message).toMatch(/LSTM/);
-    expect((err as UnsupportedOpError).op).toBe('LSTM');
+    expect((err as Error).message).toMatch(/layer clstm_1: layer class ConvLSTM2D is not supported/);
+    // ... and says what is supported.
+    expect((err as Error).message).toMatch(/supported: .*Bidirectional.*Conv2D.*LSTM.*Sequential/);
+    expect((err as UnsupportedOpError).op).toBe('ConvLSTM2D');
   });
 
   it('unsupported activation -> UnsupportedOpError naming layer and activation', async () => {
     const dir = copyModel({
       json: (j) => {
-        j.modelTopology.config.layers[0].config.activation = 'elu';
+        j.modelTopology.config.layers[0].config.activation = 'bent_identity';
       },
     });
     await expect(importFrom(dir)).rejects.toThrow(UnsupportedOpError);
-    await expect(importFrom(dir)).rejects.toThrow(/fc1.*activation "elu"/);
+    await expect(importFrom(dir)).rejects.toThrow(/fc1.*activation "bent_identity".*supported: linear, relu/);
   });
 
   it('missing or misshapen weights -> ModelFormatError naming the layer', async () => {

@@ -86,8 +86,10 @@ function uniqueName(base: string, taken: Set<string>): string {
 /** [layer_name, node_index, tensor_index, ...] or a Keras 3 `__keras_tensor__` object -> layer name. */
 function tensorRef(ref: unknown, where: string, layer: string): string {
   if (Array.isArray(ref) && typeof ref[0] === 'string') {
-    if ((ref[1] ?? 0) !== 0 || (ref[2] ?? 0) !== 0) {
-      throw new UnsupportedOpError(layer, `layer ${layer}: shared layers / multi-output layers are not supported (${JSON.stringify(ref.slice(0, 3))})`);
+    // The node index may be > 0 for a nested model called once (its own construction is node 0);
+    // layers called more than once are refused where their inbound nodes are read.
+    if ((ref[2] ?? 0) !== 0) {
+      throw new UnsupportedOpError(layer, `layer ${layer}: multi-output layers are not supported (${JSON.stringify(ref.slice(0, 3))})`);
     }
     return ref[0];
   }

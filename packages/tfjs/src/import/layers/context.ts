@@ -10,6 +10,13 @@ export interface LayerContext {
   readonly b: GraphBuilder;
   /** The named weight of this layer (e.g. 'kernel'), or undefined when the manifest lacks it. */
   findWeight(weight: string): Tensor | undefined;
+  /** The model's `keras_version` (e.g. '2.2.4', '3.3.3', 'tfjs-layers 4.22.0'), when recorded. */
+  readonly kerasVersion?: string;
+  /**
+   * Convert an inner layer (of a wrapper or a nested model) on `inputs`; its weights are looked up
+   * under each of `weightScopes` in turn (e.g. 'bidirectional/forward_lstm'). Returns its output tensor.
+   */
+  convertInner(spec: LayerSpec, inputs: readonly string[], weightScopes: readonly string[]): string;
 }
 
 /** A converter adds the layer's nodes and returns the tensor holding the layer's output. */
