@@ -4,7 +4,7 @@
  * examples. Every picture carries its colour bar.
  */
 import { encodeRasterPng, imageAttrGridSvg, visualizeImageAttr } from '@glasswing/viz';
-import type { AttrSign, GridPanel, ImageAttrPicture } from '@glasswing/viz';
+import type { AttrSign, GridOptions, GridPanel, ImageAttrPicture } from '@glasswing/viz';
 import type { Layout, Tensor } from '@glasswing/core';
 import { escapeHtml, figure, note, pngImg } from './html.js';
 import type { MethodRun } from './methods.js';
@@ -24,6 +24,35 @@ export function signFor(attr: Tensor): AttrSign {
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Long side of the per-method pictures (heat map, masked input), in pixels at least. */
+export const METHOD_PICTURE_MIN_SIZE = 120;
+
+/** One example's per-method pictures: the heat map and the input masked by the attribution. */
+export function methodPictures(attribution: Tensor, image: Tensor, layout: Layout): { sign: AttrSign; heat: ImageAttrPicture; masked: ImageAttrPicture } {
+  const sign = signFor(attribution);
+  const heat = visualizeImageAttr(attribution, { method: 'heat_map', sign, layout, minSize: METHOD_PICTURE_MIN_SIZE });
+  const masked = visualizeImageAttr(attribution, {
+    method: 'masked_image',
+    sign: sign === 'all' ? 'positive' : sign,
+    layout,
+    image,
+    minSize: METHOD_PICTURE_MIN_SIZE,
+  });
+  return { sign, heat, masked };
+}
+
+/** The panels and options of one example's grid: the input, then every method blended over it. */
+export function exampleGrid(
+  image: Tensor,
+  methods: readonly { readonly id: string; readonly attribution: Tensor }[],
+  layout: Layout,
+  title: string,
+): { panels: GridPanel[]; options: GridOptions } {
+  const panels: GridPanel[] = [{ title: 'input', method: 'original_image' }];
+  for (const m of methods) panels.push({ title: m.id, attribution: m.attribution, method: 'blended_heat_map', sign: signFor(m.attribution) });
+  return { panels, options: { image, layout, columns: panels.length, title } };
 }
 
 export interface ImageViewInput {
@@ -57,13 +86,9 @@ export function imageAttributionViews(input: ImageViewInput): string {
   );
   const grids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const image = example(x, i);
-    const panels: GridPanel[] = [{ title: 'input', method: 'original_image' }];
-    for (const r of usable) {
-      const attribution = example(r.result.attributions, i);
-      panels.push({ title: r.id, attribution, method: 'blended_heat_map', sign: signFor(attribution) });
-    }
-    const svg = imageAttrGridSvg(panels, { image, layout: viewLayout, columns: panels.length, title: labels[i] ?? `example ${i}` });
+    const methods = usable.map((r) => ({ id: r.id, attribution: example(r.result.attributions, i) }));
+    const { panels, options } = exampleGrid(example(x, i), methods, viewLayout, labels[i] ?? `example ${i}`);
+    const svg = imageAttrGridSvg(panels, options);
     grids.push(figure(svg, `${labels[i] ?? `example ${i}`}: input and ${usable.length} method(s)`, 'fig grid'));
   }
   parts.push(`<div class="figs">${grids.join('\n')}</div>`);
@@ -73,16 +98,7 @@ export function imageAttributionViews(input: ImageViewInput): string {
     parts.push(note(`${r.result.modelCalls} model calls, ${r.seconds.toFixed(1)} s.`));
     const figs: string[] = [];
     for (let i = 0; i < n; i++) {
-      const attribution = example(r.result.attributions, i);
-      const sign = signFor(attribution);
-      const heat = visualizeImageAttr(attribution, { method: 'heat_map', sign, layout: viewLayout, minSize: 120 });
-      const masked = visualizeImageAttr(attribution, {
-        method: 'masked_image',
-        sign: sign === 'all' ? 'positive' : sign,
-        layout: viewLayout,
-        image: example(x, i),
-        minSize: 120,
-      });
+      const { sign, heat, masked } = methodPictures(example(r.result.attributions, i), example(x, i), viewLayout);
       const img = (pic: ImageAttrPicture, what: string) =>
         pngImg(encodeRasterPng(pic.raster), `${r.id} ${what}, ${labels[i] ?? `example ${i}`}`, {
           'map-left': Math.floor((pic.raster.width - pic.mapWidth) / 2),
