@@ -48,8 +48,13 @@ export interface OpenedModel {
   readonly choice: AdapterChoice;
   /** Why gradients are unavailable (forward-only ONNX models: the blocking ops), else undefined. */
   readonly limits?: string;
-  /** The IR layer name for a `--layer` argument (ONNX node or tensor names for ONNX files). */
+  /**
+   * The IR layer name for a `--layer` argument (for ONNX files also ONNX node or tensor names and
+   * PyTorch module paths); typed errors (UnknownLayerError, FoldedLayerError) otherwise.
+   */
   resolveLayer(name: string): string;
+  /** resolveLayer with the caveats worth telling the user (a folded BatchNorm, a repeated module). */
+  describeLayer(name: string): { readonly layer: string; readonly notes: readonly string[] };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -141,11 +146,12 @@ export async function openModel(path: string, adapter?: AdapterId, options: Choo
   const onnx = file.onnx;
   const limits =
     onnx && onnx.graph === null ? `the ONNX model is forward-only: gradients are blocked by ${describeBlocking(onnx)}` : undefined;
-  let resolveLayer = (name: string) => name;
+  let describeLayer = (name: string): { layer: string; notes: readonly string[] } => ({ layer: name, notes: [] });
   if (onnx) {
-    const { resolveLayerName } = await import('@glasswing/onnx');
-    resolveLayer = (name) => resolveLayerName(onnx, name);
+    const { describeLayerName } = await import('@glasswing/onnx');
+    describeLayer = (name) => describeLayerName(onnx, name);
   }
+  const resolveLayer = (name: string) => describeLayer(name).layer;
   const create = async (a: AdapterId): Promise<Model> => {
     if (!onnx) return createModel(file.graph!, a);
     if (a === 'onnx-node' || a === 'onnx-web') {
@@ -161,7 +167,7 @@ export async function openModel(path: string, adapter?: AdapterId, options: Choo
     adapter !== undefined
       ? { model: await create(adapter), choice: { adapter, requested: true, skipped: [] } }
       : await openFastest(DEFAULT_ADAPTER_RANKING[onnx ? 'onnx-file' : 'ir-graph'], create, options);
-  return { model: responsive(model), file, adapter: choice.adapter, choice, resolveLayer, ...(limits ? { limits } : {}) };
+  return { model: responsive(model), file, adapter: choice.adapter, choice, resolveLayer, describeLayer, ...(limits ? { limits } : {}) };
 }
 
 function describeBlocking(onnx: OnnxImportResult): string {

@@ -12,6 +12,7 @@ import type { FlagKind } from '../args.js';
 import { asBatch, readTensorFile, resolvePath, writeFile } from '../files.js';
 import type { ResolvedIO } from '../io.js';
 import { ADAPTERS, imageLayout, openModel } from '../model-file.js';
+import { methodDefaults, methodTitles, usedBy } from '../method-help.js';
 import type { AdapterId } from '../model-file.js';
 import { runMethod } from './attribute-run.js';
 
@@ -56,16 +57,9 @@ export function methodIds(): string[] {
 }
 
 export function attributeUsage(): string {
-  const width = Math.max(...methodIds().map((id) => id.length)) + 2;
-  const methods = methodIds()
-    .map((id) => `    ${id.padEnd(width)}${METHODS[id]!.title}`)
-    .join('\n');
-  const defaults = methodIds()
-    .map((id) => {
-      const d = Object.entries(METHODS[id]!.defaults).map(([k, v]) => `${k}=${String(v)}`);
-      return `    ${id.padEnd(width)}${d.length > 0 ? d.join(', ') : '-'}`;
-    })
-    .join('\n');
+  // Every method list below is built from METHODS (method-help.ts): none is kept by hand.
+  const methods = methodTitles();
+  const defaults = methodDefaults();
   return `Usage: glasswing attribute --model <file> --method <id> --input <file.json> [options]
 
 Explain a model's predictions with an attribution method.
@@ -92,35 +86,36 @@ Options:
                             the fastest installed one that can run the method, by the
                             benchmarks: onnx-node, else tfjs-wasm, onnx-web, reference (for
                             .onnx files onnx-web before tfjs-wasm); the summary line names it
-  --steps <n>               integration steps (integrated-gradients)
-  --quadrature <rule>       integrated-gradients rule: ${QUADRATURES.slice(0, 2).join(', ')},
-                            ${QUADRATURES.slice(2).join(', ')}
-  --abs true|false          take |gradient| (saliency and the smoothgrad family)
-  --samples <n>             samples per example (smoothgrad, smoothgrad-sq, vargrad, gradient-shap,
-                            lime); permutations (shapley-value-sampling); coalitions (kernel-shap)
-  --stdev <s>               noise standard deviation (smoothgrad, vargrad, gradient-shap)
-  --seed <n>                random seed for sampled methods (and feature-permutation)
+  --steps <n>               integration steps${usedBy('steps')}
+  --quadrature <rule>       path integration rule: ${QUADRATURES.slice(0, 2).join(', ')},
+                            ${QUADRATURES.slice(2).join(', ')}${usedBy('quadrature')}
+  --abs true|false          take |gradient|${usedBy('abs')}
+  --samples <n>             samples per example: noise samples, permutations
+                            (shapley-value-sampling), coalitions (kernel-shap), LIME samples${usedBy('samples')}
+  --stdev <s>               noise standard deviation${usedBy('stdev')}
+  --seed <n>                random seed${usedBy('seed')}
   --internal-batch-size <n> most rows per model call (default: about 131,072 input values per
                             call, at most 4,096 rows, so that a call stays short)
-  --layer <name>            layer (node) name, for layer methods; ONNX node or tensor names
-                            for ONNX models
-  --window <a,b,...>        occlusion window extent per input dimension (required for occlusion)
-  --strides <s | a,b,...>   occlusion step, one for all dimensions or one per dimension (default 1)
-  --feature-mask <file>     feature groups (feature-ablation, feature-permutation, shapley-values,
-                            shapley-value-sampling, kernel-shap): a tensor file of integer group ids, one
-                            example's shape, [1, ...] or [N, ...] (default: one group per element)
-  --perturbations-per-eval <n>  perturbation methods: most perturbations per model call
-  --rule <r>                deeplift / deeplift-shap rule: rescale (default) or reveal-cancel
-  --composite <name>        lrp composite: captum (default), epsilon-plus, epsilon-gamma-box,
-                            epsilon-alpha2-beta1, epsilon-alpha-beta
-  --epsilon <e>             lrp ε of the ε-rules (captum default 1e-9)
-  --gamma <g>               lrp γ of the γ-rules (epsilon-gamma-box; default 0.25)
-  --alpha <a>               lrp α of the α-β rules, β = α − 1 (epsilon-alpha-beta; default 2)
-  --neuron <k | i,j,...>    neuron methods: flat index or multi-index into the layer's output
-  --relu true|false         grad-cam / guided-grad-cam: ReLU on the map (default false)
-  --interpolation <mode>    grad-cam / guided-grad-cam resizing to the input: nearest (default)
-                            or bilinear
-  --attribute-to-layer true|false  grad-cam: return the layer-resolution map (default false)
+  --layer <name>            layer (node) name, for layer methods; for ONNX models also ONNX node
+                            or tensor names, and PyTorch module names of torch.onnx exports (conv1,
+                            layer4, layer2.1.conv2, features.18: the module's output, as Captum
+                            hooks it)
+  --window <a,b,...>        window extent per input dimension (required)${usedBy('window')}
+  --strides <s | a,b,...>   window step, one for all dimensions or one per dimension (default 1)${usedBy('strides')}
+  --feature-mask <file>     feature groups: a tensor file of integer group ids, one example's
+                            shape, [1, ...] or [N, ...] (default: one group per element)${usedBy('featureMask')}
+  --perturbations-per-eval <n>  most perturbations per model call${usedBy('perturbationsPerEval')}
+  --rule <r>                DeepLIFT rule: rescale (default) or reveal-cancel${usedBy('rule')}
+  --composite <name>        LRP composite: captum (default), epsilon-plus, epsilon-gamma-box,
+                            epsilon-alpha2-beta1, epsilon-alpha-beta${usedBy('composite')}
+  --epsilon <e>             LRP ε of the ε-rules (captum default 1e-9)${usedBy('epsilon')}
+  --gamma <g>               LRP γ of the γ-rules (epsilon-gamma-box; default 0.25)${usedBy('gamma')}
+  --alpha <a>               LRP α of the α-β rules, β = α − 1 (epsilon-alpha-beta; default 2)${usedBy('alpha')}
+  --neuron <k | i,j,...>    flat index or multi-index into the layer's output (required where
+                            read)${usedBy('neuron')}
+  --relu true|false         Grad-CAM: ReLU on the map (default false)${usedBy('relu')}
+  --interpolation <mode>    Grad-CAM resizing to the input: nearest (default) or bilinear${usedBy('interpolation')}
+  --attribute-to-layer true|false  Grad-CAM: return the layer-resolution map (default false)${usedBy('attributeToLayer')}
   --out <file.json>         write the result here instead of stdout
   --heatmap <file.png>      write a heatmap PNG per example: the given name for one example,
                             <name>-0.png, <name>-1.png, ... for several; overlaid on the input
@@ -334,7 +329,9 @@ export async function runAttribute(argv: readonly string[], io: ResolvedIO): Pro
         throw new CapabilityError(`method '${req.method}' needs ${cap}, which the ${model.backend} model does not provide${why}`);
       }
     }
-    const layer = req.options.layer !== undefined && spec.options.includes('layer') ? opened.resolveLayer(req.options.layer) : undefined;
+    const resolved = req.options.layer !== undefined && spec.options.includes('layer') ? opened.describeLayer(req.options.layer) : undefined;
+    const layer = resolved?.layer;
+    for (const n of resolved?.notes ?? []) io.err(`note: layer '${req.options.layer}' is ${layer}: ${n}\n`);
     const result = await runMethod(
       req.method,
       opened,

@@ -22,7 +22,8 @@ export const INSPECT_FLAGS: Readonly<Record<string, FlagKind>> = {
 export function inspectUsage(): string {
   return `Usage: glasswing inspect --model <file> [--adapter <id>] [--json]
 
-Print a model's structure: its layers in order (op, output shape, parameter count), the total
+Print a model's structure: its layers in order (op, output shape, parameter count; for ONNX
+exports of PyTorch models also the module names whose output each layer is), the total
 parameter count, input and output shapes, image layout, capabilities (gradients, layers, rules)
 and the attribution method ids it supports.
 
@@ -90,11 +91,14 @@ export function formatInspect(info: ModelInfo): string {
   if (info.limits !== undefined) lines.push(`limits:       ${terminalSafe(info.limits)}`);
   lines.push('');
   if (info.layers.length > 0) {
-    const rows = [['#', 'layer', 'op', 'output shape', 'params']];
+    // ONNX exports of PyTorch models: the module names (usable as --layer) whose output each layer is.
+    const withModules = info.layers.some((l) => l.modules !== undefined);
+    const rows = [['#', 'layer', ...(withModules ? ['module'] : []), 'op', 'output shape', 'params']];
     info.layers.forEach((l, i) => {
-      rows.push([String(i + 1), terminalSafe(l.name), l.op, formatShape(l.outputShape), formatCount(l.params)]);
+      const modules = withModules ? [terminalSafe((l.modules ?? []).join(', '))] : [];
+      rows.push([String(i + 1), terminalSafe(l.name), ...modules, l.op, formatShape(l.outputShape), formatCount(l.params)]);
     });
-    lines.push(...table(rows, new Set([0, 4])));
+    lines.push(...table(rows, new Set([0, withModules ? 5 : 4])));
     lines.push('');
     lines.push(`layers: ${info.layers.length}, total parameters: ${formatCount(info.totalParams)}`);
   } else {

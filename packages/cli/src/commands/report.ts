@@ -2,7 +2,7 @@
  * `glasswing report`: one self-contained HTML page about a model and its explanations: the
  * model diagram, weight views, activation views and each attribution method's pictures.
  */
-import { InvalidArgumentError, TargetError, sliceBatch } from '@glasswing/core';
+import { InvalidArgumentError, TargetError, UnknownLayerError, nearestNames, sliceBatch } from '@glasswing/core';
 import type { Tensor } from '@glasswing/core';
 import { describeChoice } from '../adapter-choice.js';
 import { PROGRESS_FLAGS, UsageError, parseChoice, parseFlags, parseInteger, parseProgressSwitches } from '../args.js';
@@ -10,7 +10,7 @@ import type { FlagKind } from '../args.js';
 import { asBatch, readTensorFile, resolvePath, writeFile } from '../files.js';
 import type { ResolvedIO } from '../io.js';
 import { ADAPTERS, openModel } from '../model-file.js';
-import type { AdapterId } from '../model-file.js';
+import type { AdapterId, OpenedModel } from '../model-file.js';
 import { progressEnabled } from '../progress.js';
 import { buildReport } from '../report/build.js';
 import { checkMethods, defaultMethods, lastConvLayer, parseMethodList } from '../report/methods.js';
@@ -26,6 +26,7 @@ export const REPORT_FLAGS: Readonly<Record<string, FlagKind>> = {
   examples: 'value',
   'feature-names': 'value',
   seed: 'value',
+  layer: 'value',
   out: 'value',
   ...PROGRESS_FLAGS,
   help: 'switch',
@@ -63,6 +64,9 @@ Options:
   --examples <n>            explain at most the first n examples (default ${DEFAULT_REPORT_EXAMPLES})
   --feature-names <a,b,..>  names of the features of a tabular input (default f0, f1, ...)
   --seed <n>                random seed for the sampled methods (default: each method's)
+  --layer <name>            the layer grad-cam / guided-grad-cam run on (default: the last conv
+                            layer); node names, and for ONNX models ONNX node or tensor names and
+                            PyTorch module names (layer4, features.18), as in attribute
   --out <file.html>         where to write the page (default report.html)
   --progress, --no-progress progress bars with ETA on stderr: always / never (default: when
                             stderr is a terminal)
@@ -82,6 +86,7 @@ export interface ReportRequest {
   readonly examples: number;
   readonly featureNames?: readonly string[];
   readonly seed?: number;
+  readonly layer?: string;
   readonly out: string;
   readonly progress?: boolean;
 }
@@ -116,8 +121,21 @@ export function parseReportArgs(argv: readonly string[]): ReportRequest | 'help'
     ...(v['data'] !== undefined ? { data: v['data'] } : {}),
     ...(featureNames !== undefined ? { featureNames } : {}),
     ...(v['seed'] !== undefined ? { seed: parseInteger('seed', v['seed'], Number.MIN_SAFE_INTEGER) } : {}),
+    ...(v['layer'] !== undefined ? { layer: v['layer'] } : {}),
     ...(progress !== undefined ? { progress } : {}),
   };
+}
+
+/** The layer `--layer` names (module-path notes on stderr); UnknownLayerError when it names none. */
+function chosenLayer(opened: OpenedModel, name: string, io: ResolvedIO): string {
+  const { layer, notes } = opened.describeLayer(name);
+  const names = opened.model.layerNames;
+  if (!names.includes(layer)) {
+    const near = nearestNames(layer, names, 6);
+    throw new UnknownLayerError(layer, near, `--layer: unknown layer '${name}'; nearest: ${near.join(', ')}`);
+  }
+  for (const n of notes) io.err(`note: layer '${name}' is ${layer}: ${n}\n`);
+  return layer;
 }
 
 export async function runReport(argv: readonly string[], io: ResolvedIO): Promise<number> {
@@ -132,7 +150,12 @@ export async function runReport(argv: readonly string[], io: ResolvedIO): Promis
   if (progressEnabled(io)) io.err(`report: model runs ${describeChoice(opened.choice)}\n`);
   try {
     const info = describeModel(opened.file, model, opened.limits);
-    const convLayer = info.inputKind === 'image' && model.capabilities.gradients ? lastConvLayer(opened.file.graph, model) : undefined;
+    const convLayer =
+      req.layer !== undefined
+        ? chosenLayer(opened, req.layer, io)
+        : info.inputKind === 'image' && model.capabilities.gradients
+          ? lastConvLayer(opened.file.graph, model)
+          : undefined;
     const methods = req.methods ?? defaultMethods(model.capabilities, info.inputKind, convLayer);
     checkMethods(methods, model.capabilities, model.backend, opened.limits, convLayer);
     const all = asBatch(readTensorFile(resolvePath(io.cwd, req.input), 'input file'), model.inputShape, 'input');

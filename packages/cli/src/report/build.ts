@@ -55,20 +55,34 @@ function overview(spec: ReportSpec): Section {
     ['output', formatShape([-1, ...info.outputShape])],
     ['parameters', info.layers.length > 0 ? formatCount(info.totalParams) : 'unknown'],
     ['capabilities', caps],
-    ['methods in this report', (spec.methods.join(', ') || 'none') + (spec.convLayer !== undefined && spec.methods.some((m) => m.includes('grad-cam')) ? ` (Grad-CAM on layer ${spec.convLayer})` : '')],
+    ['methods in this report', (spec.methods.join(', ') || 'none') + (spec.convLayer !== undefined && spec.methods.some((m) => m.includes('grad-cam')) ? ` (Grad-CAM on layer ${layerLabel(spec.convLayer, info)})` : '')],
   ];
   if (info.limits !== undefined) kv.push(['limits', info.limits]);
   const dl = `<dl class="kv">${kv.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`;
+  const withModules = info.layers.some((l) => l.modules !== undefined);
   const layers =
     info.layers.length > 0
       ? htmlTable(
-          ['#', 'layer', 'op', 'output shape', 'parameters'],
-          info.layers.map((l, i) => [String(i + 1), l.name, l.op, formatShape(l.outputShape), formatCount(l.params)]),
-          new Set([0, 4]),
+          ['#', 'layer', ...(withModules ? ['PyTorch module'] : []), 'op', 'output shape', 'parameters'],
+          info.layers.map((l, i) => [
+            String(i + 1),
+            l.name,
+            ...(withModules ? [(l.modules ?? []).join(', ')] : []),
+            l.op,
+            formatShape(l.outputShape),
+            formatCount(l.params),
+          ]),
+          new Set([0, withModules ? 5 : 4]),
         )
       : note('The layer structure is unknown: the model has no IR graph (it runs forward-only).', 'warn');
   const supported = info.methods.filter((m) => m.supported).map((m) => m.id);
   return section('overview', 'Overview', `${dl}\n<h3>Layers</h3>\n${layers}\n${note(`Supported methods: ${supported.join(', ')}.`)}`);
+}
+
+/** `node` or `node (module a, b)` when PyTorch module names map to it. */
+function layerLabel(layer: string, info: ModelInfo): string {
+  const modules = info.layers.find((l) => l.name === layer)?.modules;
+  return modules?.length ? `${layer} (module ${modules.join(', ')})` : layer;
 }
 
 function predictionsTable(outputs: Tensor, runs: readonly MethodRun[], labels: readonly string[]): string {

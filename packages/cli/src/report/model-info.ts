@@ -7,6 +7,7 @@ import { METHODS, inferGraphShapes, sizeOf } from '@glasswing/core';
 import type { Capabilities, Graph, Layout, Model } from '@glasswing/core';
 import { imageLayout } from '../model-file.js';
 import type { LoadedModelFile, ModelFileKind } from '../model-file.js';
+import type { OnnxImportResult } from '@glasswing/onnx';
 
 export interface LayerInfo {
   /** Node (layer) name, as in the model file. */
@@ -20,6 +21,11 @@ export interface LayerInfo {
   readonly params: number;
   /** The parameter tensors (name and shape), in input order. */
   readonly weights: readonly { readonly name: string; readonly shape: readonly number[] }[];
+  /**
+   * PyTorch module paths whose output this layer carries (torch.onnx exports; outermost first),
+   * each usable as a layer name; absent when none.
+   */
+  readonly modules?: readonly string[];
 }
 
 export type InputKind = 'image' | 'tabular' | 'other';
@@ -57,8 +63,19 @@ export function inputKindOf(inputShape: readonly number[]): InputKind {
   return 'other';
 }
 
+/** Module paths per layer from an ONNX import's module index (outermost first). */
+export function moduleNamesByLayer(onnx: Pick<OnnxImportResult, 'modules'> | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const m of Object.values(onnx?.modules.modules ?? {})) {
+    if (m.layer === undefined || m.problem !== undefined) continue;
+    (out[m.layer] ??= []).push(m.path);
+  }
+  for (const list of Object.values(out)) list.sort((a, b) => a.split('.').length - b.split('.').length || a.length - b.length);
+  return out;
+}
+
 /** Per-layer structure of a graph (shapes best-effort: undefined when inference fails). */
-export function describeLayers(graph: Graph): LayerInfo[] {
+export function describeLayers(graph: Graph, modules: Readonly<Record<string, readonly string[]>> = {}): LayerInfo[] {
   let shapes: Record<string, number[]> | undefined;
   try {
     shapes = inferGraphShapes(graph);
@@ -85,7 +102,8 @@ export function describeLayers(graph: Graph): LayerInfo[] {
     }
     const out = node.outputs[0];
     const outputShape = out !== undefined && shapes ? shapes[out] : undefined;
-    return { name: node.name, op: node.op, inputs, params, weights, ...(outputShape ? { outputShape } : {}) };
+    const paths = Object.prototype.hasOwnProperty.call(modules, node.name) ? modules[node.name] : undefined;
+    return { name: node.name, op: node.op, inputs, params, weights, ...(outputShape ? { outputShape } : {}), ...(paths?.length ? { modules: [...paths] } : {}) };
   });
 }
 
@@ -100,7 +118,7 @@ export function methodSupport(capabilities: Capabilities): MethodSupport[] {
 
 export function describeModel(file: LoadedModelFile, model: Model, limits?: string): ModelInfo {
   const graph = file.graph;
-  const layers = graph ? describeLayers(graph) : [];
+  const layers = graph ? describeLayers(graph, moduleNamesByLayer(file.onnx)) : [];
   const inputKind = inputKindOf(model.inputShape);
   const layout = model.inputShape.length === 3 ? imageLayout(file) : undefined;
   return {

@@ -146,14 +146,16 @@ describe('ONNX model files: detection, default adapter, other adapters, every me
     onnx.attributions.forEach((a, i) => expectRel(a, ref.attributions[i]!, 1e-4));
   });
 
-  it('--layer accepts ONNX node and tensor names (mapped to the IR layer), and names the layers when unknown', async () => {
+  it('--layer accepts ONNX node and tensor names and module names (mapped to the IR layer), and names the nearest when unknown', async () => {
     for (const adapter of ['onnx-node', 'reference'] as const) {
       const m = await openModel(MLP, adapter);
       expect(m.resolveLayer('/relu1/Relu_output_0')).toBe('/relu1/Relu');
       expect(m.resolveLayer('/fc2/Gemm')).toBe('/fc2/Gemm');
       expect(m.resolveLayer('output')).toBe('/fc3/Gemm');
       expect(() => m.resolveLayer('nope')).toThrow(InvalidArgumentError);
-      expect(() => m.resolveLayer('nope')).toThrow(/not an ONNX node or tensor name.*\/relu1\/Relu/);
+      expect(() => m.resolveLayer('nope')).toThrow(/unknown layer 'nope': not a node, tensor or PyTorch module name of this model.*; nearest: /);
+      // The torch.onnx export's module names work too.
+      expect(m.resolveLayer('relu1')).toBe('/relu1/Relu');
       await m.model.dispose();
     }
     // A method without layers still rejects --layer (after the name is accepted).
