@@ -9,7 +9,7 @@
  */
 import { inferGraphShapes, sizeOf } from '@glasswing/core';
 import type { Graph, GraphNode } from '@glasswing/core';
-import { ellipsize, placeLine, placeText, svgFont, svgLabel } from './labels.js';
+import { ellipsize, placeLine, placeText, svgFont, svgLabel, wrapText } from './labels.js';
 import type { LabelBox, Rect } from './labels.js';
 import { escapeXml, px, svgDocument } from './svg.js';
 
@@ -119,7 +119,7 @@ export interface DiagramNode {
   readonly box: Rect;
   /** Full texts of the three lines: name, op and shape, parameters. */
   readonly lines: readonly [string, string, string];
-  /** The lines as drawn (an ellipsis only where a line is wider than the widest box). */
+  /** The lines as drawn: the name on up to two lines, an ellipsis only beyond them. */
   readonly labels: readonly LabelBox[];
 }
 
@@ -189,7 +189,10 @@ export function networkDiagramLayout(graph: Graph, options: NetworkDiagramOption
   const pad = 8;
   const need = Math.max(...content.flatMap((c) => c.lines.map((t, i) => NODE_FONTS[i]!.measure(t))));
   const boxW = Math.ceil(Math.min(320, Math.max(190, need + 2 * pad)));
-  const boxH = 50;
+  // names wider than the widest box wrap onto a second line (all boxes grow alike)
+  const nameLines = Math.max(...content.map((c) => wrapText(c.lines[0], boxW - 2 * pad, NODE_FONTS[0], 2).lines.length));
+  const extra = (nameLines - 1) * NODE_FONTS[0].lineHeight;
+  const boxH = 50 + extra;
   const gapX = 24;
   const gapY = 34;
   const maxPerRank = Math.max(...ranks.map((r) => r.length));
@@ -206,7 +209,13 @@ export function networkDiagramLayout(graph: Graph, options: NetworkDiagramOption
     const { x, y } = pos(c.name);
     const box: Rect = { x, y, width: boxW, height: boxH };
     const inner: Rect = { x: x + pad, y, width: boxW - 2 * pad, height: boxH };
-    const own = c.lines.flatMap((t, i) => placeLine(t, inner, y + [3, 20, 34][i]!, NODE_FONTS[i]!, NODE_ROLES[i]!, 'middle') ?? []);
+    // name, op and parameter lines as one block, centred in the box
+    const measured = placeText(c.lines[0], { x: inner.x, y: 0, width: inner.width }, NODE_FONTS[0], { role: NODE_ROLES[0], align: 'middle', maxLines: 2 });
+    const y0 = y + 3 + Math.floor((extra - (measured.height - NODE_FONTS[0].height)) / 2);
+    const name = measured.labels.map((l) => ({ ...l, y: l.y + y0 }));
+    const below = y0 + measured.height + 2;
+    const rest = c.lines.slice(1).flatMap((t, i) => placeLine(t, inner, below + [0, 14][i]!, NODE_FONTS[i + 1]!, NODE_ROLES[i + 1]!, 'middle') ?? []);
+    const own = [...name.map((l) => ({ ...l, box: inner })), ...rest];
     labels.push(...own);
     return { name: c.name, category: c.category, op: c.op, params: c.params, box, lines: c.lines, labels: own };
   });
