@@ -111,8 +111,7 @@ Options:
   --epsilon <e>             LRP ε of the ε-rules (captum default 1e-9)${usedBy('epsilon')}
   --gamma <g>               LRP γ of the γ-rules (epsilon-gamma-box; default 0.25)${usedBy('gamma')}
   --alpha <a>               LRP α of the α-β rules, β = α − 1 (epsilon-alpha-beta; default 2)${usedBy('alpha')}
-  --neuron <k | i,j,...>    flat index or multi-index into the layer's output (required where
-                            read)${usedBy('neuron')}
+  --neuron <k | i,j,...>    flat index or multi-index into the layer's output (required)${usedBy('neuron')}
   --relu true|false         Grad-CAM: ReLU on the map (default false)${usedBy('relu')}
   --interpolation <mode>    Grad-CAM resizing to the input: nearest (default) or bilinear${usedBy('interpolation')}
   --attribute-to-layer true|false  Grad-CAM: return the layer-resolution map (default false)${usedBy('attributeToLayer')}
