@@ -179,7 +179,9 @@ function unknownLayer(result: LayerNameSource, name: string, path: string): Unkn
   const parent = cut < 0 ? '' : path.slice(0, cut);
   let hint = '';
   if (looksLikeModule && paths.length === 0) {
-    hint = ' (the node names of this model carry no PyTorch module scopes, so module paths are not available: name a node)';
+    hint =
+      ' (the node names of this model carry no PyTorch module scopes, so module names are not available: they are read from' +
+      ' node names like /layer1/layer1.0/conv1/Conv, as torch.onnx.export(..., dynamo=False) writes them; name a node)';
   } else if (looksLikeModule && (parent === '' || index.modules[parent] !== undefined)) {
     const kids = index.children[parent] ?? [];
     const numeric = kids.length > 1 && kids.every((k) => NUMERIC.test(k));
