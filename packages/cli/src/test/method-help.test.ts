@@ -21,6 +21,17 @@ describe('attribute --help method lists', () => {
     for (const id of Object.keys(METHODS)) expect(help).toContain(`    ${id} `);
   });
 
+  it('each method-specific flag of the help names its readers from METHODS', () => {
+    const help = attributeUsage();
+    const generic = new Set(['target', 'baselines', 'internalBatchSize', 'layer']);
+    for (const option of allOptions.filter((o) => !generic.has(o))) {
+      const flag = flagOf(option);
+      const entry = help.split('\n').findIndex((l) => l.startsWith(`  ${flag} `));
+      expect(entry, flag).toBeGreaterThan(0);
+      expect(help, flag).toContain(usedBy(option));
+    }
+  });
+
   it('names, per flag, exactly the methods that read the option', () => {
     for (const option of allOptions) {
       const ids = methodsReading(option);
