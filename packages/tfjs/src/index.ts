@@ -7,3 +7,15 @@ export { ChunkedModel } from './chunked-model.js';
 export { importLayersModel } from './import-layers.js';
 export { loadLayersArtifacts, fromTfjsLayers, type FromTfjsLayersOptions, type LayersArtifacts, type WeightSpec } from './load.js';
 export { fromTfjsFunction, type TfjsFunctionOptions } from './function-model.js';
+export {
+  importGraphModel,
+  loadGraphModelArtifacts,
+  fromTfjsGraphModel,
+  ControlFlowError,
+  UnsupportedGraphOpsError,
+  CONTROL_FLOW_OPS,
+  type GraphModelArtifacts,
+  type GraphModelImportOptions,
+  type FromTfjsGraphModelOptions,
+  type GraphOpIssue,
+} from './graph-model/index.js';

@@ -78,7 +78,7 @@ describe('loader and importer errors', () => {
         j.format = 'graph-model';
       },
     });
-    await expect(importFrom(graph)).rejects.toThrow(/graph models are not/);
+    await expect(importFrom(graph)).rejects.toThrow(/is a TensorFlow.js graph model; load it with loadGraphModelArtifacts/);
     const unknown = copyModel({
       json: (j) => {
         j.modelTopology.class_name = 'Mystery';
