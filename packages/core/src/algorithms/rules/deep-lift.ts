@@ -7,9 +7,11 @@
  * affine — Rescale ('secant' rules: Δy/Δx on element-wise nonlinearities, the standard derivative
  * where |Δx| < eps, default 1e-10 as Captum) or RevealCancel ('reveal-cancel' rules on element-wise
  * nonlinearities after a linear producer) — evaluated against the reference forward pass on x′
- * (GradientRequest.reference). MaxPool gets the paper's rule (the window's Δy to its argmax), so
- * summation-to-delta holds there too (Captum's hook order drops its max-pool rule when a pool
- * follows a ReLU; the fixtures here have no pool, so this is not visible in the figures).
+ * (GradientRequest.reference). MaxPool gets Captum's cross-maximum rule (ir/secant.ts: with
+ * m = max(y, y′), m − y′ to the input's argmax and y − m to the reference's, over Δx), accumulated
+ * over overlapping windows, so summation-to-delta is exact there too. Captum's own figures break it
+ * when a pool directly follows or precedes a ReLU (its hooks drop one rule) or windows overlap
+ * (its unpooling overwrites); elsewhere they agree to 1e-4 (see the deeplift_maxpool fixtures).
  * Softmax / LogSoftmax / LayerNormalization get no DeepLIFT rule (plain gradient): explain the
  * logits; the delta shows any gap.
  *
