@@ -10,9 +10,17 @@ export interface LayerSpec {
   readonly className: string;
   readonly name: string;
   readonly config: Config;
-  /** Names of the layers whose (single) output feeds this layer, in order. */
+  /**
+   * Names of the layers whose (single) output feeds this layer, in order: the positional inputs, then
+   * the tensors passed as the call keywords of TENSOR_KWARGS (e.g. MultiHeadAttention's value / key).
+   */
   readonly inbound: readonly string[];
+  /** Keyword -> index into `inbound`, for tensors passed as TENSOR_KWARGS. */
+  readonly kwargs?: Readonly<Record<string, number>>;
 }
+
+/** Call keywords whose tensor values are layer inputs (attention layers' value / key). */
+export const TENSOR_KWARGS = ['query', 'value', 'key'] as const;
 
 export interface Topology {
   readonly name: string;
@@ -99,20 +107,41 @@ function tensorRef(ref: unknown, where: string, layer: string): string {
   throw new ModelFormatError(`modelTopology${where}: layer ${layer} has an unreadable inbound tensor ${JSON.stringify(ref)}`);
 }
 
-function inboundOf(raw: Record<string, unknown>, where: string, layer: string): string[] {
+function inboundOf(raw: Record<string, unknown>, where: string, layer: string): { inbound: string[]; kwargs?: Record<string, number> } {
   const nodes = raw['inbound_nodes'];
-  if (nodes === undefined || (Array.isArray(nodes) && nodes.length === 0)) return [];
+  if (nodes === undefined || (Array.isArray(nodes) && nodes.length === 0)) return { inbound: [] };
   if (!Array.isArray(nodes)) throw new ModelFormatError(`modelTopology${where}: layer ${layer} has malformed inbound_nodes`);
   if (nodes.length > 1) throw new UnsupportedOpError(layer, `layer ${layer} is called ${nodes.length} times; shared layers are not supported`);
   const node = nodes[0];
-  if (Array.isArray(node)) return node.map((r) => tensorRef(r, where, layer));
-  if (isObject(node) && Array.isArray(node['args'])) {
+  let inbound: string[];
+  let kwargs: unknown;
+  if (Array.isArray(node)) {
+    // Keras 2 / tfjs: [[layer, node, tensor, kwargs], ...]; the first entry's kwargs hold keyword tensors.
+    inbound = node.map((r) => tensorRef(r, where, layer));
+    kwargs = Array.isArray(node[0]) ? node[0][3] : undefined;
+  } else if (isObject(node) && Array.isArray(node['args'])) {
     // Keras 3: args holds a tensor or a list of tensors (merge layers).
     const args = node['args'] as unknown[];
-    const flat = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
-    return flat.map((r) => tensorRef(r, where, layer));
+    const flat = args.length === 1 && Array.isArray(args[0]) && !isKerasHistory(args[0]) ? (args[0] as unknown[]) : args;
+    inbound = flat.map((r) => tensorRef(r, where, layer));
+    kwargs = node['kwargs'];
+  } else {
+    throw new ModelFormatError(`modelTopology${where}: layer ${layer} has malformed inbound_nodes`);
   }
-  throw new ModelFormatError(`modelTopology${where}: layer ${layer} has malformed inbound_nodes`);
+  if (!isObject(kwargs)) return { inbound };
+  const named: Record<string, number> = {};
+  for (const key of TENSOR_KWARGS) {
+    const v = kwargs[key];
+    if (v === undefined || v === null) continue;
+    named[key] = inbound.length;
+    inbound.push(tensorRef(v, where, layer));
+  }
+  return Object.keys(named).length > 0 ? { inbound, kwargs: named } : { inbound };
+}
+
+/** A Keras 2 tensor reference [layer_name, node_index, tensor_index(, kwargs)]. */
+function isKerasHistory(v: unknown[]): boolean {
+  return typeof v[0] === 'string' && typeof v[1] === 'number';
 }
 
 function endpoint(list: unknown, what: string, where: string): string {
@@ -132,7 +161,7 @@ function functional(config: unknown, where: string, kerasVersion: string | undef
   for (const raw of config['layers'] as unknown[]) {
     const l = layerOf(raw, where);
     if (specs.has(l.name)) throw new ModelFormatError(`modelTopology${where}: duplicate layer name ${l.name}`);
-    specs.set(l.name, { ...l, inbound: inboundOf(raw as Record<string, unknown>, where, l.name) });
+    specs.set(l.name, { ...l, ...inboundOf(raw as Record<string, unknown>, where, l.name) });
   }
   const inputLayer = endpoint(config['input_layers'], 'input_layers', where);
   const outputLayer = endpoint(config['output_layers'], 'output_layers', where);

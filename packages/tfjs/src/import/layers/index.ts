@@ -1,5 +1,6 @@
 /** Layer class name -> converter. */
 import { activationLayer, eluLayer, leakyReluLayer, preluLayer, reluLayer, softmaxLayer, thresholdedReluLayer } from './activation.js';
+import { multiHeadAttention } from './attention.js';
 import { batchNormalization } from './batch-norm.js';
 import type { LayerConverter } from './context.js';
 import { conv1d, conv2dTranspose, separableConv2d } from './conv-more.js';
@@ -76,6 +77,7 @@ export const LAYER_CONVERTERS: Readonly<Record<string, LayerConverter>> = {
   SimpleRNN: rnnLayer,
   GRU: rnnLayer,
   LSTM: rnnLayer,
+  MultiHeadAttention: multiHeadAttention,
   Bidirectional: bidirectional,
   TimeDistributed: timeDistributed,
   Dropout: dropout,
