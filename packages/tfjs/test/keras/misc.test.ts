@@ -181,6 +181,27 @@ describe('layers tfjs-layers lacks (hand references)', () => {
     });
   });
 
+  it('ReLU with threshold and negative_slope (tfjs-layers reads only max_value): the Keras backend formula', async () => {
+    const y = randomTensor([2, 5, 3], 43, -3, 3);
+    // keras.backend.relu: x·[x > t], clipped to [0, max] when max is set, minus slope·relu(t − x).
+    const kerasRelu = (v: number, t: number, slope: number, max?: number): number => {
+      let p = v > t ? v : 0;
+      if (max !== undefined) p = Math.min(Math.max(p, 0), max);
+      return p - slope * Math.max(t - v, 0);
+    };
+    for (const [t, slope, max] of [[0.5, 0.1, 2], [0, 0.2, 3], [-0.5, 0, undefined], [1, 0, undefined], [0.3, 0.25, undefined]] as const) {
+      const config: Record<string, unknown> = { name: 'r', threshold: t, negative_slope: slope, max_value: max ?? null };
+      // Keep the finite-difference points away from the jump at t and the kinks at 0 and max.
+      y.data.forEach((v, i) => {
+        for (const c of [t, 0, max ?? t]) if (Math.abs(v - c) < 0.05) y.data[i] = c + 0.2;
+      });
+      const a = keras([5, 3], { class_name: 'ReLU', config });
+      const out = await run(a, y);
+      y.data.forEach((v, i) => expect(out.data[i]).toBeCloseTo(kerasRelu(v, t, slope, max), 6));
+      await checkFiniteDifferences(createReferenceModel(importLayersModel(a)), y, [2, 5, 3], 6);
+    }
+  });
+
   it('GRU with reset_after (the Keras 2 / TF2 default) against a hand-unrolled reference, with gradients', async () => {
     const [f, u, steps] = [3, 2, 5];
     const W = randomTensor([f, 3 * u], 51);
