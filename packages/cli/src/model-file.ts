@@ -3,6 +3,8 @@
  * `.onnx` extension):
  *   - TensorFlow.js LayersModel (model.json with `modelTopology` and `weightsManifest`; weight
  *     files are read relative to it) -> imported to the graph IR by @glasswing/tfjs;
+ *   - TensorFlow.js graph model (tfjs-converter's `"format": "graph-model"` model.json) -> imported
+ *     to the graph IR by @glasswing/tfjs (importGraphModel);
  *   - Glasswing graph JSON (`"format": "glasswing-graph"`) -> parsed by @glasswing/core;
  *   - ONNX (`.onnx`, or a file that is not JSON and decodes as an ONNX ModelProto) -> imported by
  *     @glasswing/onnx (loaded only then). An ONNX model whose ops do not all map to the IR is
@@ -25,7 +27,7 @@ import { responsive } from './interrupt.js';
 export { ADAPTERS } from './adapter-choice.js';
 export type { AdapterChoice, AdapterId } from './adapter-choice.js';
 
-export type ModelFileKind = 'tfjs-layers' | 'glasswing-graph' | 'onnx';
+export type ModelFileKind = 'tfjs-layers' | 'tfjs-graph' | 'glasswing-graph' | 'onnx';
 
 export interface LoadedGraph {
   readonly graph: Graph;
@@ -63,7 +65,11 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 export function detectModelKind(json: unknown): ModelFileKind | undefined {
   if (!isObject(json)) return undefined;
-  if ('modelTopology' in json && 'weightsManifest' in json) return 'tfjs-layers';
+  if ('modelTopology' in json && 'weightsManifest' in json) {
+    const topology = json['modelTopology'];
+    const graphDef = isObject(topology) && Array.isArray(topology['node']);
+    return json['format'] === 'graph-model' || (json['format'] === undefined && graphDef) ? 'tfjs-graph' : 'tfjs-layers';
+  }
   if (json['format'] === 'glasswing-graph') return 'glasswing-graph';
   return undefined;
 }
@@ -122,6 +128,7 @@ export async function loadGraphFile(path: string): Promise<LoadedGraph> {
   }
   if (kind === 'glasswing-graph') return { graph: graphFromJSON(json), kind };
   const tfjs = await import('@glasswing/tfjs');
+  if (kind === 'tfjs-graph') return { graph: tfjs.importGraphModel(await tfjs.loadGraphModelArtifacts(path)), kind };
   const artifacts = await tfjs.loadLayersArtifacts(path);
   return { graph: tfjs.importLayersModel(artifacts), kind };
 }
@@ -185,5 +192,5 @@ export function imageLayout(loaded: { readonly graph: Graph | null; readonly kin
     const l = node.attrs['layout'];
     if (l === 'NHWC' || l === 'NCHW') return l;
   }
-  return loaded.kind === 'tfjs-layers' ? 'NHWC' : 'NCHW';
+  return loaded.kind === 'tfjs-layers' || loaded.kind === 'tfjs-graph' ? 'NHWC' : 'NCHW';
 }

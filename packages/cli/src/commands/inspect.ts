@@ -64,6 +64,7 @@ export function terminalSafe(text: string): string {
 
 const KIND_NAMES: Readonly<Record<string, string>> = {
   'tfjs-layers': 'TensorFlow.js LayersModel',
+  'tfjs-graph': 'TensorFlow.js graph model',
   'glasswing-graph': 'Glasswing graph JSON',
   onnx: 'ONNX',
 };

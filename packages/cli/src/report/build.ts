@@ -39,6 +39,7 @@ export interface ReportSpec {
 
 const KIND_NAMES: Readonly<Record<string, string>> = {
   'tfjs-layers': 'TensorFlow.js LayersModel',
+  'tfjs-graph': 'TensorFlow.js graph model',
   'glasswing-graph': 'Glasswing graph JSON',
   onnx: 'ONNX',
 };
