@@ -157,7 +157,8 @@ function unpack(n: NodeContext): void {
   }
 }
 
-const passThrough: Folder = (n) => perWorld(n, (input) => input(0));
+/** The same value (a folded Identity keeps naming its initializer after the Const it reads). */
+const passThrough: Folder = (n) => n.bind(0, n.input(0));
 
 export const FOLDERS: Readonly<Record<string, Folder>> = {
   Identity: passThrough,
@@ -261,6 +262,13 @@ export const FOLDERS: Readonly<Record<string, Folder>> = {
     }),
   Gather: (n) => perWorld(n, (input) => H.gather(input(0), input(1), 0)),
   Transpose: (n) => perWorld(n, (input) => H.transpose(input(0), list(input(1)))),
+  ReverseV2: (n) =>
+    perWorld(n, (input) => {
+      const x = input(0);
+      const axes = list(input(1)).map((a) => H.normAxis(a, x.shape.length, 'reverse axis'));
+      const begin = x.shape.map((d, i) => (axes.includes(i) ? d - 1 : 0));
+      return H.stridedGather(x, begin, x.shape.map((_, i) => (axes.includes(i) ? -1 : 1)), x.shape);
+    }),
   BroadcastTo: (n) => perWorld(n, (input) => H.binary(input(0), H.fill(list(input(1)), 0, input(0).kind), input(0).kind, (x) => x)),
   Tile: (n) =>
     perWorld(n, (input) => {

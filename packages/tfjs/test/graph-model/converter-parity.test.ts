@@ -80,6 +80,8 @@ describe('importGraphModel structure', () => {
     expect(node(g, 'slice/stride2/gather1')).toBeUndefined();
     expect(node(g, 'slice/stride2')).toMatchObject({ op: 'Gather', attrs: { axis: 1, indices: [1, 3, 5, 7] } });
     expect(node(g, 'slice/reverse')).toMatchObject({ op: 'Gather', attrs: { axis: 2, indices: [5, 4, 3, 2, 1, 0] } });
+    expect(node(g, 'reverse2')).toMatchObject({ op: 'Gather', attrs: { axis: 2, indices: [5, 4, 3, 2, 1, 0] } });
+    expect(node(g, 'reverse2/gather0')).toMatchObject({ op: 'Gather', attrs: { axis: 1, indices: [3, 2, 1, 0] } });
     expect(node(g, 'slice/shrink')?.op).toBe('Reshape');
     expect(node(g, 'slice/newaxis')).toMatchObject({ op: 'Reshape', attrs: { shape: [-1, 1, 4, 6] } });
     expect(node(g, 'act/relu0')?.op).toBe('Relu');

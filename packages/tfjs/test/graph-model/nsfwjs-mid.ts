@@ -4,7 +4,6 @@
  * modules (`model.min.js` = model.json, `group1-shardKofN.min.js` = a base64 weight shard), reached
  * through the package's own `nsfwjs/models/mobilenet_v2_mid` export. Nothing is downloaded.
  */
-import type * as tf from '@tensorflow/tfjs-core';
 import type { GraphModelArtifacts, WeightSpec } from '../../src/index.js';
 
 interface ModelDefinition {
@@ -26,8 +25,6 @@ export interface PublishedGraphModel {
   readonly json: ModelJson;
   /** For our importer. */
   readonly artifacts: GraphModelArtifacts;
-  /** The same bytes as tfjs-core ModelArtifacts (tfjs-converter's loadGraphModel(tf.io.fromMemory(...))). */
-  readonly tfjs: tf.io.ModelArtifacts;
 }
 
 let cached: Promise<PublishedGraphModel> | undefined;
@@ -68,12 +65,5 @@ async function load(): Promise<PublishedGraphModel> {
     convertedBy: json.convertedBy,
     source: 'nsfwjs/models/mobilenet_v2_mid',
   };
-  const tfjs = {
-    modelTopology: json.modelTopology,
-    weightSpecs,
-    weightData: data.slice().buffer,
-    format: json.format,
-    userDefinedMetadata: json.userDefinedMetadata,
-  } as tf.io.ModelArtifacts;
-  return { json, artifacts, tfjs };
+  return { json, artifacts };
 }

@@ -148,6 +148,7 @@ export const ELEMENTWISE_CONVERTERS: Readonly<Record<string, Converter>> = {
   StopGradient: identity,
   PreventGradient: identity,
   EnsureShape: identity,
+  PlaceholderWithDefault: identity,
   IdentityN: identityN,
   Cast: cast,
 };

@@ -1,6 +1,6 @@
 /**
  * Slicing activations: StridedSlice (all masks; static begin / end / strides), Slice, Split, SplitV
- * and Unpack. A dimension sliced with step 1 goes into one IR Slice, another step (negative too)
+ * Unpack and ReverseV2. A dimension sliced with step 1 goes into one IR Slice, another step (negative too)
  * becomes an IR Gather with the constant index list; new and shrunk axes are a final Reshape.
  * Dimensions taken whole in every world (the batch, typically) are left alone.
  */
@@ -139,10 +139,24 @@ const unpack: Converter = (n) => {
   splitInto(n, x, axis, new Array<number>(count).fill(1), true);
 };
 
+/** ReverseV2: each reversed axis is a Gather with the indices d−1 … 0. */
+const reverse: Converter = (n) => {
+  const x = n.input(0, 'tensor');
+  const xs = shapesOf(x);
+  const axes = n.constInts(1, 'axis').map((a) => normAxis(a, xs[0].length, 'reverse axis'));
+  const steps: Step[] = axes.map((a) => {
+    if (xs[0][a] !== xs[1][a]) throw new ImportIssue(`reversing dimension ${a}, which depends on the batch size, is not supported`);
+    const d = xs[0][a]!;
+    return { op: 'Gather', attrs: { axis: a, indices: Array.from({ length: d }, (_, k) => d - 1 - k), indices_shape: [d] } };
+  });
+  n.bind(0, emitSteps(n, x, steps, 0));
+};
+
 export const SLICING_CONVERTERS: Readonly<Record<string, Converter>> = {
   StridedSlice: stridedSlice,
   Slice: slice,
   Split: split,
   SplitV: splitV,
   Unpack: unpack,
+  ReverseV2: reverse,
 };
