@@ -91,6 +91,13 @@ describe('importGraphModel structure', () => {
     expect(node(g, 'split:1')?.op).toBe('Slice');
     expect(g.nodes.some((n) => n.name.includes('Shape') || n.name.includes('Prod'))).toBe(false);
   });
+
+  it('decoder: Conv2DBackpropInput is ConvTranspose with the forward pads and output_padding, input_sizes folded', () => {
+    const g = graphs.get('decoder')!;
+    expect(node(g, 'up1/conv2d_transpose')).toMatchObject({ op: 'ConvTranspose', attrs: { layout: 'NHWC', strides: [2, 2], pads: [0, 1, 1, 1], output_padding: [0, 0] } });
+    expect(node(g, 'up2/conv2d_transpose')).toMatchObject({ op: 'ConvTranspose', attrs: { pads: [0, 0, 0, 0], output_padding: [1, 1] } });
+    expect(g.nodes.some((n) => n.name.startsWith('up1/stack') || n.name.includes('Shape'))).toBe(false);
+  });
 });
 
 describe('predictions match tfjs-converter (1e-5)', () => {

@@ -9,7 +9,7 @@ import type { GraphModelArtifacts } from '../../src/index.js';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'graph-models');
 
-export const GENERATED = ['convnet', 'fused_activations', 'fused_batchnorm', 'shape_ops', 'relu_cnn'] as const;
+export const GENERATED = ['convnet', 'fused_activations', 'fused_batchnorm', 'shape_ops', 'relu_cnn', 'decoder'] as const;
 export type GeneratedModel = (typeof GENERATED)[number];
 
 /** The file tfjs-converter runs for a fixture (it cannot run _FusedConv2D with FusedBatchNorm: its unfused twin). */

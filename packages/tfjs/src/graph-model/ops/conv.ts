@@ -1,11 +1,12 @@
 /**
  * Convolutions and pooling (NHWC): Conv2D, DepthwiseConv2dNative, the grappler-fused _FusedConv2D /
- * FusedDepthwiseConv2dNative (BiasAdd or FusedBatchNorm, then an activation), MaxPool, AvgPool.
+ * FusedDepthwiseConv2dNative (BiasAdd or FusedBatchNorm, then an activation), Conv2DBackpropInput
+ * (transposed convolution, IR ConvTranspose), MaxPool, AvgPool.
  * TF filters are HWIO, the IR's NHWC Conv weights; a depthwise filter [kh, kw, C, m] is the grouped
  * filter [kh, kw, 1, C·m] with group C (same memory order).
  */
 import type { NodeContext } from '../context.js';
-import { ImportIssue, fmt, type Value } from '../values.js';
+import { ImportIssue, fmt, listsOf, shapesOf, type Value } from '../values.js';
 import { activation, hw, requireNhwc, spatial, tfPads, type Converter } from './common.js';
 
 interface ConvOptions {
@@ -107,12 +108,45 @@ function twoOf(v: number[], what: string): [number, number] {
   return [v[1]!, v[2]!];
 }
 
+/**
+ * Conv2DBackpropInput(input_sizes, filter [kh, kw, out, in], x): the IR ConvTranspose (NHWC weights
+ * are TF's filter as is) with the forward convolution's pads for the requested output size, and
+ * output_padding for what the stride leaves over.
+ */
+const conv2dTranspose: Converter = (n) => {
+  requireNhwc(n);
+  const x = n.input(2, 'out_backprop');
+  const [inH, inW] = spatial(x);
+  const filter = n.constArr(1, 'filter');
+  if (filter.shape.length !== 4) throw new ImportIssue(`filter must be [kh, kw, out, in], got ${fmt(filter.shape)}`);
+  const [kh, kw, cout, cin] = filter.shape as [number, number, number, number];
+  if (shapesOf(x)[0][3] !== cin) throw new ImportIssue(`filter ${fmt(filter.shape)} does not match ${shapesOf(x)[0][3]} input channels`);
+  const [s0, s1] = listsOf(n.input(0, 'input_sizes'), 'input_sizes');
+  if (s0.length !== 4 || s0[1] !== s1[1] || s0[2] !== s1[2] || s0[3] !== s1[3]) {
+    throw new ImportIssue(`input_sizes ${fmt(s0)} must be [N, H, W, C] with a constant H, W and C`);
+  }
+  if (s0[3] !== cout) throw new ImportIssue(`input_sizes ${fmt(s0)} does not match the filter's ${cout} output channels`);
+  const strides = hw(n, 'strides', 1);
+  const dilations = hw(n, 'dilations', 1);
+  if (dilations[0] !== 1 || dilations[1] !== 1) throw new ImportIssue('dilated transposed convolutions are not supported');
+  const out: [number, number] = [s0[1]!, s0[2]!];
+  // The pads of the forward convolution out -> in.
+  const pads = tfPads(n, out, [kh, kw], strides);
+  const outputPadding = [0, 1].map((i) => out[i]! - ((i === 0 ? inH : inW) - 1) * strides[i]! + pads[i]! + pads[i + 2]! - (i === 0 ? kh : kw));
+  if (outputPadding.some((p, i) => p < 0 || p >= strides[i]!)) {
+    throw new ImportIssue(`output size ${fmt(out)} is not reachable from input ${fmt([inH, inW])} with strides ${fmt(strides)}`);
+  }
+  const attrs = { layout: 'NHWC', kernel_shape: [kh, kw], strides, pads, output_padding: outputPadding };
+  n.bind(0, n.emit('ConvTranspose', [x, n.input(1)], attrs));
+};
+
 export const CONV_CONVERTERS: Readonly<Record<string, Converter>> = {
   Conv2D: plain(false),
   DepthwiseConv2dNative: plain(true),
   DepthwiseConv2d: plain(true),
   _FusedConv2D: fused(false),
   FusedDepthwiseConv2dNative: fused(true),
+  Conv2DBackpropInput: conv2dTranspose,
   MaxPool: pool('MaxPool'),
   MaxPoolV2: pool('MaxPool'),
   AvgPool: pool('AveragePool'),
