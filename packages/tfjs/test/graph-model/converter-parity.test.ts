@@ -92,6 +92,12 @@ describe('importGraphModel structure', () => {
     expect(g.nodes.some((n) => n.name.includes('Shape') || n.name.includes('Prod'))).toBe(false);
   });
 
+  it('relu_cnn: Max over the spatial axes is a whole-image MaxPool + Squeeze', () => {
+    const g = graphs.get('relu_cnn')!;
+    expect(node(g, 'gmp/pool')).toMatchObject({ op: 'MaxPool', attrs: { kernel_shape: [4, 4], strides: [1, 1] } });
+    expect(node(g, 'gmp')).toMatchObject({ op: 'Squeeze', attrs: { axes: [1, 2] } });
+  });
+
   it('decoder: Conv2DBackpropInput is ConvTranspose with the forward pads and output_padding, input_sizes folded', () => {
     const g = graphs.get('decoder')!;
     expect(node(g, 'up1/conv2d_transpose')).toMatchObject({ op: 'ConvTranspose', attrs: { layout: 'NHWC', strides: [2, 2], pads: [0, 1, 1, 1], output_padding: [0, 0] } });

@@ -1,7 +1,8 @@
 /**
  * Convolutions and pooling (NHWC): Conv2D, DepthwiseConv2dNative, the grappler-fused _FusedConv2D /
  * FusedDepthwiseConv2dNative (BiasAdd or FusedBatchNorm, then an activation), Conv2DBackpropInput
- * (transposed convolution, IR ConvTranspose), MaxPool, AvgPool.
+ * (transposed convolution, IR ConvTranspose), MaxPool, AvgPool, and Max over both spatial axes
+ * (global max pooling) as a MaxPool over the whole image.
  * TF filters are HWIO, the IR's NHWC Conv weights; a depthwise filter [kh, kw, C, m] is the grouped
  * filter [kh, kw, 1, C·m] with group C (same memory order).
  */
@@ -140,6 +141,21 @@ const conv2dTranspose: Converter = (n) => {
   n.bind(0, n.emit('ConvTranspose', [x, n.input(1)], attrs));
 };
 
+/** Max over axes [1, 2] of an NHWC activation: a MaxPool with the image as window (+ Squeeze). */
+const globalMax: Converter = (n) => {
+  const x = n.input(0, 'input');
+  const rank = shapesOf(x)[0].length;
+  const axes = n.constInts(1, 'axis').map((a) => (a < 0 ? a + rank : a)).sort();
+  if (rank !== 4 || axes.join() !== '1,2') {
+    throw new ImportIssue(`Max over axes ${fmt(axes)} of a rank-${rank} activation has no IR op (only over [1, 2] of NHWC: global max pooling)`);
+  }
+  const [h, w] = spatial(x);
+  const keep = n.attrs.bool('keep_dims', false);
+  const attrs = { layout: 'NHWC', kernel_shape: [h, w], strides: [1, 1], pads: [0, 0, 0, 0] };
+  const pooled = n.emit('MaxPool', [x], attrs, keep ? {} : { role: 'pool' });
+  n.bind(0, keep ? pooled : n.emit('Squeeze', [pooled], { axes: [1, 2] }));
+};
+
 export const CONV_CONVERTERS: Readonly<Record<string, Converter>> = {
   Conv2D: plain(false),
   DepthwiseConv2dNative: plain(true),
@@ -150,4 +166,5 @@ export const CONV_CONVERTERS: Readonly<Record<string, Converter>> = {
   MaxPool: pool('MaxPool'),
   MaxPoolV2: pool('MaxPool'),
   AvgPool: pool('AveragePool'),
+  Max: globalMax,
 };
