@@ -42,7 +42,7 @@ export function importGraphModel(artifacts: GraphModelArtifacts, options: GraphM
   const cf = order.filter((n) => isControlFlowOp(n.op)).map((n) => ({ op: n.op, node: n.name, reason: 'control flow' }));
   if (cf.length > 0) throw new ControlFlowError(cf, where);
   const unknown: GraphOpIssue[] = order
-    .filter((n) => !(n.op in CONVERTERS || n.op in FOLDERS || n.op === 'Const' || n.op === 'Placeholder' || n.op === 'NoOp'))
+    .filter((n) => !(Object.hasOwn(CONVERTERS, n.op) || Object.hasOwn(FOLDERS, n.op) || n.op === 'Const' || n.op === 'Placeholder' || n.op === 'NoOp'))
     .map((n) => ({
       op: n.op,
       node: n.name,
@@ -89,8 +89,8 @@ export function importGraphModel(artifacts: GraphModelArtifacts, options: GraphM
         n.bind(0, { kind: 'runtime', name: node.name, shapes: [[WORLD_BATCH[0], ...rest], [WORLD_BATCH[1], ...rest]] });
       } else {
         const allConst = inputs.every((v) => v.kind === 'const');
-        const folder = FOLDERS[node.op];
-        const convert = CONVERTERS[node.op];
+        const folder = Object.hasOwn(FOLDERS, node.op) ? FOLDERS[node.op] : undefined;
+        const convert = Object.hasOwn(CONVERTERS, node.op) ? CONVERTERS[node.op] : undefined;
         const shapeOnly = node.op === 'Shape' || node.op === 'Size' || node.op === 'Rank' || node.op === 'ZerosLike' || node.op === 'OnesLike';
         if (folder && (allConst || shapeOnly)) folder(n);
         else if (convert) convert(n);
