@@ -1,0 +1,4 @@
+export { GpuTensor, type GpuData } from './tensor.js';
+export { GpujsRuntime, DEFAULT_KERNEL_CACHE, type GpujsRuntimeOptions } from './runtime.js';
+export { availableGpujsModes, createGpu, GpujsModeError, GPUJS_MODES, isGlMode, type GpujsMode, type GpujsModeRequest } from './modes.js';
+export { createGpujsKernels, type GpujsKernels } from './kernels/index.js';

@@ -1,0 +1,4 @@
+/** The full shape of a device tensor. */
+import type { GpuTensor } from '../tensor.js';
+
+export const shape = (t: GpuTensor): readonly number[] => t.shape;

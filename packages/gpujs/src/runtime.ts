@@ -1,0 +1,186 @@
+/**
+ * One gpu.js instance in one mode: compiles kernels once per source (our sources inline every
+ * shape constant, so a source is a (kernel, shape) pair) into a bounded LRU cache, runs them, and
+ * tracks the textures they allocate so that `scope` can free intermediates (like tf.tidy).
+ */
+import type { IKernelRunShortcut, Texture } from 'gpu.js';
+import { CapabilityError, InvalidArgumentError } from '@glasswing/core';
+import { createGpu, GpujsModeError, isGlMode, type GpujsMode, type GpujsModeRequest } from './modes.js';
+import { GpuTensor, isTexture, type GpuData } from './tensor.js';
+
+/** Compiled kernels kept per runtime (least recently used ones are destroyed beyond it). */
+export const DEFAULT_KERNEL_CACHE = 256;
+
+export type KernelArg = GpuData | number;
+
+export interface GpujsRuntimeOptions {
+  readonly mode?: GpujsModeRequest;
+  /** Compiled kernels to keep (default 256). */
+  readonly maxKernels?: number;
+}
+
+export class GpujsRuntime {
+  readonly mode: GpujsMode;
+  /** True on GL modes: values stay on the device as textures between kernels. */
+  readonly onDevice: boolean;
+  private readonly gpu: ReturnType<typeof createGpu>['gpu'];
+  private readonly cache = new Map<string, IKernelRunShortcut>();
+  private readonly maxKernels: number;
+  private readonly scopes: Set<Texture>[] = [];
+  private readonly pinned = new Set<Texture>();
+  private readonly owners = new WeakSet<GpuTensor>();
+  private compiled = 0;
+  private disposed = false;
+
+  constructor(options: GpujsRuntimeOptions = {}) {
+    const max = options.maxKernels ?? DEFAULT_KERNEL_CACHE;
+    if (!Number.isInteger(max) || max < 1) throw new InvalidArgumentError(`maxKernels must be a positive integer, got ${max}`);
+    this.maxKernels = max;
+    const { gpu, mode } = createGpu(options.mode ?? 'auto');
+    this.gpu = gpu;
+    this.mode = mode;
+    this.onDevice = isGlMode(mode);
+  }
+
+  /** Kernels currently compiled and cached. */
+  get cachedKernels(): number {
+    return this.cache.size;
+  }
+
+  /** Kernels compiled over this runtime's life (cache misses). */
+  get compiledKernels(): number {
+    return this.compiled;
+  }
+
+  /**
+   * Run the kernel `source` (a gpu.js kernel function as source text) over `size` output
+   * elements; the result has shape `shape`.
+   */
+  run(source: string, shape: readonly number[], args: readonly KernelArg[]): GpuTensor {
+    const size = shape.reduce((a, d) => a * d, 1);
+    if (size === 0) return new GpuTensor(shape, null);
+    const kernel = this.kernel(source, size);
+    const out = kernel(...(args as never[])) as unknown as GpuData;
+    this.checkMode(kernel);
+    const t = new GpuTensor(shape, out instanceof Float32Array || isTexture(out) ? out : Float32Array.from(out as ArrayLike<number>));
+    if (isTexture(out)) {
+      const scope = this.scopes[this.scopes.length - 1];
+      if (scope) scope.add(out);
+      else {
+        // Made outside any scope (model constants, user uploads): only releasing this very tensor frees it.
+        this.pinned.add(out);
+        this.owners.add(t);
+      }
+    }
+    return t;
+  }
+
+  /** Host data onto the device (a texture on GL modes, a private copy otherwise). */
+  upload(shape: readonly number[], data: Float32Array): GpuTensor {
+    if (data.length === 0) return new GpuTensor(shape, null);
+    if (!this.onDevice) return new GpuTensor(shape, Float32Array.from(data));
+    return this.run('function(x) { return x[this.thread.x]; }', shape, [data]);
+  }
+
+  /** Device data back to the host. */
+  download(t: GpuTensor): Float32Array {
+    if (t.data === null) return new Float32Array(0);
+    if (!isTexture(t.data)) return Float32Array.from(t.data);
+    const a = t.data.toArray() as unknown;
+    return a instanceof Float32Array && a.length === t.size ? Float32Array.from(a) : Float32Array.from((a as ArrayLike<number>)).subarray(0, t.size);
+  }
+
+  /** Run fn; textures allocated inside and not reachable from its result are deleted. */
+  scope<R>(fn: () => R): R {
+    if (!this.onDevice) return fn();
+    const mine = new Set<Texture>();
+    this.scopes.push(mine);
+    let result: R;
+    try {
+      result = fn();
+    } catch (e) {
+      this.scopes.pop();
+      for (const t of mine) t.delete();
+      throw e;
+    }
+    this.scopes.pop();
+    const keep = new Set<Texture>();
+    for (const t of collectTensors(result)) if (isTexture(t.data)) keep.add(t.data);
+    for (const t of mine) if (!keep.has(t)) t.delete();
+    const parent = this.scopes[this.scopes.length - 1];
+    if (parent) for (const t of keep) if (mine.has(t)) parent.add(t);
+    return result;
+  }
+
+  /** Delete the textures of the tensors in `value` (arrays / objects of GpuTensor). */
+  release(value: unknown): void {
+    const found = new Set<Texture>();
+    for (const t of collectTensors(value)) {
+      if (!isTexture(t.data)) continue;
+      // A view (reshape) of a pinned tensor shares its texture: only the owner releases it.
+      if (this.pinned.has(t.data) && !this.owners.has(t)) continue;
+      found.add(t.data);
+    }
+    for (const t of found) {
+      this.pinned.delete(t);
+      t.delete();
+    }
+  }
+
+  /** Destroys every compiled kernel and the gpu.js instance. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const k of this.cache.values()) k.destroy();
+    this.cache.clear();
+    for (const t of this.pinned) t.delete();
+    this.pinned.clear();
+    this.gpu.destroy();
+  }
+
+  private kernel(source: string, size: number): IKernelRunShortcut {
+    if (this.disposed) throw new CapabilityError(`gpujs-${this.mode}: the runtime was disposed`);
+    const key = `${size}|${source}`;
+    const hit = this.cache.get(key);
+    if (hit) {
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return hit;
+    }
+    const k = this.gpu.createKernel(source, {
+      output: [size],
+      precision: 'single',
+      tactic: 'precision',
+      pipeline: this.onDevice,
+      immutable: true,
+      loopMaxIterations: 1 << 20,
+    } as never);
+    this.compiled++;
+    this.cache.set(key, k);
+    while (this.cache.size > this.maxKernels) {
+      const [oldest, victim] = this.cache.entries().next().value as [string, IKernelRunShortcut];
+      this.cache.delete(oldest);
+      victim.destroy();
+    }
+    return k;
+  }
+
+  /** gpu.js replaces a kernel it cannot build in the requested mode by a cpu one, silently: refuse that. */
+  private checkMode(kernel: IKernelRunShortcut): void {
+    const inner = (kernel as unknown as { kernel?: { constructor: { mode?: string }; fallbackReason?: string | null } }).kernel;
+    const ran = inner?.constructor.mode;
+    if (ran !== undefined && ran !== this.mode) {
+      throw new GpujsModeError(this.mode, `gpu.js ran a kernel in mode '${ran}' instead${inner?.fallbackReason ? ` (${inner.fallbackReason})` : ''}`);
+    }
+  }
+}
+
+/** The GpuTensors in a value (tensors, arrays and plain objects of them). */
+function collectTensors(v: unknown, out: GpuTensor[] = [], seen = new Set<unknown>()): GpuTensor[] {
+  if (v === null || typeof v !== 'object' || seen.has(v)) return out;
+  seen.add(v);
+  if (v instanceof GpuTensor) out.push(v);
+  else if (Array.isArray(v)) for (const e of v) collectTensors(e, out, seen);
+  else if (!ArrayBuffer.isView(v)) for (const e of Object.values(v)) collectTensors(e, out, seen);
+  return out;
+}
