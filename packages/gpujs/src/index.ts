@@ -2,3 +2,5 @@ export { GpuTensor, type GpuData } from './tensor.js';
 export { GpujsRuntime, DEFAULT_KERNEL_CACHE, type GpujsRuntimeOptions } from './runtime.js';
 export { availableGpujsModes, createGpu, GpujsModeError, GPUJS_MODES, isGlMode, type GpujsMode, type GpujsModeRequest } from './modes.js';
 export { createGpujsKernels, type GpujsKernels } from './kernels/index.js';
+export { gpujsBinding, type GpujsBinding } from './binding.js';
+export { createGpujsModel, GpujsGraphModel, type GpujsModelOptions } from './gpujs-model.js';
