@@ -4,3 +4,4 @@ export { availableGpujsModes, createGpu, GpujsModeError, GPUJS_MODES, isGlMode, 
 export { createGpujsKernels, type GpujsKernels } from './kernels/index.js';
 export { gpujsBinding, type GpujsBinding } from './binding.js';
 export { createGpujsModel, GpujsGraphModel, type GpujsModelOptions } from './gpujs-model.js';
+export { fromGpujs, fromGpujsGraph, fromGpujsLayers, fromGpujsOnnx, type FromGpujsOnnxOptions } from './load.js';
