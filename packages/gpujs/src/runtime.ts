@@ -169,7 +169,8 @@ export class GpujsRuntime {
   private checkMode(kernel: IKernelRunShortcut): void {
     const inner = (kernel as unknown as { kernel?: { constructor: { mode?: string }; fallbackReason?: string | null } }).kernel;
     const ran = inner?.constructor.mode;
-    if (ran !== undefined && ran !== this.mode) {
+    // GL kernel classes all report mode 'gpu'; a fallback reports 'cpu'.
+    if (ran !== undefined && ran !== this.mode && !(this.onDevice && ran === 'gpu')) {
       throw new GpujsModeError(this.mode, `gpu.js ran a kernel in mode '${ran}' instead${inner?.fallbackReason ? ` (${inner.fallbackReason})` : ''}`);
     }
   }
