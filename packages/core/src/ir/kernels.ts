@@ -105,6 +105,18 @@ export interface Kernels<T> {
   maxPoolBackprop(dy: T, x: T, p: Pool2DParams): T;
   avgPool(x: T, p: Pool2DParams): T;
   avgPoolBackprop(dy: T, inputShape: readonly number[], p: Pool2DParams): T;
+
+  // ---- optional fused kernels (ops compose the same values from the primitives when absent) ----
+  /**
+   * min(max(x, lo), hi) element-wise, lo <= hi (±Infinity: no bound). Exactly what the Clip op
+   * composes from step masks, in one pass (ReLU6 networks spend most of a gradient call there).
+   */
+  clip?(x: T, lo: number, hi: number): T;
+  /**
+   * Clip's gradient: dy where neither x < lo nor x > hi, else 0 (PyTorch's closed interval; NaN x
+   * passes dy, as the composed masks do).
+   */
+  clipBackprop?(dy: T, x: T, lo: number, hi: number): T;
 }
 
 /** Output spatial size of a pooling/conv window (ONNX formula). */

@@ -3,6 +3,7 @@ import type { Kernels } from '../ir/kernels.js';
 import type { Tensor } from '../tensor.js';
 import { makeBinary } from './kernels/binary.js';
 import { broadcastTo } from './kernels/broadcast-to.js';
+import { clip, clipBackprop } from './kernels/clip.js';
 import { concat } from './kernels/concat.js';
 import { conv2d } from './kernels/conv2d.js';
 import { conv2dBackpropInput } from './kernels/conv2d-backprop-input.js';
@@ -60,4 +61,6 @@ export const referenceKernels: Kernels<Tensor> = Object.freeze({
   maxPoolBackprop,
   avgPool,
   avgPoolBackprop,
+  clip,
+  clipBackprop,
 });

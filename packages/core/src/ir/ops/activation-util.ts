@@ -25,8 +25,9 @@ export function select<T>(k: Kernels<T>, m: T, a: T, b: T): T {
   return k.add(k.mul(a, m), k.mul(b, not(k, m)));
 }
 
-/** max(0, min(1, z)), exact (selects, no arithmetic on z). */
+/** max(0, min(1, z)), exact (selects, no arithmetic on z; the fused `clip` kernel when present). */
 export function clamp01<T>(k: Kernels<T>, z: T): T {
+  if (k.clip) return k.clip(z, 0, 1);
   const lo = select(k, k.step(z), z, scalarLike(k, z, 0));
   return select(k, k.step(k.sub(lo, scalarLike(k, lo, 1))), scalarLike(k, lo, 1), lo);
 }

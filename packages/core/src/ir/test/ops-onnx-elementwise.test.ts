@@ -109,6 +109,28 @@ describe('Clip', () => {
   it('rejects non-numeric bounds', () => {
     expect(() => OPS.Clip.inferShapes([[2]], mkNode('Clip', 1, { min: 'a' }))).toThrow(/min/);
   });
+  it('the fused clip / clipBackprop kernels give exactly the values composed from step masks', () => {
+    // A kernel set without the optional fused kernels takes the composed path.
+    const { clip: _c, clipBackprop: _b, ...composed } = referenceKernels;
+    const x = randomTensor([3, 40], 4, -8, 8);
+    // Values on the bounds and at zero exercise the closed interval; NaN passes (both ways).
+    x.data.set([-1, 0, 6, 1, -0, 6.000001, -1.000001, NaN], 0);
+    const dy = randomTensor([3, 40], 5, -2, 2);
+    const cases: Record<string, number>[] = [{ min: 0, max: 6 }, { min: -1, max: 1 }, { min: 0 }, { max: 0.5 }, {}, { min: -Infinity, max: 6 }];
+    for (const attrs of cases) {
+      const node = mkNode('Clip', 1, attrs);
+      const fused = OPS.Clip.forward(referenceKernels, [x], node)[0]!;
+      const plain = OPS.Clip.forward(composed, [x], node)[0]!;
+      // Equal up to the sign of zero (the composed selects add ±0 terms).
+      expect(Array.from(fused.data, (v) => v + 0), JSON.stringify(attrs)).toEqual(Array.from(plain.data, (v) => v + 0));
+      const gf = OPS.Clip.vjp(referenceKernels, [x], [fused], [dy], node)[0]!;
+      const gp = OPS.Clip.vjp(composed, [x], [plain], [dy], node)[0]!;
+      expect(Array.from(gf.data, (v) => v + 0), JSON.stringify(attrs)).toEqual(Array.from(gp.data, (v) => v + 0));
+    }
+    // min > max: every value becomes max (the fused kernels do not apply).
+    expect(Array.from(runOp('Clip', [t([-5, 0, 5], [3])], { min: 2, max: 1 }).data)).toEqual([1, 1, 1]);
+    expect(() => referenceKernels.clip!(x, 2, 1)).toThrow(/lo <= hi/);
+  });
 });
 
 describe('Pow', () => {
