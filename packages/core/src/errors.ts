@@ -10,7 +10,8 @@ export type GlasswingErrorCode =
   | 'CAPABILITY'
   | 'INVALID_ARGUMENT'
   | 'ABORTED'
-  | 'NUMERIC';
+  | 'NUMERIC'
+  | 'RESOURCE';
 
 export class GlasswingError extends Error {
   readonly code: GlasswingErrorCode;
@@ -107,6 +108,59 @@ export class NumericError extends GlasswingError {
   constructor(message: string) {
     super('NUMERIC', message);
   }
+}
+
+/**
+ * The backend ran out of memory (a wasm heap, ONNX Runtime's allocator, the JS heap) during a
+ * model call. The message names the backend, the rows of the call, the backend's own words and
+ * the option to lower: `internalBatchSize` (CLI: `--internal-batch-size`).
+ */
+export class ResourceError extends GlasswingError {
+  /** Rows of the model call that failed, when known. */
+  readonly rows: number | undefined;
+  constructor(message: string, rows?: number, options?: { cause?: unknown }) {
+    super('RESOURCE', message, options);
+    this.rows = rows;
+  }
+}
+
+/**
+ * What backends say when an allocation fails: tfjs-wasm and onnxruntime-web ("memory access out
+ * of bounds" after a failed malloc, "Aborted(OOM)", "Cannot enlarge memory", WebAssembly.Memory
+ * growth), onnxruntime-node ("std::bad_alloc", "Failed to allocate memory"), V8 ("Array buffer
+ * allocation failed", "Invalid typed array length", "Reached heap limit").
+ */
+const OUT_OF_MEMORY = [
+  /memory access out of bounds/i,
+  /out of memory|\bOOM\b/i,
+  /bad[_ ]alloc(ation)?/i,
+  /fail(ed)? to allocate/i,
+  /allocation failed/i,
+  /cannot enlarge memory/i,
+  /WebAssembly\.Memory.*grow|Maximum memory size exceeded/i,
+  /invalid (typed )?array( buffer)? length/i,
+  /reached heap limit/i,
+];
+
+/** Whether `err` (any thrown value) reads as a backend out-of-memory failure. */
+export function isOutOfMemory(err: unknown): boolean {
+  if (err instanceof GlasswingError) return err instanceof ResourceError;
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return OUT_OF_MEMORY.some((re) => re.test(message));
+}
+
+/**
+ * `err` as a ResourceError when it is a backend out-of-memory failure in a model call of `rows`
+ * rows on `backend` (with the option to lower in its message); any other error unchanged.
+ */
+export function asResourceError(err: unknown, backend: string, rows: number, call = 'model'): unknown {
+  if (err instanceof ResourceError || !isOutOfMemory(err)) return err;
+  const said = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 200);
+  const fix =
+    rows > 1
+      ? `lower internalBatchSize (CLI: --internal-batch-size) below ${rows} to send fewer rows per model call`
+      : 'one row already needs more memory than this backend has: use an adapter with more memory (onnx-node) or a smaller input';
+  return new ResourceError(`${backend} ran out of memory in a ${call} call of ${rows} row${rows === 1 ? '' : 's'} ("${said}"); ${fix}`, rows, { cause: err });
 }
 
 /** Levenshtein distance between two strings (insertions, deletions and substitutions cost 1). */

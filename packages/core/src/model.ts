@@ -96,6 +96,14 @@ export interface Model {
   readonly graph?: Graph;
   /** Human-readable description of the backend (e.g. "reference", "tfjs-wasm"). */
   readonly backend: string;
+  /**
+   * Optional: the most rows (examples) the model runs in one backend call, from its activation
+   * memory and its backend's memory budget (docs/architecture.md, "Memory bounds"); the model
+   * splits larger calls itself. Methods that choose their own chunk (the path methods when
+   * `internalBatchSize` is unset) send at most this many rows a call, so progress and abort
+   * follow the backend's calls.
+   */
+  readonly maxRowsPerCall?: number;
   forward(x: Tensor, options?: CallOptions): Promise<Tensor>;
   /** Throws `CapabilityError` when `capabilities.gradients` is false. */
   gradient(x: Tensor, request: GradientRequest): Promise<GradientResult>;

@@ -1,5 +1,7 @@
 export { OPS, getOp, ELEMENTWISE_UNARY } from './ops/index.js';
 export { validateGraph, inferGraphShapes } from './validate.js';
+export { activationBytesPerRow, rowsWithinBudget } from './memory.js';
+export type { RowBudget } from './memory.js';
 export { GraphExecutor } from './executor.js';
 export type { ForwardOptions, ForwardResult, BackwardOptions, BackwardResult } from './executor.js';
 export { validateRule } from './rule-vjp.js';

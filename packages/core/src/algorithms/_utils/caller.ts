@@ -1,11 +1,12 @@
 /**
  * `ModelCaller`: makes every model call of one attribution — batched and chunked by
  * `internalBatchSize`, counted, abortable between calls, progress-reporting, and checked for
- * wrong shapes (ShapeError) and non-finite values (NumericError).
+ * wrong shapes (ShapeError) and non-finite values (NumericError). A backend that runs out of
+ * memory fails with a ResourceError naming the rows of the call and `internalBatchSize`.
  */
 import type { ActivationResult, GradientRequest, Model, GradientResult, OutputSeed } from '../../model.js';
 import { sizeOf, type Tensor } from '../../tensor.js';
-import { NumericError, ShapeError, throwIfAborted } from '../../errors.js';
+import { asResourceError, NumericError, ShapeError, throwIfAborted } from '../../errors.js';
 import type { Progress, ResolvedTarget } from './types.js';
 
 /** The seed for rows [start, end) of a batch whose target is `t` (one entry per row). */
@@ -86,6 +87,15 @@ export class ModelCaller {
     this.total += calls;
   }
 
+  /** Runs one model call, turning a backend out-of-memory failure into a ResourceError. */
+  private async call<R>(rows: number, kind: string, run: () => Promise<R>): Promise<R> {
+    try {
+      return await run();
+    } catch (e) {
+      throw asResourceError(e, this.model.backend, rows, kind);
+    }
+  }
+
   private tick(): void {
     this.modelCalls++;
     if (this.modelCalls > this.total) this.total = this.modelCalls;
@@ -94,7 +104,7 @@ export class ModelCaller {
 
   async forward(x: Tensor): Promise<Tensor> {
     throwIfAborted(this.signal);
-    const out = await this.model.forward(x, { signal: this.signal });
+    const out = await this.call(x.shape[0]!, 'forward', () => this.model.forward(x, { signal: this.signal }));
     throwIfAborted(this.signal);
     checkShape(out, x.shape[0]!, this.model.outputShape, 'outputs');
     checkFinite(out, 'output', this.model.backend);
@@ -104,7 +114,7 @@ export class ModelCaller {
 
   async gradient(x: Tensor, seed: OutputSeed): Promise<GradientResult> {
     throwIfAborted(this.signal);
-    const res = await this.model.gradient(x, { seed, signal: this.signal });
+    const res = await this.call(x.shape[0]!, 'gradient', () => this.model.gradient(x, { seed, signal: this.signal }));
     throwIfAborted(this.signal);
     checkShape(res.outputs, x.shape[0]!, this.model.outputShape, 'outputs');
     checkShape(res.inputGradient, x.shape[0]!, this.model.inputShape, 'input gradients');
@@ -120,7 +130,7 @@ export class ModelCaller {
    */
   async request(x: Tensor, request: Omit<GradientRequest, 'signal'>): Promise<GradientResult> {
     throwIfAborted(this.signal);
-    const res = await this.model.gradient(x, { ...request, signal: this.signal });
+    const res = await this.call(x.shape[0]!, 'gradient', () => this.model.gradient(x, { ...request, signal: this.signal }));
     throwIfAborted(this.signal);
     checkShape(res.outputs, x.shape[0]!, this.model.outputShape, 'outputs');
     checkShape(res.inputGradient, x.shape[0]!, this.model.inputShape, 'input gradients');
@@ -139,7 +149,7 @@ export class ModelCaller {
   /** Layer activations (one counted, abortable call). */
   async activations(x: Tensor, layers: readonly string[]): Promise<ActivationResult> {
     throwIfAborted(this.signal);
-    const res = await this.model.activations(x, layers, { signal: this.signal });
+    const res = await this.call(x.shape[0]!, 'activations', () => this.model.activations(x, layers, { signal: this.signal }));
     throwIfAborted(this.signal);
     checkShape(res.outputs, x.shape[0]!, this.model.outputShape, 'outputs');
     checkFinite(res.outputs, 'output', this.model.backend);

@@ -21,14 +21,16 @@ export const PATH_CHUNK_VALUES = 2 ** 22;
 
 /**
  * Rows per model call of a path method: `internalBatchSize` when given, else
- * max(1, min(PATH_CHUNK_ROWS, ⌊PATH_CHUNK_VALUES / rowValues⌋)) (16,384 rows and 16 MiB of
- * float32 input per call at most), so that steps × N rows never go to the model in one call
+ * max(1, min(PATH_CHUNK_ROWS, ⌊PATH_CHUNK_VALUES / rowValues⌋, modelRows)) (16,384 rows and
+ * 16 MiB of float32 input per call at most, and no more than the model's `maxRowsPerCall`, the
+ * rows its backend runs at once), so that steps × N rows never go to the model in one call
  * however many steps there are. Problems below that size (the default 50 steps on a batch of
  * tabular or MNIST-sized examples) still take a single call.
  */
-export function pathBatchSize(internalBatchSize: number | undefined, rowValues: number): number {
+export function pathBatchSize(internalBatchSize: number | undefined, rowValues: number, modelRows?: number): number {
   if (internalBatchSize !== undefined) return checkBatchSize(internalBatchSize);
-  return Math.max(1, Math.min(PATH_CHUNK_ROWS, Math.floor(PATH_CHUNK_VALUES / Math.max(1, rowValues))));
+  const hint = modelRows !== undefined && Number.isInteger(modelRows) && modelRows >= 1 ? modelRows : Infinity;
+  return Math.max(1, Math.min(PATH_CHUNK_ROWS, hint, Math.floor(PATH_CHUNK_VALUES / Math.max(1, rowValues))));
 }
 
 /**

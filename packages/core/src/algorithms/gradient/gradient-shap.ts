@@ -118,7 +118,7 @@ export class GradientShap {
     const target = validateTarget(model, options.target, n);
 
     const per = x.data.length / n;
-    const max = pathBatchSize(options.internalBatchSize, per);
+    const max = pathBatchSize(options.internalBatchSize, per, model.maxRowsPerCall);
     const rows = n * nSamples;
     const ctx = new ModelCaller(model, options.signal, options.onProgress);
     ctx.plan(chunkCount(n + 2 * rows, max) + chunkCount(rows, max));

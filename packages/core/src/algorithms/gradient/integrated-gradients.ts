@@ -54,7 +54,7 @@ export class IntegratedGradients extends GradientMethod<IntegratedGradientsOptio
   }
 
   plannedCalls(rows: number, _resolveTarget: boolean, options: IntegratedGradientsOptions): number {
-    const max = pathBatchSize(options.internalBatchSize, sizeOf(this.model.inputShape));
+    const max = pathBatchSize(options.internalBatchSize, sizeOf(this.model.inputShape), this.model.maxRowsPerCall);
     return chunkCount(2 * rows, max) + chunkCount((options.steps ?? 50) * rows, max);
   }
 
@@ -67,7 +67,7 @@ export class IntegratedGradients extends GradientMethod<IntegratedGradientsOptio
     const n = x.shape[0]!;
     const baselines = resolveBaselines(options.baselines, n, ctx.model.inputShape);
     const steps = new PathSteps(options.quadrature ?? 'gausslegendre', options.steps ?? 50, n);
-    return integratedGradients(ctx, x, baselines, target, steps, pathBatchSize(options.internalBatchSize, x.data.length / n));
+    return integratedGradients(ctx, x, baselines, target, steps, pathBatchSize(options.internalBatchSize, x.data.length / n, ctx.model.maxRowsPerCall));
   }
 }
 

@@ -36,7 +36,7 @@ export class LayerConductance extends LayerMethod<LayerConductanceOptions> {
   }
 
   plannedCalls(rows: number, _resolveTarget: boolean, options: LayerConductanceOptions): number {
-    const max = pathBatchSize(options.internalBatchSize, sizeOf(this.model.inputShape));
+    const max = pathBatchSize(options.internalBatchSize, sizeOf(this.model.inputShape), this.model.maxRowsPerCall);
     return chunkCount(2 * rows, max) + chunkCount(((options.steps ?? 50) + 1) * rows, max);
   }
 
@@ -44,7 +44,7 @@ export class LayerConductance extends LayerMethod<LayerConductanceOptions> {
     const n = x.shape[0]!;
     const baselines = resolveBaselines(options.baselines, n, ctx.model.inputShape);
     const per = x.data.length / n;
-    const max = pathBatchSize(options.internalBatchSize, per);
+    const max = pathBatchSize(options.internalBatchSize, per, ctx.model.maxRowsPerCall);
     const both = await ctx.forwardRows(2 * n, max, stackedRows([x.data, baselines.data], per, x.shape.slice(1)));
     const resolved = targetOrPredicted(target, firstRows(both, n));
     const res = await conductanceSums(ctx, x, baselines, resolved, options, (lper) => ({
@@ -86,7 +86,7 @@ export async function conductanceSums(
   makeAcc: (layerSize: number) => ConductanceAccumulator,
 ): Promise<{ acc: Float64Array; size: number; layerShape: number[] }> {
   const n = x.shape[0]!;
-  const max = pathBatchSize(options.internalBatchSize, x.data.length / n);
+  const max = pathBatchSize(options.internalBatchSize, x.data.length / n, ctx.model.maxRowsPerCall);
   const layer = options.layer;
   const steps = options.steps ?? 50;
   const alphas = new PathSteps(options.quadrature ?? 'gausslegendre', steps + 1, n);

@@ -33,14 +33,14 @@ export class NeuronConductance extends NeuronMethod<NeuronConductanceOptions> {
   }
 
   plannedCalls(rows: number, _resolveTarget: boolean, options: NeuronConductanceOptions): number {
-    const max = pathBatchSize(options.internalBatchSize, sizeOf(this.model.inputShape));
+    const max = pathBatchSize(options.internalBatchSize, sizeOf(this.model.inputShape), this.model.maxRowsPerCall);
     return chunkCount(rows, max) + 2 * chunkCount((options.steps ?? 50) * rows, max);
   }
 
   async run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: NeuronConductanceOptions): Promise<CoreResult> {
     const n = x.shape[0]!;
     const per = x.data.length / n;
-    const max = pathBatchSize(options.internalBatchSize, per);
+    const max = pathBatchSize(options.internalBatchSize, per, ctx.model.maxRowsPerCall);
     const { canonizer, flat, layerSize } = this.neuronOf(ctx.model, options);
     const baselines = resolveBaselines(options.baselines, n, ctx.model.inputShape);
     const rule = new PathSteps(options.quadrature ?? 'gausslegendre', options.steps ?? 50, n);
