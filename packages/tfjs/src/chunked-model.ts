@@ -27,6 +27,8 @@ export class ChunkedModel implements Model {
   readonly layerNames: readonly string[];
   readonly backend: string;
   readonly graph?: Model['graph'];
+  /** `maxBatch`: path methods send at most this many rows a call when internalBatchSize is unset. */
+  readonly maxRowsPerCall: number;
 
   constructor(
     private readonly inner: Model,
@@ -38,6 +40,7 @@ export class ChunkedModel implements Model {
     this.capabilities = inner.capabilities;
     this.layerNames = inner.layerNames;
     this.backend = inner.backend;
+    this.maxRowsPerCall = maxBatch;
     if (inner.graph) this.graph = inner.graph;
   }
 

@@ -15,6 +15,11 @@ describe('ChunkedModel (tfjs cpu, mlp_tabular)', () => {
     chunked = await createTfjsModel(graph, { backend: 'cpu', maxBatch: 3 });
   });
 
+  it('tells its chunk as maxRowsPerCall', () => {
+    expect(chunked.maxRowsPerCall).toBe(3);
+    expect(whole.maxRowsPerCall).toBe(1000);
+  });
+
   it('forward and activations match', async () => {
     const x = randomTensor([7, 10], 41);
     expectClose(await chunked.forward(x), await whole.forward(x), 0, 0);

@@ -79,6 +79,16 @@ describe.each(BACKENDS)('tfjs kernels on %s', (backend) => {
     check([randomTensor([3, 5, 2], 4, 0, 9)], (kk, [a]) => kk.sqrt(a!));
   });
 
+  it('clip / clipBackprop (values on the bounds, one-sided, unbounded)', () => {
+    const x = randomTensor([3, 5, 2], 5, -8, 8);
+    x.data.set([0, 6, -1, 1, 0.5]);
+    const dy = randomTensor([3, 5, 2], 6);
+    for (const [lo, hi] of [[0, 6], [-1, 1], [0, Infinity], [-Infinity, 0.5], [-Infinity, Infinity], [1, 1]] as const) {
+      check([x], (kk, [a]) => kk.clip!(a!, lo, hi), 0, 0);
+      check([dy, x], (kk, [g, a]) => kk.clipBackprop!(g!, a!, lo, hi), 0, 0);
+    }
+  });
+
   it('leakyRelu', () => {
     check([randomTensor([4, 6], 5, -2, 2)], (kk, [a]) => kk.leakyRelu(a!, 0.1));
   });

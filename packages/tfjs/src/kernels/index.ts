@@ -9,6 +9,7 @@ import { avgPool } from './avg-pool.js';
 import { avgPoolBackprop } from './avg-pool-backprop.js';
 import { add, div, mul, sub } from './binary.js';
 import { broadcastTo } from './broadcast-to.js';
+import { clip, clipBackprop } from './clip.js';
 import { concat } from './concat.js';
 import { conv2d } from './conv2d.js';
 import { conv2dBackpropInput } from './conv2d-backprop-input.js';
@@ -96,6 +97,8 @@ export function createTfjsKernels(): TfjsKernels {
     maxPoolBackprop: (dy, x, p) => maxPoolBackprop(trustMaxPoolGrad, dy, x, p),
     avgPool,
     avgPoolBackprop,
+    clip,
+    clipBackprop,
   };
 }
 
