@@ -1,5 +1,5 @@
 /** Factories for OnnxModel: from a core IR graph (emitted forward) and from ONNX bytes/paths/URLs. */
-import { ModelFormatError, validateGraph, type Graph } from '@glasswing/core';
+import { ModelFormatError, rowsWithinBudget, validateGraph, type Graph } from '@glasswing/core';
 import { describeLayerName, importOnnxModel } from './import/index.js';
 import { describeOnnxSource, loadOnnxBytes, type OnnxSource } from './load.js';
 import { OnnxModel } from './onnx-model.js';
@@ -8,7 +8,7 @@ import { loadRuntime, type OnnxRuntime, type RuntimeOptions, type RuntimeSpec } 
 export interface OnnxModelOptions extends RuntimeOptions {
   /** 'onnx-node' (default), 'onnx-web', a loaded runtime, or { ort } with a user-supplied onnxruntime module. */
   readonly runtime?: RuntimeSpec;
-  /** Largest batch per session run; larger batches are chunked (default 1600 on node, 400 on web). */
+  /** Largest batch per session run; larger batches are chunked (default: `defaultMaxBatch`). */
   readonly maxBatch?: number;
 }
 
@@ -24,15 +24,32 @@ export interface FromOnnxOptions extends OnnxModelOptions {
   readonly inputShape?: readonly number[];
 }
 
-export function defaultMaxBatch(runtime: OnnxRuntime): number {
-  return runtime.name === 'onnx-web' ? 400 : 1600;
+/**
+ * Memory one session run may use by default: the rows of a call are capped so that the graph's
+ * node outputs per row × ONNX_ROW_FACTOR stay within it (docs/architecture.md, "Memory bounds").
+ */
+export const ONNX_ROW_BUDGET_BYTES = 2 ** 30;
+/**
+ * Peak ONNX Runtime memory of a gradient run per byte of IR node outputs, rounded up: measured
+ * 0.6 (nsfwjs MobileNetV2 224, 8 rows: 48 MB a row against 83 MB of node outputs).
+ */
+export const ONNX_ROW_FACTOR = 1;
+
+/**
+ * Largest batch per session run: 1600 on node, 400 on web, and for an IR graph no more rows
+ * than keep its activations within ONNX_ROW_BUDGET_BYTES (nsfwjs MobileNetV2 224: 12 rows,
+ * InceptionV3 299: 8).
+ */
+export function defaultMaxBatch(runtime: OnnxRuntime, graph?: Graph): number {
+  const cap = runtime.name === 'onnx-web' ? 400 : 1600;
+  return graph ? rowsWithinBudget(graph, { budgetBytes: ONNX_ROW_BUDGET_BYTES, factor: ONNX_ROW_FACTOR, maxRows: cap }) : cap;
 }
 
 /** A Model running an IR graph in ONNX Runtime: forward, activations and gradients as emitted ONNX graphs. */
 export async function createOnnxModel(graph: Graph, options: OnnxModelOptions = {}): Promise<OnnxModel> {
   validateGraph(graph);
   const runtime = await loadRuntime(options.runtime ?? 'onnx-node', options);
-  return new OnnxModel({ runtime, graph, maxBatch: options.maxBatch ?? defaultMaxBatch(runtime) });
+  return new OnnxModel({ runtime, graph, maxBatch: options.maxBatch ?? defaultMaxBatch(runtime, graph) });
 }
 
 /**
@@ -47,7 +64,7 @@ export async function fromOnnx(source: OnnxSource, options: FromOnnxOptions = {}
   const bytes = await loadOnnxBytes(source);
   const imported = importOnnxModel(bytes, { source: label, ...(options.inputShape ? { inputShape: options.inputShape } : {}) });
   const runtime = await loadRuntime(options.runtime ?? 'onnx-node', options);
-  const maxBatch = options.maxBatch ?? defaultMaxBatch(runtime);
+  const maxBatch = options.maxBatch ?? defaultMaxBatch(runtime, imported.graph ?? undefined);
   const declaredBatch = imported.inputShape[0] ?? -1;
   const original = {
     bytes: imported.bytes,

@@ -4,7 +4,7 @@
  */
 export { OnnxModel } from './onnx-model.js';
 export type { OnnxCapabilityReport, OnnxModelConfig, OriginalOnnx } from './onnx-model.js';
-export { createOnnxModel, defaultMaxBatch, fromOnnx } from './factories.js';
+export { createOnnxModel, defaultMaxBatch, fromOnnx, ONNX_ROW_BUDGET_BYTES, ONNX_ROW_FACTOR } from './factories.js';
 export type { FromOnnxOptions, OnnxModelOptions } from './factories.js';
 export { loadRuntime } from './runtime.js';
 export type { OnnxRuntime, OnnxRuntimeName, OrtModule, RuntimeOptions, RuntimeSpec } from './runtime.js';

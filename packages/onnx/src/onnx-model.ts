@@ -93,6 +93,8 @@ export class OnnxModel implements Model {
   readonly capabilityReport: OnnxCapabilityReport;
   readonly layerNames: readonly string[];
   readonly backend: string;
+  /** Most rows per session run (`maxBatch`); larger calls run in balanced chunks. */
+  readonly maxRowsPerCall: number;
   /** The IR graph (absent for forward-only models). */
   readonly graph?: Graph;
   private readonly config: OnnxModelConfig;
@@ -110,6 +112,7 @@ export class OnnxModel implements Model {
     }
     this.config = config;
     this.backend = config.runtime.name;
+    this.maxRowsPerCall = config.maxBatch;
     const graph = config.graph;
     if (graph) this.graph = graph;
     if (graph) {
@@ -307,9 +310,14 @@ export class OnnxModel implements Model {
       (cap === 'gradients' ? ' (pass finiteDifferenceFallback: true to fromOnnx for approximate gradients)' : ''));
   }
 
+  /**
+   * Chunks of at most `chunk` rows, balanced (n = 20, chunk 12: 10 + 10), so that a call needs
+   * sessions for at most two batch sizes and usually one.
+   */
   private ranges(n: number, chunk: number): [number, number][] {
+    const size = n <= chunk ? n : Math.ceil(n / Math.ceil(n / chunk));
     const out: [number, number][] = [];
-    for (let s = 0; s < n; s += chunk) out.push([s, Math.min(n, s + chunk)]);
+    for (let s = 0; s < n; s += size) out.push([s, Math.min(n, s + size)]);
     return out;
   }
 

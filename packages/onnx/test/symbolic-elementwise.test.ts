@@ -51,6 +51,20 @@ describe('symbolic unary kernels', () => {
   it('leakyRelu', async () => {
     await expectAgrees([{ value: rnd([4, 6], 13) }], (k, [x]) => k.leakyRelu(x!, 0.2));
   });
+  it('clip and clipBackprop (fused Clip kernels): values on the bounds, one-sided and unbounded', async () => {
+    // Integers halved: exact values on the bounds 0, ±1, 1.5 and 2.
+    const x = { value: rnd([4, 6], 14, { integers: 9 }) };
+    const dy = { value: rnd([4, 6], 15) };
+    const half = <T>(k: import('@glasswing/core').Kernels<T>, v: T): T => k.mul(v, k.fill([4, 6], 0.5));
+    for (const [lo, hi] of [[0, 1.5], [-1, 1], [0, Infinity], [-Infinity, 2], [-Infinity, Infinity], [1, 1]] as const) {
+      const nodes = await expectAgrees([x], (k, [v]) => k.clip!(half(k, v!), lo, hi), 0);
+      expect(nodes.includes('Clip')).toBe(lo !== -Infinity || hi !== Infinity);
+      await expectAgrees([dy, x], (k, [g, v]) => k.clipBackprop!(g!, half(k, v!), lo, hi), 0);
+    }
+    // Two bounds: one Where over Less ∨ Greater.
+    const nodes = await expectAgrees([dy, x], (k, [g, v]) => k.clipBackprop!(g!, v!, 0, 6), 0);
+    expect(nodes.sort()).toEqual(['Greater', 'Identity', 'Less', 'Or', 'Where']);
+  });
 });
 
 describe('symbolic reductions, shape ops and matmul', () => {

@@ -10,6 +10,7 @@ import { avgPool } from './avg-pool.js';
 import { avgPoolBackprop } from './avg-pool-backprop.js';
 import { add, div, mul, pow, sub } from './binary.js';
 import { broadcastTo } from './broadcast-to.js';
+import { clip, clipBackprop } from './clip.js';
 import { FOLD_LIMIT, OnnxGraphBuilder, type Sym } from './builder.js';
 import { concat } from './concat.js';
 import type { SymContext } from './context.js';
@@ -112,6 +113,8 @@ export function createSymbolicKernels(builder: OnnxGraphBuilder = new OnnxGraphB
     maxPoolBackprop: (dy, x, p) => fold([dy, x], (h) => ref.maxPoolBackprop(h[0]!, h[1]!, p), () => maxPoolBackprop(ctx, dy, x, p)),
     avgPool: (x, p) => fold([x], (h) => ref.avgPool(h[0]!, p), () => avgPool(ctx, x, p)),
     avgPoolBackprop: (dy, s, p) => fold([dy], (h) => ref.avgPoolBackprop(h[0]!, s, p), () => avgPoolBackprop(ctx, dy, s, p)),
+    clip: (x, lo, hi) => fold([x], (h) => ref.clip!(h[0]!, lo, hi), () => clip(ctx, x, lo, hi)),
+    clipBackprop: (dy, x, lo, hi) => fold([dy, x], (h) => ref.clipBackprop!(h[0]!, h[1]!, lo, hi), () => clipBackprop(ctx, dy, x, lo, hi)),
   };
   return kernels;
 }
