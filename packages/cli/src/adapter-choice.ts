@@ -15,12 +15,42 @@
  * onnx-web comes first, as it runs the file's original bytes. tfjs-cpu is slower than the
  * reference executor on every row, so it is never a default; `reference` (pure JS, part of
  * @glasswing/core) always loads and ends every list.
+ *
+ * The gpu.js adapters (`gpujs` = its best mode that starts here, `gpujs-cpu`, `gpujs-webasm`,
+ * `gpujs-headlessgl`; @glasswing/gpujs) are explicit choices only and never a default: in Node
+ * without a GPU their modes are plain JS / WebAssembly kernels, slower than onnx-node and
+ * tfjs-wasm (benchmarks/results, gpujs rows), and placing them after `reference` would be
+ * pointless since `reference` always loads. headlessgl is only a win with a real GPU and the
+ * optional native `gl` build, which the user then asks for by name.
  */
 import { CapabilityError } from '@glasswing/core';
 import type { Capabilities, Model } from '@glasswing/core';
 
-export const ADAPTERS = ['reference', 'tfjs-cpu', 'tfjs-wasm', 'onnx-node', 'onnx-web'] as const;
+export const ADAPTERS = [
+  'reference',
+  'tfjs-cpu',
+  'tfjs-wasm',
+  'onnx-node',
+  'onnx-web',
+  'gpujs',
+  'gpujs-cpu',
+  'gpujs-webasm',
+  'gpujs-headlessgl',
+] as const;
 export type AdapterId = (typeof ADAPTERS)[number];
+
+/** The gpu.js adapter ids and the gpu.js mode each asks for. */
+export const GPUJS_ADAPTER_MODES = {
+  gpujs: 'auto',
+  'gpujs-cpu': 'cpu',
+  'gpujs-webasm': 'webasm',
+  'gpujs-headlessgl': 'headlessgl',
+} as const satisfies Partial<Record<AdapterId, string>>;
+export type GpujsAdapterId = keyof typeof GPUJS_ADAPTER_MODES;
+
+export function isGpujsAdapter(adapter: AdapterId): adapter is GpujsAdapterId {
+  return Object.hasOwn(GPUJS_ADAPTER_MODES, adapter);
+}
 
 /** Fastest first (see the file comment for the measurements). */
 export const DEFAULT_ADAPTER_RANKING: Readonly<Record<'ir-graph' | 'onnx-file', readonly AdapterId[]>> = {

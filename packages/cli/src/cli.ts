@@ -42,7 +42,8 @@ Options:
   -v, --version   print the version
 
 Every command runs the model, unless --adapter says otherwise, on the fastest installed adapter
-that can run it (onnx-node, else tfjs-wasm, onnx-web, reference) and names that adapter.
+that can run it (onnx-node, else tfjs-wasm, onnx-web, reference) and names that adapter;
+the gpu.js adapters (gpujs, gpujs-cpu, gpujs-webasm, gpujs-headlessgl) run only when named.
 Ctrl-C stops a run after the model call in progress (exit code 130; SIGTERM: 143).
 `;
 }

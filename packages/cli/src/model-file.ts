@@ -12,14 +12,16 @@
  * The model then runs on the chosen adapter: `reference` (pure-JS executor in core), `tfjs-cpu`
  * or `tfjs-wasm` (TensorFlow.js backends) run the IR graph; `onnx-node` / `onnx-web` (ONNX
  * Runtime) run an ONNX file's original bytes for forward and emitted ONNX graphs for gradients,
- * or the emitted forward of any IR graph. Default: the fastest adapter that is installed and has
- * the capabilities the command needs (see adapter-choice.ts).
+ * or the emitted forward of any IR graph; `gpujs` (best gpu.js mode that starts), `gpujs-cpu`,
+ * `gpujs-webasm` or `gpujs-headlessgl` (@glasswing/gpujs kernels) run the IR graph. Default: the
+ * fastest adapter that is installed and has the capabilities the command needs (see
+ * adapter-choice.ts; the gpu.js adapters are never a default).
  */
 import { readFileSync } from 'node:fs';
 import { CapabilityError, ModelFormatError, createReferenceModel, graphFromJSON } from '@glasswing/core';
 import type { Graph, Layout, Model } from '@glasswing/core';
 import type { OnnxImportResult } from '@glasswing/onnx';
-import { DEFAULT_ADAPTER_RANKING, openFastest } from './adapter-choice.js';
+import { ADAPTERS as ADAPTER_IDS, DEFAULT_ADAPTER_RANKING, GPUJS_ADAPTER_MODES, isGpujsAdapter, openFastest } from './adapter-choice.js';
 import type { AdapterChoice, AdapterId, ChooseOptions } from './adapter-choice.js';
 import { CliError, readJson, readText } from './files.js';
 import { responsive } from './interrupt.js';
@@ -139,6 +141,10 @@ export async function createModel(graph: Graph, adapter: AdapterId): Promise<Mod
     const { createOnnxModel } = await import('@glasswing/onnx');
     return createOnnxModel(graph, { runtime: adapter });
   }
+  if (isGpujsAdapter(adapter)) {
+    const { createGpujsModel } = await import('@glasswing/gpujs');
+    return createGpujsModel(graph, { mode: GPUJS_ADAPTER_MODES[adapter] });
+  }
   const tfjs = await import('@glasswing/tfjs');
   return tfjs.createTfjsModel(graph, { backend: adapter === 'tfjs-cpu' ? 'cpu' : 'wasm' });
 }
@@ -172,9 +178,16 @@ export async function openModel(path: string, adapter?: AdapterId, options: Choo
   };
   const { model, choice } =
     adapter !== undefined
-      ? { model: await create(adapter), choice: { adapter, requested: true, skipped: [] } }
+      ? await openRequested(adapter, create)
       : await openFastest(DEFAULT_ADAPTER_RANKING[onnx ? 'onnx-file' : 'ir-graph'], create, options);
   return { model: responsive(model), file, adapter: choice.adapter, choice, resolveLayer, describeLayer, ...(limits ? { limits } : {}) };
+}
+
+/** The adapter asked for; `gpujs` (gpu.js' best mode) is reported as the mode it runs, e.g. gpujs-webasm. */
+async function openRequested(adapter: AdapterId, create: (a: AdapterId) => Promise<Model>): Promise<{ model: Model; choice: AdapterChoice }> {
+  const model = await create(adapter);
+  const ran = adapter === 'gpujs' ? ADAPTER_IDS.find((a) => a === model.backend) : undefined;
+  return { model, choice: { adapter: ran ?? adapter, requested: true, skipped: [] } };
 }
 
 function describeBlocking(onnx: OnnxImportResult): string {

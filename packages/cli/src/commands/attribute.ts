@@ -82,10 +82,14 @@ Options:
                             1-D inputs the training data (tabular LIME; a constant = masking
                             value) and on images the hide colour (a constant) (default: zeros)
   --adapter <id>            reference (pure JS), tfjs-cpu, tfjs-wasm (TensorFlow.js), onnx-node
-                            (ONNX Runtime, native) or onnx-web (ONNX Runtime, wasm). Default:
-                            the fastest installed one that can run the method, by the
-                            benchmarks: onnx-node, else tfjs-wasm, onnx-web, reference (for
-                            .onnx files onnx-web before tfjs-wasm); the summary line names it
+                            (ONNX Runtime, native), onnx-web (ONNX Runtime, wasm), or gpu.js
+                            kernels: gpujs (its best mode here), gpujs-cpu, gpujs-webasm,
+                            gpujs-headlessgl (needs the optional gl build and a display:
+                            scripts/setup-headlessgl.sh, xvfb-run). Default: the fastest
+                            installed one that can run the method, by the benchmarks:
+                            onnx-node, else tfjs-wasm, onnx-web, reference (for .onnx files
+                            onnx-web before tfjs-wasm; gpu.js only when asked for); the
+                            summary line names it
   --steps <n>               integration steps${usedBy('steps')}
   --quadrature <rule>       path integration rule: ${QUADRATURES.slice(0, 2).join(', ')},
                             ${QUADRATURES.slice(2).join(', ')}${usedBy('quadrature')}

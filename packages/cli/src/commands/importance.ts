@@ -50,7 +50,8 @@ Options:
                             of the outputs as logits, or squared error for a single output)
   --repeats <n>             shuffles per feature (default 5)
   --seed <n>                random seed (default 0)
-  --adapter <id>            reference, tfjs-cpu, tfjs-wasm, onnx-node or onnx-web (default:
+  --adapter <id>            reference, tfjs-cpu, tfjs-wasm, onnx-node, onnx-web, gpujs,
+                            gpujs-cpu, gpujs-webasm or gpujs-headlessgl (default:
                             the fastest installed, named in the summary line; see
                             'glasswing attribute --help')
   --out <file.json>         write the result here instead of stdout

@@ -9,6 +9,8 @@ import { resolvePath } from '../files.js';
 import type { ResolvedIO } from '../io.js';
 import { ADAPTERS, openModel } from '../model-file.js';
 import type { AdapterId } from '../model-file.js';
+import { formatGpujsModes, gpujsModes } from '../gpujs-modes.js';
+import type { GpujsModesReport } from '../gpujs-modes.js';
 import { describeModel, formatCount, formatShape } from '../report/model-info.js';
 import type { ModelInfo } from '../report/model-info.js';
 
@@ -24,15 +26,16 @@ export function inspectUsage(): string {
 
 Print a model's structure: its layers in order (op, output shape, parameter count; for ONNX
 exports of PyTorch models also the module names whose output each layer is), the total
-parameter count, input and output shapes, image layout, capabilities (gradients, layers, rules)
-and the attribution method ids it supports.
+parameter count, input and output shapes, image layout, capabilities (gradients, layers, rules),
+the attribution method ids it supports, and which gpu.js modes (--adapter gpujs-*) start here.
 
 Required:
   --model <file>    TensorFlow.js LayersModel model.json, Glasswing graph JSON or ONNX (.onnx)
 
 Options:
-  --adapter <id>    reference, tfjs-cpu, tfjs-wasm, onnx-node or onnx-web (default: the
-                    fastest installed, as for attribute); capabilities depend on it
+  --adapter <id>    reference, tfjs-cpu, tfjs-wasm, onnx-node, onnx-web, gpujs, gpujs-cpu,
+                    gpujs-webasm or gpujs-headlessgl (default: the fastest installed, as
+                    for attribute); capabilities depend on it
   --json            print one JSON object instead of text
   -h, --help        show this help
 `;
@@ -79,7 +82,7 @@ function table(rows: readonly string[][], rightAligned: ReadonlySet<number>): st
   );
 }
 
-export function formatInspect(info: ModelInfo): string {
+export function formatInspect(info: ModelInfo, gpujs?: GpujsModesReport): string {
   const lines: string[] = [];
   const inputNote = info.inputKind === 'image' ? ` (image${info.layout ? `, ${info.layout}` : ''})` : info.inputKind === 'tabular' ? ' (tabular)' : '';
   lines.push(`model:        ${terminalSafe(info.name)} (${KIND_NAMES[info.kind] ?? info.kind})`);
@@ -90,6 +93,7 @@ export function formatInspect(info: ModelInfo): string {
   const caps = Object.entries(info.capabilities).map(([k, v]) => `${k} ${v ? 'yes' : 'no'}`);
   lines.push(`capabilities: ${caps.join(', ')}`);
   if (info.limits !== undefined) lines.push(`limits:       ${terminalSafe(info.limits)}`);
+  if (gpujs !== undefined) lines.push(formatGpujsModes(gpujs));
   lines.push('');
   if (info.layers.length > 0) {
     // ONNX exports of PyTorch models: the module names (usable as --layer) whose output each layer is.
@@ -127,7 +131,8 @@ export async function runInspect(argv: readonly string[], io: ResolvedIO): Promi
   const opened = await openModel(resolvePath(io.cwd, req.model), req.adapter);
   try {
     const info = describeModel(opened.file, opened.model, opened.limits);
-    io.out(req.json ? JSON.stringify(info, null, 2) + '\n' : formatInspect(info));
+    const gpujs = await gpujsModes();
+    io.out(req.json ? JSON.stringify({ ...info, gpujsModes: gpujs }, null, 2) + '\n' : formatInspect(info, gpujs));
     return 0;
   } finally {
     await opened.model.dispose();

@@ -55,7 +55,8 @@ Options:
                             with gradients) plus grad-cam (last conv layer) and occlusion for
                             images, or kernel-shap for tabular inputs (and feature-ablation for
                             forward-only tabular models)
-  --adapter <id>            reference, tfjs-cpu, tfjs-wasm, onnx-node or onnx-web (default:
+  --adapter <id>            reference, tfjs-cpu, tfjs-wasm, onnx-node, onnx-web, gpujs,
+                            gpujs-cpu, gpujs-webasm or gpujs-headlessgl (default:
                             the fastest installed, named on stderr; see 'glasswing attribute
                             --help')
   --target <k | k0,k1,...>  class to explain, for all examples or one per example

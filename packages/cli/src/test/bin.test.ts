@@ -25,8 +25,8 @@ function build(dir: string): void {
 }
 
 beforeAll(() => {
-  // dependency order: core, then viz, tfjs and onnx (all need core's types)
-  for (const dep of ['core', 'viz', 'tfjs', 'onnx']) {
+  // dependency order: core, then viz, tfjs and onnx (all need core's types), then gpujs (needs tfjs' and onnx')
+  for (const dep of ['core', 'viz', 'tfjs', 'onnx', 'gpujs']) {
     const dir = join(PKG, '..', dep);
     if (!existsSync(join(dir, 'dist', 'index.js')) || !existsSync(join(dir, 'dist', 'index.d.ts'))) build(dir);
   }
