@@ -29,6 +29,11 @@ export class GpujsRuntime {
   private readonly scopes: Set<Texture>[] = [];
   private readonly pinned = new Set<Texture>();
   private readonly owners = new WeakSet<GpuTensor>();
+  /** The kernel that rendered each live texture, and how many live textures each kernel has made. */
+  private readonly madeBy = new Map<Texture, IKernelRunShortcut>();
+  private readonly liveCount = new Map<IKernelRunShortcut, number>();
+  /** Kernels evicted from the cache whose results are still alive: destroyed with their last one. */
+  private readonly retired = new Set<IKernelRunShortcut>();
   private compiled = 0;
   private disposed = false;
 
@@ -64,6 +69,8 @@ export class GpujsRuntime {
     this.checkMode(kernel);
     const t = new GpuTensor(shape, out instanceof Float32Array || isTexture(out) ? out : Float32Array.from(out as ArrayLike<number>));
     if (isTexture(out)) {
+      this.madeBy.set(out, kernel);
+      this.liveCount.set(kernel, (this.liveCount.get(kernel) ?? 0) + 1);
       const scope = this.scopes[this.scopes.length - 1];
       if (scope) scope.add(out);
       else {
@@ -100,13 +107,13 @@ export class GpujsRuntime {
       result = fn();
     } catch (e) {
       this.scopes.pop();
-      for (const t of mine) t.delete();
+      for (const t of mine) this.free(t);
       throw e;
     }
     this.scopes.pop();
     const keep = new Set<Texture>();
     for (const t of collectTensors(result)) if (isTexture(t.data)) keep.add(t.data);
-    for (const t of mine) if (!keep.has(t)) t.delete();
+    for (const t of mine) if (!keep.has(t)) this.free(t);
     const parent = this.scopes[this.scopes.length - 1];
     if (parent) for (const t of keep) if (mine.has(t)) parent.add(t);
     return result;
@@ -123,7 +130,7 @@ export class GpujsRuntime {
     }
     for (const t of found) {
       this.pinned.delete(t);
-      t.delete();
+      this.free(t);
     }
   }
 
@@ -131,10 +138,14 @@ export class GpujsRuntime {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const k of this.cache.values()) k.destroy();
-    this.cache.clear();
     for (const t of this.pinned) t.delete();
     this.pinned.clear();
+    for (const k of this.cache.values()) k.destroy();
+    this.cache.clear();
+    for (const k of this.retired) k.destroy();
+    this.retired.clear();
+    this.madeBy.clear();
+    this.liveCount.clear();
     this.gpu.destroy();
   }
 
@@ -160,9 +171,28 @@ export class GpujsRuntime {
     while (this.cache.size > this.maxKernels) {
       const [oldest, victim] = this.cache.entries().next().value as [string, IKernelRunShortcut];
       this.cache.delete(oldest);
-      victim.destroy();
+      // gpu.js' GL destroy() deletes textures its results still use (its first output lives in
+      // its own texture cache) and reading a result back needs its kernel's framebuffers: a
+      // kernel with live results is retired, and destroyed when the last of them is freed.
+      if (this.liveCount.has(victim)) this.retired.add(victim);
+      else victim.destroy();
     }
     return k;
+  }
+
+  /** Delete one texture; destroy its kernel if that was retired and this was its last result. */
+  private free(t: Texture): void {
+    t.delete();
+    const k = this.madeBy.get(t);
+    if (k === undefined) return;
+    this.madeBy.delete(t);
+    const n = (this.liveCount.get(k) ?? 1) - 1;
+    if (n > 0) {
+      this.liveCount.set(k, n);
+      return;
+    }
+    this.liveCount.delete(k);
+    if (this.retired.delete(k)) k.destroy();
   }
 
   /** gpu.js replaces a kernel it cannot build in the requested mode by a cpu one, silently: refuse that. */
