@@ -4,9 +4,14 @@
  * and ONNX files through @glasswing/onnx's importer (both optional peers, loaded on demand), and
  * the resulting core Graph runs on our kernels. No rule or algorithm is re-implemented here.
  */
-import { readFile } from 'node:fs/promises';
 import { CapabilityError, graphFromJSON, ModelFormatError, type Graph, type Model } from '@glasswing/core';
 import { createGpujsModel, type GpujsModelOptions } from './gpujs-model.js';
+
+/** Node's file reader, loaded only when a path is read: the browser bundle never needs `node:fs`. */
+async function readFile(path: string, encoding: 'utf8'): Promise<string> {
+  const fs = await import('node:fs/promises');
+  return fs.readFile(path, encoding);
+}
 
 async function optional<M>(name: string, load: () => Promise<M>): Promise<M> {
   try {
