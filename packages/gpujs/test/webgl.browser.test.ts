@@ -12,10 +12,9 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DeepLift, GraphModel, graphToJSON, IntegratedGradients, LayerGradientXActivation, Lrp, referenceKernels, Saliency, type Tensor,
+  DeepLift, GraphModel, graphToJSON, IntegratedGradients, LayerGradientXActivation, Lrp, referenceKernels, Saliency, type Model, type Tensor,
 } from '@glasswing/core';
 import { importOnnxModel, loadOnnxBytes } from '@glasswing/onnx';
-import type { Browser, Page } from 'playwright-core';
 import type { BrowserRunResult } from './browser/entry.js';
 import { randomTensor } from './helpers.js';
 
@@ -23,6 +22,25 @@ const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const ONNX = new URL('../../onnx/test/fixtures/lenet_mnist.onnx', import.meta.url).pathname;
 const ENTRY = new URL('./browser/entry.ts', import.meta.url).pathname;
+
+/** The parts of esbuild's and playwright-core's APIs used here (neither is a dependency of this package). */
+interface Esbuild {
+  build(options: Record<string, unknown>): Promise<{ outputFiles: { text: string }[] }>;
+}
+interface Page {
+  on(event: 'pageerror', listener: (e: Error) => void): void;
+  goto(url: string): Promise<unknown>;
+  waitForFunction(fn: () => boolean, arg: undefined, options: { timeout: number }): Promise<unknown>;
+  evaluate<R, A>(fn: (arg: A) => Promise<R>, arg: A): Promise<R>;
+}
+interface Browser {
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+interface Playwright {
+  chromium: { launch(options: { executablePath: string; args: string[] }): Promise<Browser> };
+}
+type Run = (json: string, input: { shape: number[]; data: number[] }, mode: string, target: number[], layer: string) => Promise<BrowserRunResult>;
 
 /**
  * esbuild comes with vitest (through vite) and playwright-core with @glasswing/cli's e2e tests;
@@ -36,7 +54,7 @@ function resolveTools(): { esbuild: string; playwright: string } {
 }
 
 async function bundle(esbuildPath: string): Promise<string> {
-  const esbuild = (await import(esbuildPath)) as typeof import('esbuild');
+  const esbuild = (await import(esbuildPath)) as Esbuild;
   const out = await esbuild.build({
     entryPoints: [ENTRY],
     bundle: true,
@@ -70,7 +88,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`gpu.js on WebGL in headless Chromium (${HAVE_CH
   let server: Server | undefined;
   let page: Page;
   let graphJson: string;
-  let ref: GraphModel;
+  let ref: Model;
   const x = randomTensor([2, 1, 28, 28], 41, 0, 1);
   const target = [3, 7];
   let layer: string;
@@ -85,7 +103,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`gpu.js on WebGL in headless Chromium (${HAVE_CH
       else res.writeHead(404).end();
     });
     await new Promise<void>((ok) => server!.listen(0, '127.0.0.1', ok));
-    const { chromium } = (await import(tools.playwright)) as typeof import('playwright-core');
+    const { chromium } = (await import(tools.playwright)) as Playwright;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
@@ -111,11 +129,12 @@ describe.skipIf(!HAVE_CHROMIUM)(`gpu.js on WebGL in headless Chromium (${HAVE_CH
 
   for (const mode of ['webgl2', 'webgl'] as const) {
     it(`mode '${mode}': Saliency, IG, DeepLift, LRP, LayerGradientXActivation agree with the reference executor`, async () => {
-      const got = (await page.evaluate(
-        ([json, input, m, t, l]) =>
-          (globalThis as unknown as { glasswingRun: (...a: unknown[]) => Promise<BrowserRunResult> }).glasswingRun(json, input, m, t, l),
-        [graphJson, { shape: [...x.shape], data: Array.from(x.data) }, mode, target, layer] as const,
-      )) as BrowserRunResult;
+      const input = { shape: [...x.shape], data: Array.from(x.data) };
+      const got = await page.evaluate(
+        ([json, inp, m, t, l]: readonly [string, { shape: number[]; data: number[] }, string, number[], string]) =>
+          (globalThis as unknown as { glasswingRun: Run }).glasswingRun(json, inp, m, t, l),
+        [graphJson, input, mode, target, layer] as const,
+      );
       console.info(`gpu.js in Chromium: requested '${mode}', ran '${got.mode}' (${got.backend}); available: ${got.available.join(', ')}`);
       // No silent fallback: the runtime ran the requested GL mode with values on the device.
       expect(got.mode).toBe(mode);
