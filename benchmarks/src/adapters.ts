@@ -7,6 +7,7 @@
 import { createReferenceModel, type Graph, type Model } from '@glasswing/core';
 import { fromOnnx } from '@glasswing/onnx';
 import { createTfjsModel } from '@glasswing/tfjs';
+import { GPUJS_ADAPTERS } from './gpujs-adapters.js';
 import type { ModelFiles } from './models.js';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -71,6 +72,8 @@ export const ADAPTERS: readonly AdapterSpec[] = [
     description: 'ONNX Runtime Web (onnxruntime-web, wasm in Node, 2 threads): original ONNX file, emitted gradient graphs',
     create: (_graph, files) => fromOnnx(files.onnx, { runtime: 'onnx-web' }),
   },
+  // gpu.js kernels: gpujs-cpu, gpujs-webasm, and gpujs-headlessgl where headless GL starts.
+  ...GPUJS_ADAPTERS,
 ];
 
 export function adapterById(id: string): AdapterSpec {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ADAPTERS, adapterById } from './adapters.js';
+import { headlessGlStarts } from './gpujs-adapters.js';
 import { loadGraph, modelFiles } from './models.js';
 import { captumExamplesPerSecond } from './captum-baseline.js';
 import { bench, parseArgs, selectWorkloads } from './cli.js';
@@ -59,9 +60,47 @@ describe('benchmark harness', () => {
     }
   });
 
+  it('runs the gpujs-cpu rows in quick mode (tabular and LeNet), with the GPU-speed note', async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), 'glasswing-bench-'));
+    const pick = (method: string, model: string) => ALGORITHM_ROWS.find((r) => r.method === method && r.model === model)!;
+    const ig = pick('integrated-gradients', 'mlp_tabular');
+    const rows = [
+      { ...pick('saliency', 'mlp_tabular'), batch: 4 },
+      { ...ig, batch: 2, options: { ...ig.options, steps: 4 } },
+      { ...pick('saliency', 'lenet_mnist'), batch: 2 },
+      { ...pick('grad-cam', 'lenet_mnist'), batch: 2 },
+    ];
+    const { report, markdown } = await bench({ quick: true, out }, workloadsFor(rows, ['gpujs-cpu']), () => {});
+    expect(report.results.map((r) => [r.id, r.status, r.error])).toEqual([
+      ['saliency/mlp_tabular/gpujs-cpu/b4', 'ok', undefined],
+      ['integrated-gradients/mlp_tabular/gpujs-cpu/b2', 'ok', undefined],
+      ['saliency/lenet_mnist/gpujs-cpu/b2', 'ok', undefined],
+      ['grad-cam/lenet_mnist/gpujs-cpu/b2', 'ok', undefined],
+    ]);
+    expect(report.results.every((r) => r.reps === 1 && r.examplesPerSec! > 0)).toBe(true);
+    expect(markdown).toContain('| saliency | lenet_mnist | gpujs-cpu | 2 |');
+    expect(markdown).toMatch(/say nothing about GPU speed/);
+    expect(markdown).toMatch(/bench --filter gpujs-headlessgl/);
+    const lenet = await adapterById('gpujs-cpu').create(await loadGraph('lenet_mnist'), modelFiles('lenet_mnist'));
+    try {
+      expect(lenet.backend).toBe('gpujs-cpu');
+    } finally {
+      await lenet.dispose();
+    }
+  }, 300_000);
+
   it('declares workloads as data: every algorithm row on every adapter, with Captum figures', () => {
     expect(WORKLOADS.length).toBe(ALGORITHM_ROWS.length * ADAPTERS.length);
-    expect(ADAPTERS.map((x) => x.id)).toEqual(['reference', 'tfjs-cpu', 'tfjs-wasm', 'onnx-node', 'onnx-web']);
+    expect(ADAPTERS.map((x) => x.id)).toEqual([
+      'reference',
+      'tfjs-cpu',
+      'tfjs-wasm',
+      'onnx-node',
+      'onnx-web',
+      'gpujs-cpu',
+      'gpujs-webasm',
+      ...(headlessGlStarts() ? ['gpujs-headlessgl'] : []),
+    ]);
     expect(new Set(WORKLOADS.map((w) => w.id)).size).toBe(WORKLOADS.length);
     // The shared reference has no Captum throughput for the rule family (LRP, DeepLIFT, Grad-CAM).
     const unmeasured = ['lrp', 'deeplift', 'grad-cam'];

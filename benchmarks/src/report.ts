@@ -2,6 +2,7 @@
 import os from 'node:os';
 import { CAPTUM_SOURCE } from './captum-baseline.js';
 import type { WorkloadResult } from './harness.js';
+import { gpujsNote } from './gpujs-note.js';
 
 export interface BenchReport {
   readonly date: string;
@@ -58,6 +59,8 @@ export function toMarkdown(report: BenchReport): string {
     '| method | model | adapter | batch | params | reps | median ms | examples/s | Captum ex/s | ratio | model calls | peak RSS MB | peak ArrayBuffers MB | tf peak MB / leaked tensors |',
     '|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
+  const gpujs = [...new Set(report.results.map((r) => r.adapter).filter((a) => a.startsWith('gpujs-')))];
+  if (gpujs.length > 0) lines.splice(4, 0, '', ...gpujsNote(gpujs));
   for (const r of report.results) {
     if (r.status !== 'ok') {
       lines.push(

@@ -59,7 +59,14 @@ export const ALGORITHM_ROWS: readonly AlgorithmRow[] = [
     reps: 3,
     warmup: 1,
     budgetS: 20,
-    perAdapter: { reference: { reps: 1, warmup: 0 }, 'tfjs-cpu': { reps: 1, warmup: 0 } },
+    // gpu.js on the CPU: about 45 s a run (benchmarks/results/2026-12-04-gpujs.md), one run.
+    perAdapter: {
+      reference: { reps: 1, warmup: 0 },
+      'tfjs-cpu': { reps: 1, warmup: 0 },
+      'gpujs-cpu': { reps: 1, warmup: 0 },
+      'gpujs-webasm': { reps: 1, warmup: 0 },
+      'gpujs-headlessgl': { reps: 1, warmup: 0 },
+    },
   },
   // Propagation-rule family on LeNet (issue 4): LRP with Captum's default ε composite, DeepLIFT
   // rescale against a zero baseline (MaxPool rule included), Grad-CAM on the second conv layer
