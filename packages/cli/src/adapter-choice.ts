@@ -18,10 +18,12 @@
  *
  * The gpu.js adapters (`gpujs` = its best mode that starts here, `gpujs-cpu`, `gpujs-webasm`,
  * `gpujs-headlessgl`; @glasswing/gpujs) are explicit choices only and never a default: in Node
- * without a GPU their modes are plain JS / WebAssembly kernels, slower than onnx-node and
- * tfjs-wasm (benchmarks/results, gpujs rows), and placing them after `reference` would be
- * pointless since `reference` always loads. headlessgl is only a win with a real GPU and the
- * optional native `gl` build, which the user then asks for by name.
+ * without a GPU their modes are plain JS / WebAssembly kernels, slower than every ranked adapter,
+ * the reference executor included (benchmarks/results/2026-12-04-gpujs.md: IG on LeNet, batch 32,
+ * gpujs-cpu 0.8 and gpujs-webasm 0.6 examples/s against reference 5.8, tfjs-wasm 29.9, onnx-node
+ * 126.8), and placing them after `reference` would be pointless since `reference` always loads.
+ * headlessgl can only pay off with a real GPU and the optional native `gl` build, which the user
+ * then asks for by name.
  */
 import { CapabilityError } from '@glasswing/core';
 import type { Capabilities, Model } from '@glasswing/core';
