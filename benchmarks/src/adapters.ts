@@ -2,10 +2,11 @@
  * The adapters benchmarked, as a table of factories. A new adapter (onnx, gpu.js) is a new row,
  * never a new code path. A factory gets the model's IR graph (imported from its TensorFlow.js
  * files) and the model's files; the ONNX Runtime rows load the model's own ONNX file (NCHW), as
- * an ONNX user would.
+ * an ONNX user would, and for a model without one (a published tfjs LayersModel) run its IR
+ * graph as emitted ONNX (createOnnxModel; NHWC), as `attribute --adapter onnx-node` does.
  */
 import { createReferenceModel, type Graph, type Model } from '@glasswing/core';
-import { fromOnnx } from '@glasswing/onnx';
+import { createOnnxModel, fromOnnx } from '@glasswing/onnx';
 import { createTfjsModel } from '@glasswing/tfjs';
 import { GPUJS_ADAPTERS } from './gpujs-adapters.js';
 import type { ModelFiles } from './models.js';
@@ -64,13 +65,13 @@ export const ADAPTERS: readonly AdapterSpec[] = [
   },
   {
     id: 'onnx-node',
-    description: 'ONNX Runtime (onnxruntime-node, native cpu): original ONNX file for forward, emitted gradient graphs',
-    create: (_graph, files) => fromOnnx(files.onnx, { runtime: 'onnx-node' }),
+    description: 'ONNX Runtime (onnxruntime-node, native cpu): original ONNX file for forward, emitted gradient graphs (no ONNX file: the IR graph emitted)',
+    create: (graph, files) => (files.onnx ? fromOnnx(files.onnx, { runtime: 'onnx-node' }) : createOnnxModel(graph, { runtime: 'onnx-node' })),
   },
   {
     id: 'onnx-web',
-    description: 'ONNX Runtime Web (onnxruntime-web, wasm in Node, 2 threads): original ONNX file, emitted gradient graphs',
-    create: (_graph, files) => fromOnnx(files.onnx, { runtime: 'onnx-web' }),
+    description: 'ONNX Runtime Web (onnxruntime-web, wasm in Node, 2 threads): original ONNX file, emitted gradient graphs (no ONNX file: the IR graph emitted)',
+    create: (graph, files) => (files.onnx ? fromOnnx(files.onnx, { runtime: 'onnx-web' }) : createOnnxModel(graph, { runtime: 'onnx-web' })),
   },
   // gpu.js kernels: gpujs-cpu, gpujs-webasm, and gpujs-headlessgl where headless GL starts.
   ...GPUJS_ADAPTERS,

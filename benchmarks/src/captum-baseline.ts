@@ -8,15 +8,20 @@
  */
 export interface CaptumFigure {
   readonly method: 'saliency' | 'integrated-gradients' | 'kernel-shap' | 'lime';
-  readonly model: 'mlp_tabular' | 'lenet_mnist';
+  readonly model: 'mlp_tabular' | 'lenet_mnist' | 'nsfwjs_mobilenet_v2' | 'nsfwjs_inception_v3';
   /** The Glasswing workload's batch (perturbation figures are per explanation, any batch). */
   readonly batch: number;
   /** examples/second of the runs, in file order. */
   readonly runs: readonly number[];
+  /** Where the figure comes from, when not CAPTUM_SOURCE. */
+  readonly source?: string;
 }
 
 export const CAPTUM_SOURCE =
   'Captum 0.8.0 / PyTorch 1.13 CPU, 2 threads, float32 (bench_captum_cpu.jsonl in the reference data, 3 runs, median shown)';
+
+const ISSUE_19 =
+  'Captum 0.8.0 / torch 2.13 CPU, 2 threads, torchvision mobilenet_v2 / inception_v3 (issue 19 figures; IG: 8 steps, one image)';
 
 export const CAPTUM_CPU: readonly CaptumFigure[] = [
   { method: 'integrated-gradients', model: 'mlp_tabular', batch: 256, runs: [4952.68, 5045.7, 4872.52] },
@@ -29,7 +34,19 @@ export const CAPTUM_CPU: readonly CaptumFigure[] = [
   // 22.55/s (0.04434 s each). Captum explains one example per call.
   { method: 'kernel-shap', model: 'mlp_tabular', batch: 16, runs: [12.39] },
   { method: 'lime', model: 'mlp_tabular', batch: 16, runs: [22.55] },
+  // The nsfwjs architectures in torchvision (issue 19: Captum 0.8.0, torch 2.13 CPU, 2 threads, one
+  // 3-channel image, seconds per attribution): MobileNetV2 224 Saliency 0.07 s, IG 8 steps 1.51 s;
+  // InceptionV3 299 Saliency 0.22 s, IG 8 steps 3.0 s. As examples per second (batch 1).
+  { method: 'saliency', model: 'nsfwjs_mobilenet_v2', batch: 1, runs: [1 / 0.07], source: ISSUE_19 },
+  { method: 'integrated-gradients', model: 'nsfwjs_mobilenet_v2', batch: 1, runs: [1 / 1.51], source: ISSUE_19 },
+  { method: 'saliency', model: 'nsfwjs_inception_v3', batch: 1, runs: [1 / 0.22], source: ISSUE_19 },
+  { method: 'integrated-gradients', model: 'nsfwjs_inception_v3', batch: 1, runs: [1 / 3.0], source: ISSUE_19 },
 ];
+
+/** Where the figure for a method × model comes from (CAPTUM_SOURCE unless the figure says). */
+export function captumSourceOf(method: string, model: string): string {
+  return CAPTUM_CPU.find((c) => c.method === method && c.model === model)?.source ?? CAPTUM_SOURCE;
+}
 
 /** Median Captum examples/second for a method × model × batch, if measured. */
 export function captumExamplesPerSecond(method: string, model: string, batch: number): number | undefined {

@@ -17,11 +17,15 @@ export interface WorkloadResult {
   readonly adapter: string;
   readonly batch: number;
   readonly params: Readonly<Record<string, unknown>>;
-  readonly status: 'ok' | 'error' | 'timeout';
+  readonly status: 'ok' | 'error' | 'timeout' | 'skipped';
   readonly error?: string;
   readonly reps: number;
   readonly medianS?: number;
   readonly minS?: number;
+  /** The first run (warm-up or timed): ONNX Runtime sessions are emitted and created here. */
+  readonly firstS?: number;
+  /** Building the model on the adapter (adapter.create). */
+  readonly createS?: number;
   readonly examplesPerSec?: number;
   readonly modelCalls?: number;
   readonly peakRssMB?: number;
@@ -62,6 +66,7 @@ export async function runWorkload(
   const captum = captumExamplesPerSecond(w.method, w.model, w.batch);
   const spec = METHODS[w.method];
   if (!spec) return { ...base, status: 'error', error: `unknown method ${w.method}`, reps: 0 };
+  if (w.skip) return { ...base, status: 'skipped', error: w.skip, reps: 0, ...(captum !== undefined ? { captumExamplesPerSec: captum } : {}) };
   const adapter = adapterById(w.adapter);
   let model: Model | undefined;
   try {
@@ -71,7 +76,9 @@ export async function runWorkload(
       graphs.set(w.model, graph);
     }
     const beforeCreate = adapter.memory?.();
+    const createStart = performance.now();
     model = await adapter.create(graph, modelFiles(w.model));
+    const createS = (performance.now() - createStart) / 1000;
     const x = makeInput(model, w.batch, 1234);
     const rng = createRng(99);
     const outputs = model.outputShape.reduce((a, b) => a * b, 1);
@@ -96,12 +103,17 @@ export async function runWorkload(
     };
     const warmup = options.quick ? 0 : w.warmup;
     const reps = options.quick ? 1 : w.reps;
-    for (let i = 0; i < warmup; i++) await once();
+    let firstS: number | undefined;
+    for (let i = 0; i < warmup; i++) {
+      const r = await once();
+      firstS ??= r.seconds;
+    }
     const times: number[] = [];
     let modelCalls = 0;
     const budgetStart = performance.now();
     while (times.length < reps && (times.length === 0 || performance.now() - budgetStart < w.budgetS * 1000)) {
       const r = await once();
+      firstS ??= r.seconds;
       times.push(r.seconds);
       modelCalls = r.modelCalls;
     }
@@ -116,6 +128,8 @@ export async function runWorkload(
       reps: times.length,
       medianS: med,
       minS: Math.min(...times),
+      ...(firstS !== undefined ? { firstS } : {}),
+      createS,
       examplesPerSec: w.batch / med,
       modelCalls,
       peakRssMB: sampler.peakRss / MB,

@@ -1,24 +1,31 @@
 /**
- * The benchmark models, shipped in benchmarks/models: TensorFlow.js LayersModels (imported to the
- * IR; NHWC) and the same networks as ONNX files (NCHW; exported from the PyTorch reference models).
+ * The benchmark models: those shipped in benchmarks/models (TensorFlow.js LayersModels, imported
+ * to the IR, NHWC; and the same networks as ONNX files, NCHW, exported from the PyTorch reference
+ * models), and real published models from npm packages (the nsfwjs MobileNetV2 and InceptionV3
+ * LayersModels: no ONNX file, so the ONNX Runtime rows run their IR graph as emitted ONNX).
  */
 import type { Graph } from '@glasswing/core';
 import { importLayersModel, loadLayersArtifacts } from '@glasswing/tfjs';
 import { fileURLToPath } from 'node:url';
+import { loadNsfwGraph, type NsfwModelId } from './nsfwjs.js';
 
 export interface BenchModel {
   readonly id: string;
   readonly description: string;
-  /** model.json, relative to benchmarks/models. */
-  readonly file: string;
-  /** The ONNX export, relative to benchmarks/models. */
-  readonly onnx: string;
+  /** model.json, relative to benchmarks/models (shipped models). */
+  readonly file?: string;
+  /** The ONNX export, relative to benchmarks/models (shipped models). */
+  readonly onnx?: string;
+  /** A published model read from an npm package (no files here). */
+  readonly nsfwjs?: NsfwModelId;
 }
 
 /** Absolute paths of a model's files, as the adapter factories receive them. */
 export interface ModelFiles {
-  readonly tfjs: string;
-  readonly onnx: string;
+  /** model.json, for shipped models. */
+  readonly tfjs?: string;
+  /** The model's own ONNX export; absent: the ONNX Runtime rows run the IR graph as emitted ONNX. */
+  readonly onnx?: string;
 }
 
 export const MODELS: readonly BenchModel[] = [
@@ -34,6 +41,16 @@ export const MODELS: readonly BenchModel[] = [
     file: 'lenet_mnist/model.json',
     onnx: 'lenet_mnist/model.onnx',
   },
+  {
+    id: 'nsfwjs_mobilenet_v2',
+    description: 'nsfwjs 4.4.0 MobileNetV2 (Keras, 224×224×3 NHWC, 5 classes; 164 IR nodes), as published',
+    nsfwjs: 'mobilenet_v2',
+  },
+  {
+    id: 'nsfwjs_inception_v3',
+    description: 'nsfwjs 4.4.0 InceptionV3 (Keras, 299×299×3 NHWC, 5 classes; 320 IR nodes), as published',
+    nsfwjs: 'inception_v3',
+  },
 ];
 
 function modelById(id: string): BenchModel {
@@ -45,14 +62,18 @@ function modelById(id: string): BenchModel {
 const inModels = (file: string): string => fileURLToPath(new URL(`../models/${file}`, import.meta.url));
 
 export function modelPath(id: string): string {
-  return inModels(modelById(id).file);
+  const file = modelById(id).file;
+  if (!file) throw new Error(`model ${id} has no model.json in benchmarks/models`);
+  return inModels(file);
 }
 
 export function modelFiles(id: string): ModelFiles {
   const m = modelById(id);
-  return { tfjs: inModels(m.file), onnx: inModels(m.onnx) };
+  return { ...(m.file ? { tfjs: inModels(m.file) } : {}), ...(m.onnx ? { onnx: inModels(m.onnx) } : {}) };
 }
 
 export async function loadGraph(id: string): Promise<Graph> {
+  const m = modelById(id);
+  if (m.nsfwjs) return loadNsfwGraph(m.nsfwjs);
   return importLayersModel(await loadLayersArtifacts(modelPath(id)));
 }

@@ -41,7 +41,7 @@ function num(v: number | undefined, digits: number): string {
 
 function params(r: WorkloadResult): string {
   const p = r.params as Record<string, unknown>;
-  if (r.method === 'integrated-gradients') return `${p['steps']} steps ${p['quadrature']}, chunk ${p['internalBatchSize'] ?? 'all'}`;
+  if (r.method === 'integrated-gradients') return `${p['steps']} steps ${p['quadrature']}, chunk ${p['internalBatchSize'] ?? 'default'}`;
   if (r.method === 'saliency') return `abs=${String(p['abs'] ?? true)}`;
   return Object.entries(p)
     .map(([k, v]) => `${k}=${String(v)}`)
@@ -56,21 +56,21 @@ export function toMarkdown(report: BenchReport): string {
     `Node ${e.node}, ${e.platform}, ${e.cpus} CPUs (${e.cpuModel}), load average before: ${e.loadavg1mBefore.toFixed(2)}.`,
     `Captum column: ${report.captumSource}. Ratio = Glasswing / Captum examples per second (> 1 is faster).`,
     '',
-    '| method | model | adapter | batch | params | reps | median ms | examples/s | Captum ex/s | ratio | model calls | peak RSS MB | peak ArrayBuffers MB | tf peak MB / leaked tensors |',
-    '|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| method | model | adapter | batch | params | reps | median ms | examples/s | Captum ex/s | ratio | model calls | peak RSS MB | peak ArrayBuffers MB | tf peak MB / leaked tensors | first run ms | create ms |',
+    '|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|',
   ];
   const gpujs = [...new Set(report.results.map((r) => r.adapter).filter((a) => a.startsWith('gpujs-')))];
   if (gpujs.length > 0) lines.splice(4, 0, '', ...gpujsNote(gpujs));
   for (const r of report.results) {
     if (r.status !== 'ok') {
       lines.push(
-        `| ${r.method} | ${r.model} | ${r.adapter} | ${r.batch} | ${params(r)} | 0 | ${r.status} | – | ${num(r.captumExamplesPerSec, 1)} | – | – | – | – | ${(r.error ?? '').replace(/\|/g, '/').slice(0, 80)} |`,
+        `| ${r.method} | ${r.model} | ${r.adapter} | ${r.batch} | ${params(r)} | 0 | ${r.status} | – | ${num(r.captumExamplesPerSec, 1)} | – | – | – | – | ${(r.error ?? '').replace(/\|/g, '/').slice(0, r.status === 'skipped' ? 200 : 80)} | – | – |`,
       );
       continue;
     }
     const tf = r.backendPeakMB !== undefined ? `${num(r.backendPeakMB, 1)} / ${r.backendTensorsLeaked ?? '–'}` : '–';
     lines.push(
-      `| ${r.method} | ${r.model} | ${r.adapter} | ${r.batch} | ${params(r)} | ${r.reps} | ${num(r.medianS! * 1000, 2)} | ${num(r.examplesPerSec, 1)} | ${num(r.captumExamplesPerSec, 1)} | ${num(r.ratioToCaptum, 3)} | ${r.modelCalls} | ${num(r.peakRssMB, 0)} | ${num(r.peakArrayBuffersMB, 0)} | ${tf} |`,
+      `| ${r.method} | ${r.model} | ${r.adapter} | ${r.batch} | ${params(r)} | ${r.reps} | ${num(r.medianS! * 1000, 2)} | ${num(r.examplesPerSec, 1)} | ${num(r.captumExamplesPerSec, 1)} | ${num(r.ratioToCaptum, 3)} | ${r.modelCalls} | ${num(r.peakRssMB, 0)} | ${num(r.peakArrayBuffersMB, 0)} | ${tf} | ${num(r.firstS !== undefined ? r.firstS * 1000 : undefined, 0)} | ${num(r.createS !== undefined ? r.createS * 1000 : undefined, 0)} |`,
     );
   }
   return lines.join('\n') + '\n';

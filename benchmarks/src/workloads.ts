@@ -17,7 +17,9 @@ export interface AlgorithmRow {
   /** Stop starting new repetitions after this many seconds (at least one timed rep runs). */
   readonly budgetS: number;
   /** Per-adapter adjustments (slow executors get fewer reps; ONNX models name layers differently). */
-  readonly perAdapter?: Readonly<Record<string, Partial<Pick<AlgorithmRow, 'reps' | 'warmup' | 'budgetS' | 'options'>>>>;
+  readonly perAdapter?: Readonly<Record<string, Partial<Pick<AlgorithmRow, 'reps' | 'warmup' | 'budgetS' | 'options' | 'skip'>>>>;
+  /** Not run, for this stated reason (reported as a skipped row). */
+  readonly skip?: string;
 }
 
 export interface Workload extends Omit<AlgorithmRow, 'perAdapter'> {
@@ -120,6 +122,34 @@ export const ALGORITHM_ROWS: readonly AlgorithmRow[] = [
   },
 ];
 
+/**
+ * Real published models (issue 19): the nsfwjs MobileNetV2 224 and InceptionV3 299 LayersModels,
+ * one example, Saliency and integrated gradients with 8 Gauss–Legendre steps (default chunking),
+ * beside Captum's figures for the same torchvision architectures (captum-baseline.ts). tfjs-cpu
+ * is skipped: it is the slowest adapter on every row of 2026-11-22 (10× behind the reference
+ * executor on LeNet) and would take minutes a repetition here.
+ */
+const TFJS_CPU_SKIP = 'tfjs-cpu: slowest adapter on every 2026-11-22 row (LeNet IG 0.6 ex/s vs reference 5.8); minutes per repetition on these networks';
+const realRow = (method: 'saliency' | 'integrated-gradients', model: string, options: MethodOptions, slow: boolean): AlgorithmRow => ({
+  method,
+  model,
+  batch: 1,
+  options,
+  reps: 5,
+  warmup: 1,
+  budgetS: 30,
+  perAdapter: {
+    'tfjs-cpu': { skip: TFJS_CPU_SKIP },
+    reference: { reps: slow ? 1 : 3, warmup: slow ? 0 : 1 },
+    'tfjs-wasm': { reps: slow ? 1 : 3 },
+  },
+});
+
+export const REAL_MODEL_ROWS: readonly AlgorithmRow[] = (['nsfwjs_mobilenet_v2', 'nsfwjs_inception_v3'] as const).flatMap((model) => [
+  realRow('saliency', model, { abs: true }, false),
+  realRow('integrated-gradients', model, { steps: 8, quadrature: 'gausslegendre', baselines: 0 }, true),
+]);
+
 export function workloadsFor(rows: readonly AlgorithmRow[], adapters: readonly string[]): Workload[] {
   const out: Workload[] = [];
   for (const adapter of adapters) {
@@ -138,5 +168,11 @@ export function workloadsFor(rows: readonly AlgorithmRow[], adapters: readonly s
 /** Every workload, grouped by adapter (one tfjs backend active at a time). */
 export const WORKLOADS: readonly Workload[] = workloadsFor(
   ALGORITHM_ROWS,
+  ADAPTERS.map((a) => a.id),
+);
+
+/** The real-model rows on every adapter (`pnpm bench:real`). */
+export const REAL_WORKLOADS: readonly Workload[] = workloadsFor(
+  REAL_MODEL_ROWS,
   ADAPTERS.map((a) => a.id),
 );
