@@ -27,7 +27,7 @@ function maxRel(a: Tensor, b: Tensor): number {
 }
 
 describe('real-model benchmark rows', () => {
-  it('Saliency and IG 8 steps on both nsfwjs models, every adapter, Captum figures beside them, tfjs-cpu skipped with its reason', () => {
+  it('Saliency and IG 8 steps on both nsfwjs models, every adapter, Captum figures beside them, tfjs-cpu and gpu.js skipped with their reason', () => {
     expect(REAL_MODEL_ROWS.map((r) => `${r.method}/${r.model}`)).toEqual([
       'saliency/nsfwjs_mobilenet_v2',
       'integrated-gradients/nsfwjs_mobilenet_v2',
@@ -40,6 +40,7 @@ describe('real-model benchmark rows', () => {
       expect(captumExamplesPerSecond(w.method, w.model, 1), w.id).toBeGreaterThan(0);
       expect(captumSourceOf(w.method, w.model)).toMatch(/torch 2\.13/);
       if (w.adapter === 'tfjs-cpu') expect(w.skip).toMatch(/^tfjs-cpu: /);
+      else if (w.adapter.startsWith('gpujs-')) expect(w.skip).toMatch(/^gpu\.js on the CPU: /);
       else expect(w.skip, w.id).toBeUndefined();
     }
     // Captum's seconds per image (issue 19) come back from the table.

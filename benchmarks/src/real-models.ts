@@ -10,7 +10,7 @@
  * `pnpm bench:real [--filter <substring>] [--quick] [--out <dir>]`.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,7 +76,31 @@ function s(v: number | undefined, digits = 3): string {
   return v === undefined ? '–' : v.toFixed(digits);
 }
 
-export function realModelsMarkdown(report: BenchReport): string {
+/** Captum timed in the same session by tools/captum-bench/nsfwjs_architectures.py (`<day>-real-models-captum.json`). */
+export interface SameSessionCaptum {
+  readonly source: string;
+  readonly loadavg1mBefore: number;
+  readonly results: readonly { readonly method: string; readonly model: string; readonly medianS: number; readonly firstS: number }[];
+}
+
+function sameSessionTable(results: readonly WorkloadResult[], captum: SameSessionCaptum): string[] {
+  const rows = results.filter((r) => r.adapter === DEFAULT_ADAPTER && r.status === 'ok');
+  return [
+    `## Against Captum timed in the same session`,
+    '',
+    `${captum.source}, load average before ${captum.loadavg1mBefore.toFixed(2)} (tools/captum-bench/nsfwjs_architectures.py; median of 5 after a warm-up).`,
+    '',
+    '| method | model | ours s (median) | Captum s (median) | ours / Captum | ours first run s | Captum first run s |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...rows.flatMap((r) => {
+      const c = captum.results.find((x) => x.method === r.method && x.model === r.model);
+      return c ? [`| ${r.method} | ${r.model} | ${s(r.medianS)} | ${s(c.medianS)} | ${s(r.medianS! / c.medianS, 2)} | ${s(r.firstS)} | ${s(c.firstS)} |`] : [];
+    }),
+    '',
+  ];
+}
+
+export function realModelsMarkdown(report: BenchReport, captum?: SameSessionCaptum): string {
   const table = toMarkdown(report).replace(/^# Glasswing benchmarks/, '# Glasswing benchmarks: real models');
   const v = verdicts(report.results);
   const lines = [
@@ -94,8 +118,18 @@ export function realModelsMarkdown(report: BenchReport): string {
       ? `The default adapter is within 2× of Captum's time on every row.`
       : `The default adapter is NOT within 2× of Captum's time on: ${v.filter((x) => !x.within2x).map((x) => `${x.method} ${x.model}`).join(', ') || 'no measured row'}.`,
     '',
+    ...(captum ? sameSessionTable(report.results, captum) : []),
   ];
   return lines.join('\n');
+}
+
+/** The same-session Captum timings, when that file exists. */
+export async function sameSessionCaptum(file: string): Promise<SameSessionCaptum | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as SameSessionCaptum;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs the selected real-model rows (one child process per adapter); writes <out>/<day>-real-models.{json,md}. */
@@ -108,18 +142,26 @@ export async function benchReal(
   if (selected.length === 0) throw new Error(`no workload matches --filter ${args.filter}`);
   const loadBefore = os.loadavg()[0]!;
   const results: WorkloadResult[] = [];
-  for (const adapter of [...new Set(selected.map((w) => w.adapter))]) {
-    results.push(...(await runInChild(selected.filter((w) => w.adapter === adapter).map((w) => w.id), args.quick, log)));
+  const write = async (): Promise<{ report: BenchReport; markdown: string; files: string[] }> => {
+    const sources = [...new Set(results.map((r) => captumSourceOf(r.method, r.model)))];
+    const order = new Map(selected.map((w, i) => [w.id, i]));
+    results.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    const report: BenchReport = { ...makeReport(results, args.quick, loadBefore), captumSource: sources.join('; ') };
+    const day = report.date.slice(0, 10);
+    const markdown = realModelsMarkdown(report, await sameSessionCaptum(path.join(args.out, `${day}-real-models-captum.json`)));
+    await mkdir(args.out, { recursive: true });
+    const files = [path.join(args.out, `${day}-real-models.json`), path.join(args.out, `${day}-real-models.md`)];
+    await writeFile(files[0]!, JSON.stringify({ ...report, defaultAdapter: DEFAULT_ADAPTER, verdicts: verdicts(results) }, null, 2) + '\n');
+    await writeFile(files[1]!, markdown);
+    return { report, markdown, files };
+  };
+  // Skipped rows need no process; the report is rewritten after each adapter (a stopped run keeps what finished).
+  results.push(...(await runWorkloads(selected.filter((w) => w.skip !== undefined))));
+  for (const adapter of [...new Set(selected.filter((w) => w.skip === undefined).map((w) => w.adapter))]) {
+    results.push(...(await runInChild(selected.filter((w) => w.adapter === adapter && w.skip === undefined).map((w) => w.id), args.quick, log)));
+    await write();
   }
-  const sources = [...new Set(results.map((r) => captumSourceOf(r.method, r.model)))];
-  const report: BenchReport = { ...makeReport(results, args.quick, loadBefore), captumSource: sources.join('; ') };
-  const markdown = realModelsMarkdown(report);
-  await mkdir(args.out, { recursive: true });
-  const day = report.date.slice(0, 10);
-  const files = [path.join(args.out, `${day}-real-models.json`), path.join(args.out, `${day}-real-models.md`)];
-  await writeFile(files[0]!, JSON.stringify({ ...report, defaultAdapter: DEFAULT_ADAPTER, verdicts: verdicts(results) }, null, 2) + '\n');
-  await writeFile(files[1]!, markdown);
-  return { report, markdown, files };
+  return write();
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === HERE) {

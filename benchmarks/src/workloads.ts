@@ -126,10 +126,13 @@ export const ALGORITHM_ROWS: readonly AlgorithmRow[] = [
  * Real published models (issue 19): the nsfwjs MobileNetV2 224 and InceptionV3 299 LayersModels,
  * one example, Saliency and integrated gradients with 8 Gauss–Legendre steps (default chunking),
  * beside Captum's figures for the same torchvision architectures (captum-baseline.ts). tfjs-cpu
- * is skipped: it is the slowest adapter on every row of 2026-11-22 (10× behind the reference
- * executor on LeNet) and would take minutes a repetition here.
+ * and gpu.js on the CPU are skipped: slower than the reference executor on every earlier row
+ * (2026-11-22, 2026-12-04-gpujs), they would take minutes a repetition here.
  */
 const TFJS_CPU_SKIP = 'tfjs-cpu: slowest adapter on every 2026-11-22 row (LeNet IG 0.6 ex/s vs reference 5.8); minutes per repetition on these networks';
+const GPUJS_SKIP =
+  'gpu.js on the CPU: slower than the reference executor on every 2026-12-04-gpujs row (LeNet IG 0.8 ex/s vs 5.8); over 10 minutes for these rows; says nothing about GPU speed';
+const gpujsSkips = Object.fromEntries(ADAPTERS.filter((a) => a.id.startsWith('gpujs-')).map((a) => [a.id, { skip: GPUJS_SKIP }]));
 const realRow = (method: 'saliency' | 'integrated-gradients', model: string, options: MethodOptions, slow: boolean): AlgorithmRow => ({
   method,
   model,
@@ -140,6 +143,7 @@ const realRow = (method: 'saliency' | 'integrated-gradients', model: string, opt
   budgetS: 30,
   perAdapter: {
     'tfjs-cpu': { skip: TFJS_CPU_SKIP },
+    ...gpujsSkips,
     reference: { reps: slow ? 1 : 3, warmup: slow ? 0 : 1 },
     'tfjs-wasm': { reps: slow ? 1 : 3 },
   },
