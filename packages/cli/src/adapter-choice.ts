@@ -10,8 +10,14 @@
  * tfjs-cpu 0.6. The benchmark's ONNX Runtime rows run each network's own ONNX export; for an IR
  * graph (a TensorFlow.js LayersModel or a Glasswing graph JSON) onnx-node runs the graph as
  * emitted ONNX, which measured the same way (LeNet IG, batch 32, 9 calls of 200 rows) took 295 ms
- * against tfjs-wasm's 1,211 ms with the same attributions. For IR graphs tfjs-wasm comes before
- * onnx-web (its runs are shorter end to end: no session per batch size to build); for ONNX files
+ * against tfjs-wasm's 1,211 ms with the same attributions; on real published LayersModels
+ * (benchmarks/results/2026-12-04-real-models.md: nsfwjs MobileNetV2 224 / InceptionV3 299, one
+ * image, all rows emitted from the IR graph) Saliency takes onnx-node 0.018 / 0.093 s, onnx-web
+ * 0.097 / 0.50, tfjs-wasm 0.22 / 1.66, reference 1.09 / 4.96 (Captum: 0.07 / 0.22), and IG with 8
+ * steps 0.21 / 0.86 s, 0.41 / 5.1, 1.43 / 13.2, 11.4 / 35.1 (Captum 1.51 / 3.0): onnx-node first
+ * for them too. For IR graphs tfjs-wasm comes before onnx-web (its runs are shorter end to end on
+ * small networks: no session per batch size to build; on the nsfwjs models onnx-web's timed runs
+ * are faster, its first runs comparable: 1.7 / 2.7 s against 1.2 / 5.7 s); for ONNX files
  * onnx-web comes first, as it runs the file's original bytes. tfjs-cpu is slower than the
  * reference executor on every row, so it is never a default; `reference` (pure JS, part of
  * @glasswing/core) always loads and ends every list.
