@@ -40,6 +40,8 @@ export interface LongResult extends LongCase {
   readonly modelCalls: number;
   /** Most rows in one model call. */
   readonly maxRowsPerCall: number;
+  /** The model's own cap (Model.maxRowsPerCall), which bounds the default chunk. */
+  readonly modelMaxRowsPerCall?: number;
   /** Peak resident set size of the whole process (model load included), MB. */
   readonly peakRssMB: number;
   /** max |delta| (completeness gap). */
@@ -100,6 +102,7 @@ export async function runCase(c: LongCase): Promise<LongResult> {
       totalS,
       modelCalls: res.modelCalls,
       maxRowsPerCall: maxRows,
+      ...(inner.maxRowsPerCall !== undefined ? { modelMaxRowsPerCall: inner.maxRowsPerCall } : {}),
       peakRssMB: process.resourceUsage().maxRSS / 1024,
       maxAbsDelta: Math.max(...Array.from(res.delta ?? [NaN], Math.abs)),
     };
