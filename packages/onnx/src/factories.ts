@@ -2,6 +2,7 @@
 import { ModelFormatError, rowsWithinBudget, validateGraph, type Graph } from '@glasswing/core';
 import { describeLayerName, importOnnxModel } from './import/index.js';
 import { describeOnnxSource, loadOnnxBytes, type OnnxSource } from './load.js';
+import type { ExternalDataFiles } from './external-data.js';
 import { OnnxModel } from './onnx-model.js';
 import { loadRuntime, type OnnxRuntime, type RuntimeOptions, type RuntimeSpec } from './runtime.js';
 
@@ -22,6 +23,12 @@ export interface FromOnnxOptions extends OnnxModelOptions {
   readonly finiteDifferenceFallback?: boolean;
   /** Full input shape replacing symbolic non-batch dimensions of the model input. */
   readonly inputShape?: readonly number[];
+  /**
+   * External data files by the location the model names (`{ 'model.onnx.data': bytes }`), for a
+   * model given as bytes whose tensors are stored outside it. From a path or URL they are read
+   * next to the model without this option.
+   */
+  readonly externalData?: ExternalDataFiles;
 }
 
 /**
@@ -61,7 +68,7 @@ export async function createOnnxModel(graph: Graph, options: OnnxModelOptions = 
  */
 export async function fromOnnx(source: OnnxSource, options: FromOnnxOptions = {}): Promise<OnnxModel> {
   const label = describeOnnxSource(source);
-  const bytes = await loadOnnxBytes(source);
+  const bytes = await loadOnnxBytes(source, options.externalData ? { externalData: options.externalData } : {});
   const imported = importOnnxModel(bytes, { source: label, ...(options.inputShape ? { inputShape: options.inputShape } : {}) });
   const runtime = await loadRuntime(options.runtime ?? 'onnx-node', options);
   const maxBatch = options.maxBatch ?? defaultMaxBatch(runtime, imported.graph ?? undefined);

@@ -24,7 +24,9 @@ export type {
   ScopedNode,
 } from './import/index.js';
 export { loadOnnxBytes, describeOnnxSource } from './load.js';
-export type { OnnxSource } from './load.js';
+export type { LoadOnnxOptions, OnnxSource } from './load.js';
+export { externalLocations, inlineExternalData } from './external-data.js';
+export type { ExternalDataFiles, ExternalDataReader } from './external-data.js';
 export {
   decodeModel,
   encodeModel,

@@ -1,8 +1,10 @@
 /**
  * Reading ONNX model bytes from a path (Node fs, imported dynamically so browsers never need it),
  * a file: or http(s) URL (fetch), or bytes. Problems are ModelFormatErrors naming the source.
+ * Tensors kept in external data files are inlined (see external-data.ts).
  */
 import { ModelFormatError } from '@glasswing/core';
+import { withExternalData, type ExternalDataFiles } from './external-data.js';
 
 const isHttp = (s: string): boolean => /^https?:\/\//i.test(s);
 
@@ -15,7 +17,25 @@ export function describeOnnxSource(source: OnnxSource): string {
   return `ONNX bytes (${source.byteLength} bytes)`;
 }
 
-export async function loadOnnxBytes(source: OnnxSource): Promise<Uint8Array> {
+export interface LoadOnnxOptions {
+  /**
+   * The external data files of a model given as bytes (or overriding those next to its path),
+   * by the location the model names (e.g. `{ 'model.onnx.data': bytes }`).
+   */
+  readonly externalData?: ExternalDataFiles;
+}
+
+/**
+ * The model's bytes, self-contained: tensors stored in external data files are read (next to
+ * the model's path or URL, or from `options.externalData`) and inlined.
+ */
+export async function loadOnnxBytes(source: OnnxSource, options: LoadOnnxOptions = {}): Promise<Uint8Array> {
+  const bytes = await readSource(source);
+  const origin = typeof source === 'string' || source instanceof URL ? source : undefined;
+  return withExternalData(bytes, origin, options.externalData, describeOnnxSource(source));
+}
+
+async function readSource(source: OnnxSource): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source;
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   if (typeof source !== 'string' && !(source instanceof URL)) {

@@ -36,6 +36,7 @@ import { emitForwardModel, emitGradientModel, type EmittedModel } from './emit/i
 import { finiteDifferenceGradient } from './model/finite-difference.js';
 import { SessionCache } from './model/session-cache.js';
 import { fmt, resolveLayers } from './model/validate.js';
+import { batchLayoutProblems, checkBatchMajor } from './model/batch-major.js';
 import type { OnnxRuntime } from './runtime.js';
 
 /** What an OnnxModel can do, and why not. */
@@ -102,6 +103,8 @@ export class OnnxModel implements Model {
   private readonly canonized = new Map<string, { graph: Graph; layerNames: readonly string[]; layerShapes: Map<string, readonly number[]> }>();
   private readonly sessions = new SessionCache<SessionMeta>();
   private readonly layerShapes = new Map<string, readonly number[]>();
+  /** Layers whose first dimension is not the batch (taps refused), with the reason. */
+  private readonly layoutProblems: ReadonlyMap<string, string> = new Map();
   private disposed = false;
   /** Runs are serialised (onnxruntime-web sessions do not allow concurrent runs). */
   private queue: Promise<unknown> = Promise.resolve();
@@ -125,6 +128,7 @@ export class OnnxModel implements Model {
       this.outputShape = perExample(shapes[graph.outputs[0]!], `output ${graph.outputs[0]!}`);
       this.layerNames = graph.nodes.map((n) => n.name);
       for (const n of graph.nodes) this.layerShapes.set(n.name, shapes[n.outputs[0]!]!.slice(1));
+      this.layoutProblems = batchLayoutProblems(graph);
     } else {
       if (!config.original || !config.inputShape || !config.outputShape) {
         throw new InvalidArgumentError('an OnnxModel needs an IR graph or the original ONNX model with its shapes');
@@ -183,6 +187,7 @@ export class OnnxModel implements Model {
     const n = checkModelInput(x, this.inputShape, options.signal, this.disposed);
     this.require('layers', 'activations');
     const nodes = resolveLayers(layers, this.layerNames, this.config.resolveLayer);
+    checkBatchMajor(layers, nodes, this.layoutProblems);
     const unique = [...new Set(nodes)];
     const parts: { outputs: Tensor; layers: Record<string, Tensor> }[] = [];
     for (const [s, e] of this.ranges(n, this.config.maxBatch)) {
@@ -213,12 +218,14 @@ export class OnnxModel implements Model {
     // Canonized graphs are addressed by their own node names (no ONNX tensor-name resolution).
     const resolve = canon.graph === this.config.graph ? this.config.resolveLayer : undefined;
     const layers = resolveLayers(requested, canon.layerNames, resolve);
+    checkBatchMajor(requested, layers, this.layoutProblems);
     const overrideEntries = Object.entries(request.overrides ?? {});
     const overrideNodes = resolveLayers(
       overrideEntries.map(([k]) => k),
       canon.layerNames,
       resolve,
     );
+    checkBatchMajor(overrideEntries.map(([k]) => k), overrideNodes, this.layoutProblems);
     checkRequestTensors(x, request);
     overrideEntries.forEach(([name, t], i) => {
       const want = [n, ...canon.layerShapes.get(overrideNodes[i]!)!];

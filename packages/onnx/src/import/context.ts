@@ -7,6 +7,7 @@ import { getOp, OP_TYPES, referenceKernels, type Attrs, type GraphNode, type OpT
 import type { NodeAttributes } from '../proto/attributes.js';
 import {
   BlockedError,
+  WORLD_BATCH,
   batchIndependent,
   constOf,
   fmt,
@@ -26,6 +27,11 @@ export class ImportContext {
   private readonly tensorNames: Set<string>;
   /** Initializer name already created for a constant value. */
   private readonly materialized = new Map<ConstValue, string>();
+  /**
+   * The model input (a runtime tensor with the batch dimension): constants that only repeat a
+   * row along the batch (a class token `expand`ed to the batch size) are built from it.
+   */
+  batchSource?: RuntimeValue;
 
   constructor(
     readonly opset: number,
@@ -153,7 +159,8 @@ export class NodeContext {
    * Append an IR node (or fold it on the host when every operand is a constant) and return its
    * value. The main node (no role) writes the ONNX node's first output under the ONNX name.
    */
-  emit(op: string, operands: readonly Value[], attrs: Attrs, options: EmitOptions = {}): Value {
+  emit(op: string, operandValues: readonly Value[], attrs: Attrs, options: EmitOptions = {}): Value {
+    let operands = operandValues;
     if (!IR_OPS.has(op)) throw new BlockedError(`the IR has no ${op} op`);
     const def = getOp(op as OpType);
     const main = options.role === undefined;
@@ -167,6 +174,7 @@ export class NodeContext {
       const [y] = def.forward(referenceKernels, ts, node);
       return constOf({ kind: 'float', shape: [...y!.shape], data: y!.data });
     }
+    operands = operands.map((v) => (v.kind === 'const' && !batchIndependent(v) ? (this.batchBroadcast(v) ?? v) : v));
     const inputs = operands.map((v, i) => this.cx.operandName(v, `${this.where} operand ${i}`));
     const output = options.output ?? this.cx.uniqueTensorName(`${nodeName}/out`);
     const node: GraphNode = { name: nodeName, op: op as OpType, inputs, outputs: [output], attrs };
@@ -178,6 +186,30 @@ export class NodeContext {
     this.cx.producer.set(output, nodeName);
     const value: RuntimeValue = { kind: 'runtime', name: output, shapes: [shapes[0]!, shapes[1]!] };
     return value;
+  }
+
+  /**
+   * A constant that depends on the batch size only by repeating one row along the leading
+   * dimension (e.g. `class_token.expand(N, -1, -1)`), as a runtime tensor: the row added to
+   * zeros of shape [N, 1, …, 1] taken from the model input (a Slice times 0, so no gradient
+   * flows back through it). Undefined for any other batch-dependent constant.
+   */
+  private batchBroadcast(v: ConstValue): Value | undefined {
+    const src = this.cx.batchSource;
+    const [a, b] = v.w;
+    if (src === undefined || a.kind !== 'float' || b.kind !== 'float' || a.shape.length === 0) return undefined;
+    if (a.shape[0] !== WORLD_BATCH[0] || b.shape[0] !== WORLD_BATCH[1] || src.shapes[0][0] !== WORLD_BATCH[0]) return undefined;
+    const rest = a.shape.slice(1);
+    if (rest.length !== b.shape.length - 1 || rest.some((d, i) => d !== b.shape[i + 1])) return undefined;
+    const row = rest.reduce((p, d) => p * d, 1);
+    for (const w of [a, b]) for (let i = row; i < w.data.length; i++) if (w.data[i] !== w.data[i % row]) return undefined;
+    const rowConst = constOf({ kind: 'float', shape: [1, ...rest], data: Float32Array.from(a.data.slice(0, row)) });
+    const srcRank = src.shapes[0].length;
+    const axes = Array.from({ length: srcRank - 1 }, (_, i) => i + 1);
+    const first = this.emit('Slice', [src], { starts: axes.map(() => 0), ends: axes.map(() => 1), axes }, { role: 'batch_slice' });
+    const zero = this.emit('Mul', [first, constOf({ kind: 'float', shape: [], data: Float32Array.of(0) })], {}, { role: 'batch_zeros' });
+    const shaped = this.emit('Reshape', [zero], { shape: [-1, ...rest.map(() => 1)] }, { role: 'batch_shape' });
+    return this.emit('Add', [shaped, rowConst], {}, { role: 'batch_broadcast' });
   }
 
   /** emit() writing output `outputIndex` of the ONNX node (default 0) under its ONNX name. */

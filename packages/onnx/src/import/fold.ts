@@ -216,6 +216,15 @@ export const FOLDERS: Readonly<Record<string, Folder>> = {
     if (kind !== 'float' && y === 0) throw new BlockedError('integer division by zero');
     return kind === 'float' ? x / y : Math.trunc(x / y);
   }),
+  Mod: (n) => {
+    const fmod = n.attrs.int('fmod', 0) !== 0;
+    binaryFolder((x, y, kind) => {
+      if (kind !== 'float' && y === 0) throw new BlockedError('integer modulo by zero');
+      const r = x % y;
+      // fmod = 0: the result takes the divisor's sign (integers, as Python); fmod = 1: the dividend's (C fmod).
+      return fmod || r === 0 || r < 0 === y < 0 ? r : r + y;
+    })(n);
+  },
   Equal: binaryFolder((x, y) => (x === y ? 1 : 0), 'bool'),
   Less: binaryFolder((x, y) => (x < y ? 1 : 0), 'bool'),
   Greater: binaryFolder((x, y) => (x > y ? 1 : 0), 'bool'),

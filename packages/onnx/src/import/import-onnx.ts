@@ -134,6 +134,8 @@ export function importOnnxModel(source: Uint8Array | ArrayBuffer | ModelProto, o
       ? { kind: 'runtime', name: inputName, shapes: [[WORLD_BATCH[0], ...rest], [WORLD_BATCH[1], ...rest]] }
       : { kind: 'unknown' },
   );
+  const inputValue = cx.env.get(inputName);
+  if (inputValue?.kind === 'runtime') cx.batchSource = inputValue;
 
   const used = new Set<string>(outputNames);
   for (const node of g.node ?? []) for (const t of node.input ?? []) if (t) used.add(t);

@@ -1,7 +1,8 @@
 /**
  * TensorProto <-> host values. Floating tensors (float32, float64, float16, bfloat16) become
  * float32; integer and bool tensors become plain JS number arrays (shape constants, indices,
- * axes). External data and string/complex tensors are ModelFormatErrors naming the tensor.
+ * axes). External data (inlined by loadOnnxBytes / fromOnnx beforehand) and string/complex tensors
+ * are ModelFormatErrors naming the tensor.
  */
 import { ModelFormatError, sizeOf, type Tensor } from '@glasswing/core';
 import { DataType, dataTypeName, onnx, toNumber, type ITensorProto, type TensorProto } from './onnx.js';
@@ -107,7 +108,7 @@ export function decodeTensorProto(t: ITensorProto, what?: string): DecodedTensor
   if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL || (t.externalData?.length ?? 0) > 0) {
     const loc = t.externalData?.find((e) => e.key === 'location')?.value;
     throw new ModelFormatError(
-      `${label} stores its data externally${loc ? ` (in ${loc})` : ''}; external tensor data is not supported — save the model with all tensors inside the .onnx file`,
+      `${label} stores its data externally${loc ? ` (in ${loc})` : ''}; load the model with fromOnnx(path) (external files are read next to it) or pass the files as the externalData option, or save it with all tensors inside the .onnx file`,
     );
   }
   const kind = elementKindOf(dataType);

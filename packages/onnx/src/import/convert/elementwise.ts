@@ -1,4 +1,4 @@
-/** Converters: element-wise unary/binary ops, Clip, Softmax/LogSoftmax, Dropout, Identity, Cast. */
+/** Converters: element-wise unary/binary ops, activations, Clip, Softmax/LogSoftmax, Dropout, Identity, Cast. */
 import { DataType } from '../../proto/onnx.js';
 import { OP_TYPES } from '@glasswing/core';
 import { normAxis } from '../const-ops.js';
@@ -11,6 +11,15 @@ const same =
   (op: string): Converter =>
   (n) =>
     n.emitOutput(op, [n.required(0)], {});
+
+/** A one-input activation whose float attributes pass through when present (absent: the IR op's default = ONNX's). */
+const activation =
+  (op: string, floats: readonly string[] = []): Converter =>
+  (n) => {
+    const attrs: Record<string, number> = {};
+    for (const name of floats) if (n.attrs.has(name)) attrs[name] = n.attrs.float(name, 0);
+    n.emitOutput(op, [n.required(0)], attrs);
+  };
 
 const binary =
   (op: string): Converter =>
@@ -86,6 +95,15 @@ export const ELEMENTWISE_CONVERTERS: Readonly<Record<string, Converter>> = {
   Abs: same('Abs'),
   Identity: same('Identity'),
   LeakyRelu: (n) => n.emitOutput('LeakyRelu', [n.required(0)], { alpha: n.attrs.float('alpha', 0.01) }),
+  Elu: activation('Elu', ['alpha']),
+  Selu: activation('Selu', ['alpha', 'gamma']),
+  Softplus: activation('Softplus'),
+  Softsign: activation('Softsign'),
+  HardSigmoid: activation('HardSigmoid', ['alpha', 'beta']),
+  HardSwish: activation('HardSwish'),
+  Swish: activation('Swish', ['alpha']),
+  Mish: activation('Mish'),
+  ThresholdedRelu: activation('ThresholdedRelu', ['alpha']),
   Gelu: (n) => n.emitOutput('Gelu', [n.required(0)], { approximate: n.attrs.string('approximate', 'none') }),
   Add: binary('Add'),
   Sub: binary('Sub'),
