@@ -64,7 +64,8 @@ describe('reference transpose', () => {
     expect(r.shape).toEqual([3, 2]);
     expect(arr(r)).toEqual([0, 3, 1, 4, 2, 5]);
   });
-  for (const perm of [[0, 1, 2, 3], [0, 2, 3, 1], [0, 3, 1, 2], [3, 2, 1, 0], [2, 0, 3, 1]]) {
+  // Both loop orders: gather along output rows (identity) and scatter along the longer input rows (the rest).
+  for (const perm of [[0, 1, 2, 3], [0, 2, 3, 1], [0, 3, 1, 2], [3, 2, 1, 0], [2, 0, 3, 1], [3, 2, 0, 1]]) {
     it(`4-D perm [${perm.join(',')}] matches out[i] = x[i permuted]`, () => {
       const shape = [2, 3, 4, 5];
       const x = iota(shape);

@@ -24,15 +24,30 @@ export function transpose(x: Tensor, perm: readonly number[]): Tensor {
     o.set(a);
     return { shape, data: o };
   }
-  const xs = stridesOf(x.shape);
-  const st = perm.map((p) => xs[p]!); // input stride per output dim
-  const inner = shape[rank - 1]!;
-  const is = st[rank - 1]!;
   const idx = new Array<number>(rank).fill(0);
-  let aOff = 0;
-  for (let oOff = 0; oOff < n; oOff += inner) {
-    for (let i = 0; i < inner; i++) o[oOff + i] = a[aOff + i * is]!;
-    aOff = nextRow(idx, shape, st, aOff);
+  if (shape[rank - 1]! >= x.shape[rank - 1]!) {
+    // Gather along the output's rows (contiguous writes).
+    const xs = stridesOf(x.shape);
+    const st = perm.map((p) => xs[p]!); // input stride per output dim
+    const inner = shape[rank - 1]!;
+    const is = st[rank - 1]!;
+    let aOff = 0;
+    for (let oOff = 0; oOff < n; oOff += inner) {
+      for (let i = 0; i < inner; i++) o[oOff + i] = a[aOff + i * is]!;
+      aOff = nextRow(idx, shape, st, aOff);
+    }
+  } else {
+    // Scatter along the input's rows (contiguous reads), when those are the longer ones: a
+    // weight HWIO → OIHW has output rows of kw (1–3) values and input rows of O.
+    const os = stridesOf(shape);
+    const st = x.shape.map((_, d) => os[perm.indexOf(d)]!); // output stride per input dim
+    const inner = x.shape[rank - 1]!;
+    const ws = st[rank - 1]!;
+    let oOff = 0;
+    for (let aOff = 0; aOff < n; aOff += inner) {
+      for (let i = 0; i < inner; i++) o[oOff + i * ws] = a[aOff + i]!;
+      oOff = nextRow(idx, x.shape, st, oOff);
+    }
   }
   return { shape, data: o };
 }
