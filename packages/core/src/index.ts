@@ -2,6 +2,7 @@ export * from './tensor.js';
 export * from './errors.js';
 export * from './model.js';
 export * from './model-validation.js';
+export * from './chunked-model.js';
 export * from './rules/rule.js';
 export * from './ir/graph.js';
 export * from './ir/kernels.js';
