@@ -94,8 +94,11 @@ function readBytes(path: string): Uint8Array {
   }
 }
 
-async function loadOnnxFile(path: string, bytes: Uint8Array): Promise<LoadedModelFile> {
-  const { importOnnxModel } = await import('@glasswing/onnx');
+async function loadOnnxFile(path: string): Promise<LoadedModelFile> {
+  const { importOnnxModel, loadOnnxBytes } = await import('@glasswing/onnx');
+  // From the path, not the bytes: tensors kept in external data files (`model.onnx.data`, …) are
+  // read next to the model and inlined, so large exports load like small ones.
+  const bytes = await loadOnnxBytes(path);
   const onnx = importOnnxModel(bytes, { source: `model file '${path}'` });
   return { kind: 'onnx', graph: onnx.graph, onnx };
 }
@@ -103,14 +106,14 @@ async function loadOnnxFile(path: string, bytes: Uint8Array): Promise<LoadedMode
 /** Load any supported model file (JSON kinds, or ONNX by extension or content). */
 export async function loadModelFile(path: string): Promise<LoadedModelFile> {
   const bytes = readBytes(path);
-  if (/\.onnx$/i.test(path)) return loadOnnxFile(path, bytes);
+  if (/\.onnx$/i.test(path)) return loadOnnxFile(path);
   if (bytes.byteLength > 0 && !looksLikeJson(bytes)) {
     try {
       JSON.parse(new TextDecoder().decode(bytes));
     } catch {
       // Not JSON: ONNX, or nothing we know.
       try {
-        return await loadOnnxFile(path, bytes);
+        return await loadOnnxFile(path);
       } catch (e) {
         if (!(e instanceof ModelFormatError)) throw e;
         throw new ModelFormatError(`model file '${path}' is neither JSON (TensorFlow.js LayersModel or Glasswing graph) nor an ONNX model: ${e.message}`, { cause: e });

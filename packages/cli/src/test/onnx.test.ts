@@ -5,11 +5,11 @@
  * ONNX adapters, every method id, `--layer` names, and a forward-only model (an op Glasswing
  * cannot differentiate): perturbation methods run, gradient methods fail with one line naming it.
  */
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, METHODS } from '@glasswing/core';
-import { encodeModel, makeModel, makeNode, makeValueInfo, tensorToProto } from '@glasswing/onnx';
+import { decodeModel, encodeModel, makeModel, makeNode, makeValueInfo, tensorToProto } from '@glasswing/onnx';
 import { openModel } from '../model-file.js';
 import { CAPTUM, FIXTURES, GRAPH, expectClose, record, run, tempDir, writeJson } from './helpers.js';
 
@@ -114,6 +114,48 @@ describe('ONNX model files: detection, default adapter, other adapters, every me
     const r = await run(['attribute', '--model', junk, '--method', 'saliency', '--input', tinyInput0]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^glasswing: error: model file .*junk\.bin' is neither JSON .* nor an ONNX model: .*\n$/);
+  });
+
+  it('an export whose weights live in an external data file loads from its path (Captum tiny_additive/0013)', async () => {
+    // tiny_additive.onnx re-saved as torch.onnx does for big models: every initializer's bytes in
+    // weights/model.onnx.data, the ModelProto naming location / offset / length.
+    const proto = decodeModel(readFileSync(TINY));
+    const chunks: Uint8Array[] = [];
+    let offset = 0;
+    for (const t of proto.graph!.initializer ?? []) {
+      const raw = t.rawData && t.rawData.length > 0 ? Uint8Array.from(t.rawData) : new Uint8Array(Float32Array.from(t.floatData ?? []).buffer);
+      const pad = (8 - (offset % 8)) % 8;
+      chunks.push(new Uint8Array(pad), raw);
+      offset += pad;
+      t.rawData = new Uint8Array(0);
+      t.floatData = [];
+      t.dataLocation = 1;
+      t.externalData = [
+        { key: 'location', value: 'weights/model.onnx.data' },
+        { key: 'offset', value: String(offset) },
+        { key: 'length', value: String(raw.byteLength) },
+      ];
+      offset += raw.byteLength;
+    }
+    const ext = join(dir, 'external');
+    mkdirSync(join(ext, 'weights'), { recursive: true });
+    const data = new Uint8Array(offset);
+    let at = 0;
+    for (const c of chunks) (data.set(c, at), (at += c.byteLength));
+    writeFileSync(join(ext, 'weights', 'model.onnx.data'), data);
+    writeFileSync(join(ext, 'model.onnx'), encodeModel(proto));
+    for (const adapter of [[], ['--adapter', 'onnx-web'], ['--adapter', 'reference']]) {
+      const out = await attribute(['--model', join(ext, 'model.onnx'), '--method', 'integrated-gradients', '--input', tinyInput0, '--target', '0', ...adapter]);
+      expectRel(out.attributions[0]!, record('0013').attribution, 1e-5);
+    }
+    const r = await run(['inspect', '--model', join(ext, 'model.onnx')]);
+    expect(r.code).toBe(0);
+    // Without its data file the model is a clear error naming the missing file.
+    const lonely = join(dir, 'lonely.onnx');
+    writeFileSync(lonely, encodeModel(proto));
+    const bad = await run(['attribute', '--model', lonely, '--method', 'saliency', '--input', tinyInput0]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^glasswing: error: .*weights\/model\.onnx\.data.*\n$/);
   });
 
   for (const adapter of ['reference', 'tfjs-cpu', 'tfjs-wasm']) {
