@@ -26,3 +26,4 @@ export * from './rules/index.js';
 export * from './layer/index.js';
 export * from './neuron/index.js';
 export * from './global/index.js';
+export * from './internals/index.js';
