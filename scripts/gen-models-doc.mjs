@@ -26,7 +26,9 @@
 //       "loads": true,                         // loads as published, with gradients, layers and rules
 //       "reference": "…",                      // what predictions are compared with (the model's own runtime)
 //       "predictionError": 1e-6,               // bound on max |prediction − reference| / max |reference|, or null
-//       "methods": { "ok": ["saliency", …], "failed": [{ "id": "…", "error": "…" }] },
+//       "methods": { "ok": ["saliency", …], "failed": [{ "id": "…", "error": "…" }],
+//                    "skipped": [{ "id": "…", "reason": "over the time budget" }] },   // skipped: optional
+//       "runtime": { "seconds": 24, "peakRssMb": 4970 },   // optional: all methods' wall time on 2 cores
 //       "checks": ["IG completeness", …],      // checks passed beyond "runs"
 //       "notes": "…"
 //     }]
@@ -80,13 +82,20 @@ export function mergeRows(files) {
     rows.sort((a, b) => a.adapter.localeCompare(b.adapter));
     const first = rows[0];
     const errs = rows.map((r) => r.predictionError).filter((e) => e !== null && e !== undefined);
-    const total = (r) => r.methods.ok.length + r.methods.failed.length;
+    const skippedOf = (r) => r.methods.skipped ?? [];
+    const total = (r) => r.methods.ok.length + r.methods.failed.length + skippedOf(r).length;
     const counts = [...new Set(rows.map((r) => `${r.methods.ok.length}/${total(r)}`))];
     const failed = rows.flatMap((r) => r.methods.failed.map((f) => `${f.id} on ${r.adapter}`));
+    const skipped = rows.filter((r) => skippedOf(r).length).map((r) => `${skippedOf(r).length} on ${r.adapter}`);
+    const timed = rows.filter((r) => r.runtime);
+    const runtime = timed.length
+      ? `all methods: ${timed.map((r) => `${Math.round(r.runtime.seconds)} s on ${r.adapter}`).join(', ')} (2 cores)`
+      : '';
     const everywhere = first.checks.filter((c) => rows.every((r) => r.checks.includes(c)));
     const somewhere = [...new Set(rows.flatMap((r) => r.checks))].filter((c) => !everywhere.includes(c));
     const checks = [...everywhere, ...somewhere.map((c) => `${c} (${rows.filter((r) => r.checks.includes(c)).map((r) => r.adapter).join(', ')})`)];
-    const notes = [...new Set(rows.map((r) => r.notes).filter(Boolean))];
+    const notes = [...new Set(rows.flatMap((r) => (r.notes ? r.notes.split('; ') : [])))];
+    if (runtime) notes.push(runtime);
     return {
       pkg,
       model: first.model,
@@ -98,9 +107,12 @@ export function mergeRows(files) {
       loads: rows.every((r) => r.loads) ? 'yes' : `no (${rows.filter((r) => !r.loads).map((r) => r.adapter).join(', ')})`,
       error: errs.length ? errorText(Math.max(...errs)) : '—',
       reference: [...new Set(rows.map((r) => r.reference))].join('; '),
-      methods: counts.join(' / ') + (failed.length ? ` (failed: ${failed.join(', ')})` : ''),
+      methods:
+        counts.join(' / ') +
+        (failed.length ? ` (failed: ${failed.join(', ')})` : '') +
+        (skipped.length ? ` (not run within the time budget: ${skipped.join(', ')})` : ''),
       checks: checks.join(', ') || '—',
-      notes: notes.join(' / '),
+      notes: notes.join('; '),
     };
   });
 }

@@ -52,4 +52,20 @@ describe('docs/models.md', () => {
     expect(table).toContain('| `m` | a \\| b | ONNX, torch.onnx (TorchScript) | 17 | dynamic | onnx-node | yes | ≤ 1e-6 | 2/2 | IG completeness |  |');
     expect(() => replaceBlock('no markers', 'x')).toThrow(/no <!-- models:start -->/);
   });
+
+  it('counts methods cut off by a time budget, and merges notes and run times', () => {
+    const [l] = mergeRows([
+      file('tfjs', 'onnx-node', [row({ notes: 'layer methods on out_relu', runtime: { seconds: 24.4, peakRssMb: 900 } })]),
+      file('tfjs', 'tfjs-cpu', [
+        row({
+          adapter: 'tfjs-cpu',
+          notes: 'layer methods on out_relu; IG gap 0.4',
+          methods: { ok: ['saliency'], failed: [], skipped: [{ id: 'lrp', reason: 'over the time budget' }] },
+          runtime: { seconds: 900, peakRssMb: 2000 },
+        }),
+      ]),
+    ]);
+    expect(l!.methods).toBe('2/2 / 1/2 (not run within the time budget: 1 on tfjs-cpu)');
+    expect(l!.notes).toBe('layer methods on out_relu; IG gap 0.4; all methods: 24 s on onnx-node, 900 s on tfjs-cpu (2 cores)');
+  });
 });

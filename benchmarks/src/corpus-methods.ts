@@ -1,0 +1,407 @@
+/**
+ * The published-model corpus on every adapter (issue 19): the nsfwjs package's MobileNetV2 224 and
+ * InceptionV3 299 LayersModels and its MobileNetV2Mid graph model, loaded as published, each
+ * predicting what nsfwjs predicts (its own tfjs-layers / tfjs-converter runtime) and running every
+ * gradient, rule and layer method of METHODS with default settings on one photo (target: nsfwjs'
+ * top class; layer methods on the last convolutional block, neuron 0). Checks that apply: IG
+ * completeness (50 steps on the probabilities) and DeepLIFT summation-to-delta, from the methods'
+ * own convergence deltas.
+ *
+ * nsfwjs' predictions are computed once in their own process; each adapter then runs in a fresh
+ * Node process (wasm heaps and ORT arenas never add up) under a time budget: a method cut off by
+ * the budget (AbortSignal) and those after it are recorded as not run, with the reason.
+ *
+ * The rows are written to packages/tfjs/test/corpus-results/<adapter>.json (format
+ * glasswing-model-corpus/1, rendered into docs/models.md by scripts/gen-models-doc.mjs).
+ *
+ *   pnpm --filter @glasswing/benchmarks corpus [--adapter onnx-node,reference] [--model inception] [--budget-s 1800] [--out <dir>]
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DeepLift, METHODS, type AttributionResult, type Graph, type Model, type Tensor } from '@glasswing/core';
+import { adapterById } from './adapters.js';
+import { loadNsfwGraph, type NsfwModelId } from './nsfwjs.js';
+
+const HERE = fileURLToPath(import.meta.url);
+export const RESULTS_DIR = path.resolve(path.dirname(HERE), '../../packages/tfjs/test/corpus-results');
+
+const MID_PREFIX = 'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/MobilenetV2';
+
+export interface CorpusModel {
+  readonly id: string;
+  readonly nsfwjs: NsfwModelId;
+  /** nsfwjs.load's model name. */
+  readonly nsfwName: 'MobileNetV2' | 'InceptionV3' | 'MobileNetV2Mid';
+  readonly size: number;
+  readonly format: 'tfjs LayersModel' | 'tfjs graph model';
+  readonly producer: string;
+  readonly description: string;
+  /** The last convolutional block: the layer and neuron methods' layer. */
+  readonly layer: string;
+}
+
+export const CORPUS_MODELS: readonly CorpusModel[] = [
+  {
+    id: 'nsfwjs_mobilenet_v2',
+    nsfwjs: 'mobilenet_v2',
+    nsfwName: 'MobileNetV2',
+    size: 224,
+    format: 'tfjs LayersModel',
+    producer: 'nsfwjs 4.4.0 (Keras 2.2.4, uint8-quantized weights)',
+    description: 'Keras MobileNetV2 224×224 moderation classifier (5 classes), as the nsfwjs npm package ships it',
+    layer: 'out_relu',
+  },
+  {
+    id: 'nsfwjs_inception_v3',
+    nsfwjs: 'inception_v3',
+    nsfwName: 'InceptionV3',
+    size: 299,
+    format: 'tfjs LayersModel',
+    producer: 'nsfwjs 4.4.0 (Keras 2.2.4, uint8-quantized weights)',
+    description: 'Keras InceptionV3 299×299 moderation classifier (5 classes), as the nsfwjs npm package ships it',
+    layer: 'mixed10',
+  },
+  {
+    id: 'nsfwjs_mobilenet_v2_mid',
+    nsfwjs: 'mobilenet_v2_mid',
+    nsfwName: 'MobileNetV2Mid',
+    size: 224,
+    format: 'tfjs graph model',
+    producer: 'nsfwjs 4.4.0 (tfjs-converter 1.7.4 graph model, uint8-quantized weights)',
+    description: 'TF-Hub MobileNetV2 224×224 + dense head (5 classes): the graph model the nsfwjs npm package ships',
+    layer: `${MID_PREFIX}/Conv_1/Relu6`,
+  },
+];
+
+/** Every method that needs gradients, rules or layers (the perturbation methods are model-agnostic). */
+export const CORPUS_METHODS = Object.values(METHODS).filter((s) => Object.values(s.requires).some(Boolean));
+
+/** IG completeness: |Σ attr − (f(x) − f(0))| ≤ 5% of |f(x) − f(0)| + 1e-3 (probabilities). */
+const IG_TOL = { rel: 0.05, abs: 1e-3 };
+/** DeepLIFT summation-to-delta (float32 through ~100 layers). */
+const DEEPLIFT_TOL = { rel: 1e-3, abs: 1e-5 };
+
+/** A deterministic 0..255 integer "photo" (colour ramps, a disc, pixel noise), [H, W, 3]. */
+export function photo(size: number, seed = 5): Float32Array {
+  let s = seed >>> 0;
+  const r = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const data = new Float32Array(size * size * 3);
+  for (let i = 0; i < size; i++) {
+    for (let j = 0; j < size; j++) {
+      const disc = (i - size * 0.4) ** 2 + (j - size * 0.6) ** 2 < (size * 0.2) ** 2 ? 90 : 0;
+      for (let c = 0; c < 3; c++) {
+        const v = 40 + (160 * (c === 0 ? i : c === 1 ? j : i + j)) / (2 * size) + disc * (c === 1 ? -1 : 1) + 30 * r();
+        data[(i * size + j) * 3 + c] = Math.max(0, Math.min(255, Math.round(v)));
+      }
+    }
+  }
+  return data;
+}
+
+/** The model input nsfwjs feeds for the photo: pixels / 255, [1, H, W, 3]. */
+export function inputOf(m: CorpusModel): Tensor {
+  return { shape: [1, m.size, m.size, 3], data: photo(m.size).map((v) => v / 255) };
+}
+
+/** nsfwjs' own class probabilities for each model's photo (its runtime: tfjs-layers / tfjs-converter on tfjs-cpu). */
+export async function nsfwjsPredictions(models: readonly CorpusModel[]): Promise<Record<string, number[]>> {
+  const tf = await import('@tensorflow/tfjs');
+  const nsfwjs = await import('nsfwjs');
+  await tf.setBackend('cpu');
+  const out: Record<string, number[]> = {};
+  for (const m of models) {
+    const net = await nsfwjs.load(m.nsfwName, { size: m.size });
+    const img = tf.tensor3d(photo(m.size), [m.size, m.size, 3]);
+    const probs = net.infer(img) as InstanceType<typeof tf.Tensor>;
+    out[m.id] = Array.from(await probs.data());
+    tf.dispose([img, probs]);
+    net.dispose();
+  }
+  return out;
+}
+
+export interface CorpusRow {
+  readonly model: string;
+  readonly description: string;
+  readonly format: string;
+  readonly producer: string;
+  readonly opset: null;
+  readonly batch: string;
+  readonly adapter: string;
+  readonly loads: boolean;
+  readonly reference: string;
+  readonly predictionError: number | null;
+  readonly methods: {
+    readonly ok: string[];
+    readonly failed: { id: string; error: string }[];
+    readonly skipped?: { id: string; reason: string }[];
+  };
+  readonly checks: string[];
+  readonly notes: string;
+  readonly runtime?: { readonly seconds: number; readonly peakRssMb: number };
+  /** In the committed file as `runtime` (total seconds, peak RSS); seconds per method only in the local timings file. */
+  readonly timing?: { readonly seconds: Record<string, number>; readonly peakRssMb: number; readonly totalS: number };
+}
+
+const sumOf = (t: Tensor): number => t.data.reduce((a, b) => a + b, 0);
+const deltaOf = (r: AttributionResult): number | undefined => {
+  const d = r.delta as Tensor | number | readonly number[] | undefined;
+  if (d === undefined) return undefined;
+  if (typeof d === 'number') return d;
+  const arr = 'data' in (d as object) ? Array.from((d as Tensor).data) : Array.from(d as readonly number[]);
+  return arr.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+};
+
+/** Runs every corpus method on one model and adapter (in this process). */
+export async function runModel(adapter: string, m: CorpusModel, expected: readonly number[], budgetEnd: number, log: (l: string) => void): Promise<CorpusRow> {
+  const seconds: Record<string, number> = {};
+  const ok: string[] = [];
+  const failed: { id: string; error: string }[] = [];
+  const skipped: { id: string; reason: string }[] = [];
+  const checks: string[] = [];
+  const notes: string[] = [];
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+  const t0 = performance.now();
+  let model: Model | undefined;
+  let logits: Model | undefined;
+  let predictionError: number | null = null;
+  try {
+    const graph = await loadNsfwGraph(m.nsfwjs);
+    model = await adapterById(adapter).create(graph, {});
+    const x = inputOf(m);
+    const y = await model.forward(x);
+    const scale = Math.max(...expected.map(Math.abs));
+    predictionError = Math.max(...expected.map((e, i) => Math.abs(y.data[i]! - e))) / scale;
+    const target = expected.indexOf(Math.max(...expected));
+    const f0 = (await model.forward({ shape: x.shape, data: new Float32Array(x.data.length) })).data[target]!;
+    const dF = y.data[target]! - f0;
+    for (const spec of CORPUS_METHODS) {
+      const left = budgetEnd - Date.now();
+      if (left <= 0) {
+        skipped.push({ id: spec.id, reason: 'over the time budget' });
+        continue;
+      }
+      const o = { target, signal: AbortSignal.timeout(left), ...(spec.options.includes('layer') ? { layer: m.layer } : {}), ...(spec.options.includes('neuron') ? { neuron: 0 } : {}) };
+      const s0 = performance.now();
+      try {
+        const r = await spec.run(model, x, o);
+        seconds[spec.id] = (performance.now() - s0) / 1000;
+        const bad = Array.from(r.attributions.data).findIndex((v) => !Number.isFinite(v));
+        if (bad >= 0) throw new Error(`non-finite attribution at ${bad}`);
+        ok.push(spec.id);
+        if (spec.id === 'integrated-gradients') {
+          const gap = Math.abs(sumOf(r.attributions) - dF);
+          if (gap <= IG_TOL.rel * Math.abs(dF) + IG_TOL.abs) checks.push('IG completeness');
+          else notes.push(`IG at 50 steps: |Σ − (f(x) − f(0))| = ${gap.toPrecision(2)} of ${Math.abs(dF).toPrecision(2)}`);
+        }
+        if (spec.id === 'deeplift') {
+          const d = deltaOf(r);
+          if (d !== undefined && d <= DEEPLIFT_TOL.rel * Math.abs(dF) + DEEPLIFT_TOL.abs) checks.push('DeepLIFT summation-to-delta');
+          else notes.push(`DeepLIFT delta ${d?.toPrecision(2)} of f(x) − f(0) = ${dF.toPrecision(2)}`);
+        }
+        log(`  ${adapter} ${m.id} ${spec.id}: ${seconds[spec.id]!.toFixed(2)} s`);
+      } catch (e) {
+        const err = e as Error;
+        if (err.name === 'AbortError' || err.name === 'TimeoutError') skipped.push({ id: spec.id, reason: 'over the time budget' });
+        else failed.push({ id: spec.id, error: `${err.name}: ${err.message}` });
+        log(`  ${adapter} ${m.id} ${spec.id}: ${err.name}: ${err.message.slice(0, 200)}`);
+      }
+    }
+    // DeepLIFT's summation-to-delta holds exactly only below the final Softmax (Captum's advice too):
+    // checked on the logits, the graph up to the Softmax's input.
+    const last = graph.nodes[graph.nodes.length - 1]!;
+    if (last.op === 'Softmax' && budgetEnd > Date.now()) {
+      const logitsGraph: Graph = { ...graph, name: `${graph.name}_logits`, nodes: graph.nodes.slice(0, -1), outputs: [last.inputs[0]!] };
+      logits = await adapterById(adapter).create(logitsGraph, {});
+      try {
+        const r = await new DeepLift(logits).attribute(x, { target, signal: AbortSignal.timeout(Math.max(1, budgetEnd - Date.now())) });
+        const l0 = (await logits.forward({ shape: x.shape, data: new Float32Array(x.data.length) })).data[target]!;
+        const change = r.outputs.data[target]! - l0;
+        const d = Math.abs(sumOf(r.attributions) - change);
+        if (d <= DEEPLIFT_TOL.rel * Math.abs(change) + DEEPLIFT_TOL.abs) checks.push('DeepLIFT summation-to-delta (logits)');
+        else notes.push(`DeepLIFT on the logits: |Σ − Δlogit| = ${d.toPrecision(2)} of ${Math.abs(change).toPrecision(2)}`);
+      } catch (e) {
+        const err = e as Error;
+        if (err.name !== 'AbortError' && err.name !== 'TimeoutError') notes.push(`DeepLIFT on the logits failed: ${err.name}: ${err.message.slice(0, 200)}`);
+      }
+    }
+  } catch (e) {
+    failed.push({ id: 'load', error: `${(e as Error).name}: ${(e as Error).message}` });
+  } finally {
+    await model?.dispose();
+    await logits?.dispose();
+    clearInterval(sampler);
+  }
+  const totalS = (performance.now() - t0) / 1000;
+  const peakRssMb = Math.round(peak / 2 ** 20);
+  return {
+    model: m.id,
+    description: m.description,
+    format: m.format,
+    producer: m.producer,
+    opset: null,
+    batch: 'dynamic',
+    adapter,
+    loads: model !== undefined,
+    reference: 'nsfwjs (its own tfjs-layers / tfjs-converter runtime, tfjs-cpu)',
+    predictionError,
+    methods: { ok: ok.sort(), failed, ...(skipped.length ? { skipped } : {}) },
+    checks: checks.sort(),
+    notes: [`layer methods on ${m.layer.split('/').slice(-2).join('/')}`, ...notes].join('; '),
+    timing: { seconds, peakRssMb, totalS },
+  };
+}
+
+interface ChildJob {
+  readonly adapter: string;
+  readonly models: readonly string[];
+  readonly expected: Record<string, number[]>;
+  readonly budgetS: number;
+}
+
+function child(args: readonly string[], log: (l: string) => void): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--conditions=@glasswing/source', '--import', 'tsx', HERE, ...args], {
+      cwd: path.dirname(path.dirname(HERE)),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    p.stderr.on('data', (d: Buffer) => {
+      const s = d.toString();
+      err += s;
+      for (const l of s.split('\n')) if (l) log(l);
+    });
+    p.on('error', reject);
+    p.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code !== 0 || !line) reject(new Error(`${args.join(' ')} exited with ${code}: ${err.slice(-2000)}`));
+      else resolve(JSON.parse(line.slice('RESULT '.length)));
+    });
+  });
+}
+
+function crashedRow(adapter: string, m: CorpusModel, message: string): CorpusRow {
+  return {
+    model: m.id,
+    description: m.description,
+    format: m.format,
+    producer: m.producer,
+    opset: null,
+    batch: 'dynamic',
+    adapter,
+    loads: false,
+    reference: 'nsfwjs (its own tfjs-layers / tfjs-converter runtime, tfjs-cpu)',
+    predictionError: null,
+    methods: { ok: [], failed: [{ id: 'process', error: message.slice(0, 500) }] },
+    checks: [],
+    notes: 'the process running this model ended abnormally',
+  };
+}
+
+/** nsfwjs' predictions (own process), then every adapter's rows (one process each). */
+export async function runCorpus(opts: {
+  adapters: readonly string[];
+  models: readonly CorpusModel[];
+  budgetS: number;
+  log?: (l: string) => void;
+  /** Called with every row so far after each (adapter, model) process (to write files as it goes). */
+  onRows?: (rows: readonly CorpusRow[]) => void;
+}): Promise<CorpusRow[]> {
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const ids = opts.models.map((m) => m.id);
+  const expected = (await child(['--expected', JSON.stringify(ids)], log)) as Record<string, number[]>;
+  const rows: CorpusRow[] = [];
+  // One process per (adapter, model): heaps never add up, and each model gets the whole budget.
+  for (const adapter of opts.adapters) {
+    for (const id of ids) {
+      const job: ChildJob = { adapter, models: [id], expected, budgetS: opts.budgetS };
+      try {
+        rows.push(...((await child(['--child', JSON.stringify(job)], log)) as CorpusRow[]));
+      } catch (e) {
+        // A crashed process (e.g. a backend that aborts on memory) is a failed row, not a lost run.
+        const m = opts.models.find((x) => x.id === id)!;
+        rows.push(crashedRow(adapter, m, (e as Error).message));
+      }
+      opts.onRows?.(rows);
+    }
+  }
+  return rows;
+}
+
+/** The committed file of an adapter: the rows without their timing, models in corpus order. */
+export function resultsFile(adapter: string, rows: readonly CorpusRow[]): string {
+  const body = {
+    format: 'glasswing-model-corpus/1',
+    package: '@glasswing/tfjs',
+    adapter,
+    generatedBy: 'benchmarks/src/corpus-methods.ts (pnpm --filter @glasswing/benchmarks corpus --adapter <adapter>)',
+    rows: rows
+      .filter((r) => r.adapter === adapter)
+      .map(({ timing, predictionError, ...r }) => ({
+        ...r,
+        predictionError: predictionError === null ? null : Number(`1e${Math.ceil(Math.log10(Math.max(predictionError, 1e-9)) - 1e-9)}`),
+        ...(timing ? { runtime: { seconds: Math.round(timing.totalS), peakRssMb: timing.peakRssMb } } : {}),
+      })),
+  };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const at = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  if (at('--expected')) {
+    const ids = JSON.parse(at('--expected')!) as string[];
+    const r = await nsfwjsPredictions(CORPUS_MODELS.filter((m) => ids.includes(m.id)));
+    process.stdout.write(`RESULT ${JSON.stringify(r)}\n`);
+    return;
+  }
+  if (at('--child')) {
+    const job = JSON.parse(at('--child')!) as ChildJob;
+    const end = Date.now() + job.budgetS * 1000;
+    const rows: CorpusRow[] = [];
+    for (const m of CORPUS_MODELS.filter((c) => job.models.includes(c.id))) {
+      rows.push(await runModel(job.adapter, m, job.expected[m.id]!, end, (l) => process.stderr.write(`${l}\n`)));
+    }
+    process.stdout.write(`RESULT ${JSON.stringify(rows)}\n`);
+    return;
+  }
+  const adapters = (at('--adapter') ?? 'onnx-node').split(',');
+  const filter = at('--model');
+  const models = CORPUS_MODELS.filter((m) => !filter || m.id.includes(filter));
+  const budgetS = Number(at('--budget-s') ?? 3600);
+  const out = at('--out') ?? RESULTS_DIR;
+  await mkdir(out, { recursive: true });
+  const write = async (rows: readonly CorpusRow[]): Promise<void> => {
+    for (const a of new Set(rows.map((r) => r.adapter))) {
+      const file = path.join(out, `${a}.json`);
+      // Rows of models not run this time are kept from the committed file.
+      const kept = await readFile(file, 'utf8')
+        .then((t) => (JSON.parse(t) as { rows: CorpusRow[] }).rows.filter((r) => !rows.some((n) => n.adapter === a && n.model === r.model)))
+        .catch(() => [] as CorpusRow[]);
+      const order = (r: CorpusRow): number => CORPUS_MODELS.findIndex((c) => c.id === r.model);
+      await writeFile(file, resultsFile(a, [...kept, ...rows].sort((p, q) => order(p) - order(q))));
+      process.stderr.write(`wrote ${file}\n`);
+    }
+  };
+  let pending = Promise.resolve();
+  const rows = await runCorpus({ adapters, models, budgetS, onRows: (r) => void (pending = pending.then(() => write(r))) });
+  await pending;
+  await write(rows);
+  await writeFile(path.join(out, '..', 'corpus-timings.local.json'), JSON.stringify(rows.map((r) => ({ model: r.model, adapter: r.adapter, ...r.timing })), null, 2)).catch(() => undefined);
+}
+
+if (process.argv[1] === HERE) {
+  main(process.argv.slice(2)).catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  });
+}
