@@ -1,5 +1,6 @@
 /** A Glasswing Model running a core Graph on gpu.js through core's GraphModel. */
-import { GraphModel, type Graph, type Model } from '@glasswing/core';
+import { ChunkedModel, GraphModel, largestOutputPerRow, type Graph, type Model } from '@glasswing/core';
+import { MAX_EXACT_INDEX } from './kernels/source.js';
 import { gpujsBinding } from './binding.js';
 import type { GpujsModeRequest } from './modes.js';
 import { GpujsRuntime } from './runtime.js';
@@ -14,6 +15,20 @@ export interface GpujsModelOptions {
   readonly mode?: GpujsModeRequest;
   /** Compiled kernels kept (default 256); all are destroyed on dispose. */
   readonly maxKernels?: number;
+  /**
+   * Rows per kernel call; larger calls are chunked (results do not depend on it). Default: as many
+   * as keep every tensor within gpu.js' exact float32 index range (2^24 elements) with a 2x margin
+   * for the backward pass's intermediates — nsfwjs InceptionV3 299: 6 rows, MobileNetV2 224: 10.
+   */
+  readonly maxBatch?: number;
+}
+
+/** Headroom over the largest node output for intermediates (padded inputs, upsampled gradients). */
+export const GPUJS_ROW_FACTOR = 2;
+
+/** Default rows per call: every tensor stays within 2^24 elements (at least 1 row; bigger rows are refused by the kernels with a CapabilityError). */
+export function gpujsRowsPerCall(graph: Graph): number {
+  return Math.max(1, Math.floor(MAX_EXACT_INDEX / (GPUJS_ROW_FACTOR * largestOutputPerRow(graph))));
 }
 
 /** GraphModel whose dispose also destroys its compiled kernels and the gpu.js instance. */
@@ -32,7 +47,7 @@ export class GpujsGraphModel extends GraphModel<GpuTensor> {
 export async function createGpujsModel(graph: Graph, options: GpujsModelOptions = {}): Promise<Model> {
   const runtime = new GpujsRuntime({ mode: options.mode ?? 'auto', ...(options.maxKernels ? { maxKernels: options.maxKernels } : {}) });
   try {
-    return new GpujsGraphModel(graph, runtime);
+    return new ChunkedModel(new GpujsGraphModel(graph, runtime), options.maxBatch ?? gpujsRowsPerCall(graph));
   } catch (e) {
     runtime.dispose();
     throw e;

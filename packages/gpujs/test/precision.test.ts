@@ -8,8 +8,8 @@
  * the exact-division correction in kernels/source.ts; it guards GPUs whose division is approximate.)
  */
 import { describe, expect, it } from 'vitest';
-import { CapabilityError } from '@glasswing/core';
-import { createGpujsKernels, GpujsRuntime } from '../src/index.js';
+import { CapabilityError, createReferenceModel, type Graph } from '@glasswing/core';
+import { createGpujsKernels, createGpujsModel, GPUJS_ROW_FACTOR, gpujsRowsPerCall, GpujsRuntime } from '../src/index.js';
 import { MODES } from './helpers.js';
 
 for (const mode of MODES) {
@@ -50,3 +50,33 @@ for (const mode of MODES) {
     });
   });
 }
+
+describe('models chunk their rows to stay within 2^24 elements', () => {
+  // One row of this graph holds 2^20 values per tensor: 2^24 / (GPUJS_ROW_FACTOR · 2^20) = 8 rows a call.
+  const graph: Graph = {
+    name: 'wide_relu',
+    inputs: [{ name: 'x', shape: [-1, 1024, 1024] }],
+    outputs: ['y'],
+    initializers: {},
+    nodes: [{ name: 'relu', op: 'Relu', inputs: ['x'], outputs: ['y'], attrs: {} }],
+  };
+  const rows = 20; // 20 · 2^20 > 2^24: one kernel call over every row would be refused
+  const x = { shape: [rows, 1024, 1024], data: Float32Array.from({ length: rows * 2 ** 20 }, (_, i) => ((i * 7919) % 13) - 6) };
+
+  it('by default: a batch over 2^24 elements runs in chunks and equals the reference executor', async () => {
+    expect(gpujsRowsPerCall(graph)).toBe(2 ** 24 / (GPUJS_ROW_FACTOR * 2 ** 20));
+    const model = await createGpujsModel(graph, { mode: 'cpu' });
+    expect(model.maxRowsPerCall).toBe(8);
+    const y = await model.forward(x);
+    const want = await createReferenceModel(graph).forward(x);
+    expect(y.shape).toEqual([rows, 1024, 1024]);
+    expect(Buffer.from(y.data.buffer).equals(Buffer.from(want.data.buffer))).toBe(true);
+    await model.dispose();
+  });
+
+  it('with maxBatch over the limit the kernel refuses with a CapabilityError, not a wrong answer', async () => {
+    const model = await createGpujsModel(graph, { mode: 'cpu', maxBatch: rows });
+    await expect(model.forward(x)).rejects.toThrow(CapabilityError);
+    await model.dispose();
+  });
+});

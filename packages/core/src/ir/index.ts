@@ -1,6 +1,6 @@
 export { OPS, getOp, ELEMENTWISE_UNARY } from './ops/index.js';
 export { validateGraph, inferGraphShapes } from './validate.js';
-export { activationBytesPerRow, rowsWithinBudget } from './memory.js';
+export { activationBytesPerRow, largestOutputPerRow, rowsWithinBudget } from './memory.js';
 export type { RowBudget } from './memory.js';
 export { GraphExecutor } from './executor.js';
 export type { ForwardOptions, ForwardResult, BackwardOptions, BackwardResult } from './executor.js';

@@ -20,6 +20,19 @@ export function activationBytesPerRow(graph: Graph): number {
   return values * 4;
 }
 
+/** Values (elements) of the largest single node output for one row: what a backend bounding tensor sizes must fit. */
+export function largestOutputPerRow(graph: Graph): number {
+  const shapes = inferGraphShapes(graph);
+  let largest = 1;
+  for (const node of graph.nodes) {
+    for (const out of node.outputs) {
+      const s = shapes[out];
+      if (s) largest = Math.max(largest, s.slice(1).reduce((a, d) => a * Math.max(d, 1), 1));
+    }
+  }
+  return largest;
+}
+
 export interface RowBudget {
   /** Bytes one call may use. */
   readonly budgetBytes: number;
