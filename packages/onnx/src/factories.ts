@@ -11,6 +11,12 @@ export interface OnnxModelOptions extends RuntimeOptions {
   readonly runtime?: RuntimeSpec;
   /** Largest batch per session run; larger batches are chunked (default: `defaultMaxBatch`). */
   readonly maxBatch?: number;
+  /**
+   * ONNX Runtime sessions kept per model (default 6: one method's forward, gradient and chunk-size
+   * variants); the least recently used idle one is released when another is needed. ORT keeps each
+   * session's memory arena at its peak, so this bounds a long-lived model's memory.
+   */
+  readonly maxSessions?: number;
 }
 
 export interface FromOnnxOptions extends OnnxModelOptions {
@@ -56,7 +62,12 @@ export function defaultMaxBatch(runtime: OnnxRuntime, graph?: Graph): number {
 export async function createOnnxModel(graph: Graph, options: OnnxModelOptions = {}): Promise<OnnxModel> {
   validateGraph(graph);
   const runtime = await loadRuntime(options.runtime ?? 'onnx-node', options);
-  return new OnnxModel({ runtime, graph, maxBatch: options.maxBatch ?? defaultMaxBatch(runtime, graph) });
+  return new OnnxModel({
+    runtime,
+    graph,
+    maxBatch: options.maxBatch ?? defaultMaxBatch(runtime, graph),
+    ...(options.maxSessions !== undefined ? { maxSessions: options.maxSessions } : {}),
+  });
 }
 
 /**
@@ -96,6 +107,7 @@ export async function fromOnnx(source: OnnxSource, options: FromOnnxOptions = {}
     resolveLayer: (name) => describeLayerName(imported, name).layer,
     finiteDifferenceFallback: options.finiteDifferenceFallback === true,
     maxBatch,
+    ...(options.maxSessions !== undefined ? { maxSessions: options.maxSessions } : {}),
   });
 }
 

@@ -34,7 +34,7 @@ import {
 } from '@glasswing/core';
 import { emitForwardModel, emitGradientModel, type EmittedModel } from './emit/index.js';
 import { finiteDifferenceGradient } from './model/finite-difference.js';
-import { SessionCache } from './model/session-cache.js';
+import { DEFAULT_MAX_SESSIONS, SessionCache } from './model/session-cache.js';
 import { fmt, resolveLayers } from './model/validate.js';
 import { batchLayoutProblems, checkBatchMajor } from './model/batch-major.js';
 import type { OnnxRuntime } from './runtime.js';
@@ -81,6 +81,8 @@ export interface OnnxModelConfig {
   readonly finiteDifferenceFallback?: boolean;
   /** Largest batch per session run (larger inputs are chunked). */
   readonly maxBatch: number;
+  /** Sessions kept (least recently used released first; default DEFAULT_MAX_SESSIONS = 6). */
+  readonly maxSessions?: number;
 }
 
 interface SessionMeta {
@@ -101,7 +103,8 @@ export class OnnxModel implements Model {
   private readonly config: OnnxModelConfig;
   /** Canonized graphs by canonizer list key, with their node names and layer shapes. */
   private readonly canonized = new Map<string, { graph: Graph; layerNames: readonly string[]; layerShapes: Map<string, readonly number[]> }>();
-  private readonly sessions = new SessionCache<SessionMeta>();
+  /** At most `maxSessions` sessions; evicted ones are released on the run queue, after the runs before them. */
+  private readonly sessions: SessionCache<SessionMeta>;
   private readonly layerShapes = new Map<string, readonly number[]>();
   /** Layers whose first dimension is not the batch (taps refused), with the reason. */
   private readonly layoutProblems: ReadonlyMap<string, string> = new Map();
@@ -113,6 +116,11 @@ export class OnnxModel implements Model {
     if (!Number.isInteger(config.maxBatch) || config.maxBatch < 1) {
       throw new InvalidArgumentError(`maxBatch must be a positive integer, got ${config.maxBatch}`);
     }
+    const maxSessions = config.maxSessions ?? DEFAULT_MAX_SESSIONS;
+    if (!Number.isInteger(maxSessions) || maxSessions < 1) throw new InvalidArgumentError(`maxSessions must be a positive integer, got ${maxSessions}`);
+    this.sessions = new SessionCache<SessionMeta>(maxSessions, (release) => {
+      this.queue = this.queue.then(release, release);
+    });
     this.config = config;
     this.backend = config.runtime.name;
     this.maxRowsPerCall = config.maxBatch;
@@ -168,6 +176,11 @@ export class OnnxModel implements Model {
     return this.sessions.created;
   }
 
+  /** Number of sessions released to keep at most `maxSessions` (least recently used first). */
+  get sessionsEvicted(): number {
+    return this.sessions.evicted;
+  }
+
   /** Number of sessions currently held. */
   get sessionsHeld(): number {
     return this.sessions.size;
@@ -194,10 +207,10 @@ export class OnnxModel implements Model {
       throwIfAborted(options.signal);
       const xs = n === e - s ? x : sliceBatch(x, s, e);
       const key = `act|${e - s}|${JSON.stringify(unique)}`;
-      const { session, meta } = await this.session(key, () => emitForwardModel(this.config.graph!, { batch: e - s, layers: unique }));
+      const { session, meta, unpin } = await this.session(key, () => emitForwardModel(this.config.graph!, { batch: e - s, layers: unique }));
       const em = meta.emitted!;
       const names = [em.outputs.outputs, ...unique.map((l) => em.outputs.layers[l]!.activation)];
-      const r = await this.run(session, { [em.inputs.x]: xs }, names);
+      const r = await this.run(session, { [em.inputs.x]: xs }, names, unpin);
       const taps: Record<string, Tensor> = {};
       unique.forEach((l) => (taps[l] = r[em.outputs.layers[l]!.activation]!));
       parts.push({ outputs: r[em.outputs.outputs]!, layers: taps });
@@ -244,7 +257,7 @@ export class OnnxModel implements Model {
       const rows = (t: Tensor) => (n === e - s ? t : sliceBatch(t, s, e));
       const batch = e - s;
       const key = `grad|${batch}|${canon.key}|${JSON.stringify(uniqueLayers)}|${JSON.stringify(overrideNodes)}|${rulesKey}|${useReference}`;
-      const { session, meta } = await this.session(key, () =>
+      const { session, meta, unpin } = await this.session(key, () =>
         emitGradientModel(canon.graph, {
           batch,
           layers: uniqueLayers,
@@ -262,7 +275,7 @@ export class OnnxModel implements Model {
         em.outputs.inputGradient!,
         ...uniqueLayers.flatMap((l) => [em.outputs.layers[l]!.activation, em.outputs.layers[l]!.gradient!]),
       ];
-      const r = await this.run(session, feeds, outNames);
+      const r = await this.run(session, feeds, outNames, unpin);
       const taps: Record<string, LayerTap> = {};
       uniqueLayers.forEach((l) => (taps[l] = { activation: r[em.outputs.layers[l]!.activation]!, gradient: r[em.outputs.layers[l]!.gradient!]! }));
       parts.push({ outputs: r[em.outputs.outputs]!, inputGradient: r[em.outputs.inputGradient!]!, layers: taps });
@@ -332,13 +345,17 @@ export class OnnxModel implements Model {
     return this.config.original?.fixedBatch ?? this.config.maxBatch;
   }
 
-  private async session(key: string, emit: () => EmittedModel): Promise<{ session: import('onnxruntime-common').InferenceSession; meta: SessionMeta }> {
+  /** The cached session for `key`, pinned until the `unpin` passed to `run` (or called on failure). */
+  private async session(key: string, emit: () => EmittedModel): Promise<{ session: import('onnxruntime-common').InferenceSession; meta: SessionMeta; unpin: () => void }> {
     if (this.disposed) throw new InvalidArgumentError('the model has been disposed');
-    const entry = await this.sessions.get(key, async () => {
+    const entry = await this.sessions.acquire(key, async () => {
       const emitted = emit();
       return { session: await this.config.runtime.createSession(emitted.bytes), meta: { emitted } };
     });
-    if (this.disposed) throw new InvalidArgumentError('the model has been disposed');
+    if (this.disposed) {
+      entry.unpin();
+      throw new InvalidArgumentError('the model has been disposed');
+    }
     return entry;
   }
 
@@ -349,8 +366,8 @@ export class OnnxModel implements Model {
     if (orig) {
       const fixed = orig.fixedBatch;
       const xs = fixed !== undefined && fixed !== n ? padRows(x, fixed) : x;
-      const { session } = await this.sessionOf('original', orig.bytes);
-      const r = await this.run(session, { [orig.inputName]: xs }, [orig.outputName]);
+      const { session, unpin } = await this.sessionOf('original', orig.bytes);
+      const r = await this.run(session, { [orig.inputName]: xs }, [orig.outputName], unpin);
       const y = r[orig.outputName]!;
       const want = [xs.shape[0]!, ...this.outputShape];
       if (sizeOf(y.shape) !== sizeOf(want)) {
@@ -359,23 +376,28 @@ export class OnnxModel implements Model {
       const shaped = { shape: want, data: y.data };
       return xs === x ? shaped : sliceBatch(shaped, 0, n);
     }
-    const { session, meta } = await this.session(`fwd|${n}`, () => emitForwardModel(this.config.graph!, { batch: n }));
+    const { session, meta, unpin } = await this.session(`fwd|${n}`, () => emitForwardModel(this.config.graph!, { batch: n }));
     const em = meta.emitted!;
-    const r = await this.run(session, { [em.inputs.x]: x }, [em.outputs.outputs]);
+    const r = await this.run(session, { [em.inputs.x]: x }, [em.outputs.outputs], unpin);
     return r[em.outputs.outputs]!;
   }
 
   private async sessionOf(key: string, bytes: Uint8Array) {
     if (this.disposed) throw new InvalidArgumentError('the model has been disposed');
-    const entry = await this.sessions.get(key, async () => ({ session: await this.config.runtime.createSession(bytes), meta: {} }));
-    if (this.disposed) throw new InvalidArgumentError('the model has been disposed');
+    const entry = await this.sessions.acquire(key, async () => ({ session: await this.config.runtime.createSession(bytes), meta: {} }));
+    if (this.disposed) {
+      entry.unpin();
+      throw new InvalidArgumentError('the model has been disposed');
+    }
     return entry;
   }
 
+  /** Runs on the serial queue; `unpin` (the session's pin) is called once the run has settled. */
   private run(
     session: import('onnxruntime-common').InferenceSession,
     feeds: Record<string, Tensor>,
     outputs: readonly string[],
+    unpin: () => void,
   ): Promise<Record<string, Tensor>> {
     const job = this.queue.then(
       () => {
@@ -384,7 +406,7 @@ export class OnnxModel implements Model {
       },
     );
     this.queue = job.catch(() => undefined);
-    return job;
+    return job.finally(unpin);
   }
 
   private async finiteDifferences(x: Tensor, seed: Tensor, request: GradientRequest): Promise<GradientResult> {

@@ -11,6 +11,7 @@ import {
   createReferenceModel,
   guidedReluRule,
   type GradientRequest,
+  type GradientResult,
   type Model,
   type Rule,
   type Tensor,
@@ -170,6 +171,44 @@ describe('sessions', () => {
     };
     return { counts, ort: wrapped as unknown as typeof ort };
   }
+
+  it('keeps at most maxSessions: the least recently used idle session is released, never one in use', async () => {
+    const { counts, ort: o } = countingOrt();
+    const runtime = await loadRuntime({ name: 'onnx-node', ort: o });
+    const model = (await fromOnnx(fixture('lenet_mnist'), { runtime, maxSessions: 2 })) as OnnxModel;
+    const reference = (await fromOnnx(fixture('lenet_mnist'))) as OnnxModel;
+    const x = inputFor(model, 3, 9);
+    const seed = { kind: 'index', indices: [0, 1, 2] } as const;
+    const relu = model.layerNames.find((n) => n.includes('relu'))!;
+    // Four signatures, all at once: each run pins its session, so eviction never releases a session a
+    // queued run still needs; results equal an unbounded model's.
+    const calls = () => [
+      model.forward(x),
+      model.gradient(x, { seed }),
+      model.gradient(x, { seed, rules: { [relu]: { ...guidedReluRule } } }),
+      model.gradient(inputFor(model, 2, 4), { seed: { kind: 'index', indices: [1, 2] } }),
+    ];
+    const want = await Promise.all([
+      reference.forward(x),
+      reference.gradient(x, { seed }),
+      reference.gradient(x, { seed, rules: { [relu]: { ...guidedReluRule } } }),
+      reference.gradient(inputFor(model, 2, 4), { seed: { kind: 'index', indices: [1, 2] } }),
+    ]);
+    for (let round = 0; round < 2; round++) {
+      const got = await Promise.all(calls());
+      expectClose(got[0] as never, want[0] as never, 0, 0);
+      for (const i of [1, 2, 3]) expectClose((got[i] as GradientResult).inputGradient, (want[i] as GradientResult).inputGradient, 0, 0);
+      expect(model.sessionsHeld).toBeLessThanOrEqual(2);
+    }
+    expect(model.sessionsCreated).toBe(8); // every round recreates what the bound released
+    expect(model.sessionsEvicted).toBe(6);
+    await model.forward(x); // settle the queued releases
+    expect(counts.released).toBe(model.sessionsEvicted);
+    await model.dispose();
+    await reference.dispose();
+    expect(counts.released).toBe(counts.created);
+    await expect(fromOnnx(fixture('lenet_mnist'), { maxSessions: 0 })).rejects.toThrow(/maxSessions must be a positive integer/);
+  });
 
   it('caches one session per batch size and request signature; dispose releases every one', async () => {
     const { counts, ort: o } = countingOrt();
