@@ -10,3 +10,6 @@ export { trainCav, tcavScores, type Cav, type TcavScores } from './tcav-cav.js';
 export { tTestIndependent, studentTTwoSided, studentTCdf, regularizedIncompleteBeta, logGamma, type TTestResult } from '../_utils/stats/t-test.js';
 export { fitLogisticSgd, logisticObjective, type LinearClassifierOptions, type LinearClassifierFit } from '../_utils/stats/linear-classifier.js';
 export { layerFeatureRows, reducedDim, type FeatureReduction, type ChannelLayout, type FeatureRows } from '../_utils/layer-features.js';
+export { ActivationClustering, activationClustering, type ActivationClusteringOptions, type ActivationClusteringResult } from './activation-clustering.js';
+export { kmeans, kmeansPlusPlus, lloyd, silhouette, type Points, type KMeansFit } from '../_utils/cluster/kmeans.js';
+export { pca, type PcaFit } from '../_utils/cluster/pca.js';
