@@ -70,6 +70,8 @@ export interface ActivationClusteringResult {
   readonly clusterLabels?: number[];
   /** 2-D PCA map: n × 2 row-major, and the variance fraction along each axis. */
   readonly map: { readonly points: Float64Array; readonly explainedRatio: number[] };
+  /** The clustered feature rows, n × dim row-major (e.g. for another 2-D map). */
+  readonly features: Float32Array;
   readonly modelCalls: number;
 }
 
@@ -182,6 +184,7 @@ export class ActivationClustering {
       exemplars,
       ...(purity !== undefined ? { purity, clusterLabels: clusterLabels! } : {}),
       map: { points: padMap(map.projections, n, Math.min(2, dim)), explainedRatio: map.explainedRatio },
+      features: feat!.data,
       modelCalls: ctx.modelCalls,
     };
   }
