@@ -12,7 +12,7 @@ import { asBatch, readTensorFile, resolvePath, writeFile } from '../files.js';
 import type { ResolvedIO } from '../io.js';
 import { ADAPTERS, openModel } from '../model-file.js';
 import type { AdapterId } from '../model-file.js';
-import { layerList, takeRepeated, withProgress } from './internals-args.js';
+import { layerList, parseConceptFlags, takeRepeated, withProgress } from './internals-args.js';
 
 export const CONCEPTS_FLAGS: Readonly<Record<string, FlagKind>> = {
   model: 'value',
@@ -114,16 +114,7 @@ export function parseConceptsArgs(argv: readonly string[]): ConceptsRequest | 'h
   for (const name of ['model', 'input', 'target']) if (v[name] === undefined) throw new UsageError(`missing required option --${name}`);
   if (rep['layer']!.length === 0) throw new UsageError('missing required option --layer');
   if (rep['concept']!.length === 0) throw new UsageError('missing required option --concept (name=file.json)');
-  const concepts = rep['concept']!.map((raw) => {
-    const eq = raw.indexOf('=');
-    if (eq <= 0 || eq === raw.length - 1) throw new UsageError(`--concept must be name=file.json, got '${raw}'`);
-    return { name: raw.slice(0, eq), file: raw.slice(eq + 1) };
-  });
-  const names = new Set<string>();
-  for (const c of concepts) {
-    if (names.has(c.name)) throw new UsageError(`--concept name '${c.name}' is given twice`);
-    names.add(c.name);
-  }
+  const concepts = parseConceptFlags(rep['concept']!);
   const progress = parseProgressSwitches(switches);
   const testSplit = v['test-split'] === undefined ? 0.33 : parseNumber('test-split', v['test-split'], 0);
   if (testSplit >= 1) throw new UsageError(`--test-split must be below 1, got ${testSplit}`);

@@ -3,10 +3,10 @@
  * (`--layer a --layer b`, `--concept name=file ...`), the layer list, labels files, and running a
  * core computation under a progress bar and Ctrl-C.
  */
-import { InvalidArgumentError, ShapeError } from '@glasswing/core';
+import { InvalidArgumentError, ShapeError, type Tensor } from '@glasswing/core';
 import { UsageError } from '../args.js';
 import { parseCsv } from '../csv.js';
-import { readJson, readText } from '../files.js';
+import { asBatch, readJson, readTensorFile, readText, resolvePath } from '../files.js';
 import { asInterruption } from '../interrupt.js';
 import type { ResolvedIO } from '../io.js';
 import { progressBar, type ProgressReporter } from '../progress.js';
@@ -98,4 +98,28 @@ export async function withProgress<T>(
     bar.stop();
     throw asInterruption(err, signal, bar, what);
   }
+}
+
+/** `--concept name=file` values: names unique, both parts non-empty. */
+export function parseConceptFlags(raw: readonly string[]): { name: string; file: string }[] {
+  const names = new Set<string>();
+  return raw.map((r) => {
+    const eq = r.indexOf('=');
+    if (eq <= 0 || eq === r.length - 1) throw new UsageError(`--concept must be name=file.json, got '${r}'`);
+    const c = { name: r.slice(0, eq), file: r.slice(eq + 1) };
+    if (names.has(c.name)) throw new UsageError(`--concept name '${c.name}' is given twice`);
+    names.add(c.name);
+    return c;
+  });
+}
+
+/** The report's concept example sets and random pool, read and fitted to the model input. */
+export function readReportConcepts(
+  req: { readonly concepts?: readonly { name: string; file: string }[]; readonly conceptRandom?: string },
+  inputShape: readonly number[],
+  cwd: string,
+): { concepts: { name: string; examples: Tensor }[]; random?: Tensor } {
+  const concepts = (req.concepts ?? []).map((c) => ({ name: c.name, examples: asBatch(readTensorFile(resolvePath(cwd, c.file), `concept '${c.name}' file`), inputShape, `concept '${c.name}'`) }));
+  const random = req.conceptRandom !== undefined ? asBatch(readTensorFile(resolvePath(cwd, req.conceptRandom), 'concept random file'), inputShape, 'random examples') : undefined;
+  return { concepts, ...(random ? { random } : {}) };
 }
