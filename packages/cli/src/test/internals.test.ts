@@ -158,3 +158,20 @@ describe('glasswing clusters', () => {
     expect((await run(['clusters', '--help'])).stdout).toContain('--k-range');
   });
 });
+
+describe('glasswing report: internals sections', () => {
+  it('adds Activation clusters always and Concepts (TCAV) with --concept', async () => {
+    const out = join(dir, 'report.html');
+    const r = await run(['report', '--model', tcavModel, '--input', inputs, '--examples', '6', '--concept', `e0=${concept}`, '--concept-random', random, '--target', '0', '--adapter', 'reference', '--out', out, '--no-progress']);
+    expect(r.code).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('<h2>Activation clusters');
+    expect(html).toContain('<h2>Concepts (TCAV)');
+    expect(html).toMatch(/<td>e0<\/td><td>relu<\/td><td class="num">1<\/td>/);
+    const plain = join(dir, 'plain.html');
+    expect((await run(['report', '--model', clusterModel, '--input', clusterData, '--adapter', 'reference', '--out', plain, '--no-progress'])).code).toBe(0);
+    const h2 = readFileSync(plain, 'utf8');
+    expect(h2).toContain('<h2>Activation clusters');
+    expect(h2).not.toContain('<h2>Concepts (TCAV)');
+  });
+});
