@@ -10,6 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@glasswing/core';
 import { run, tempDir, writeJson } from './helpers.js';
@@ -173,5 +174,41 @@ describe('glasswing report: internals sections', () => {
     const h2 = readFileSync(plain, 'utf8');
     expect(h2).toContain('<h2>Activation clusters');
     expect(h2).not.toContain('<h2>Concepts (TCAV)');
+  });
+});
+
+describe('glasswing clusters on the demo CNN (NHWC images)', () => {
+  const DEMO = fileURLToPath(new URL('../../../../apps/demo/model/model.json', import.meta.url));
+  /** 36 images: the decisive stroke (0 h-bar, 1 v-bar, 2 plus) in the region, faint noise. */
+  const images = (() => {
+    const rng = createRng(9);
+    const data: number[] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < 36; i++) {
+      const kind = i % 3;
+      const img = Array.from({ length: 400 }, () => 0.15 * rng.uniform());
+      for (let k = -1; k <= 6; k++) for (const [r, c] of [[2, 11 + k], [9, 11 + k], [3 + k, 10], [3 + k, 17]] as const) if (r >= 0 && c >= 0) img[r * 20 + c] = 0.35;
+      const r0 = 3 + rng.int(3), c0 = 11 + rng.int(3);
+      for (let k = 0; k < 4; k++) {
+        if (kind !== 1) img[(r0 + (kind === 2 ? 1 : 0)) * 20 + c0 + k] = 0.9;
+        if (kind !== 0) img[(r0 + k) * 20 + c0 + (kind === 2 ? 1 : 0)] = 0.9;
+      }
+      data.push(...img);
+      labels.push(kind);
+    }
+    return { x: writeJson(dir, 'demo-x.json', { shape: [36, 20, 20, 1], data }), labels: writeJson(dir, 'demo-labels.json', labels) };
+  })();
+
+  it('clusters relu3 by class and draws the exemplar grid; spatial-mean pooling on a conv layer', async () => {
+    const grid = join(dir, 'exemplars.png');
+    const r = await run(['clusters', '--model', DEMO, '--layer', 'relu3', '--input', images.x, '--labels', images.labels, '--k', '3', '--exemplars-png', grid, '--exemplars-svg', join(dir, 'ex.svg'), '--adapter', 'reference']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as ClusterOut & { dim: number };
+    expect(out.purity).toBeGreaterThanOrEqual(0.9);
+    expect(out.dim).toBe(32);
+    expect(readFileSync(grid).subarray(1, 4).toString()).toBe('PNG');
+    const pooled = await run(['clusters', '--model', DEMO, '--layer', 'relu2', '--pool', 'spatial-mean', '--input', images.x, '--k', '3', '--adapter', 'reference']);
+    expect(pooled.code).toBe(0);
+    expect((JSON.parse(pooled.stdout) as { dim: number }).dim).toBe(8);
   });
 });
