@@ -34,6 +34,8 @@ export interface TcavChartInput {
   readonly title?: string;
   /** Shown under the title, e.g. the target class. */
   readonly subtitle?: string;
+  /** What the series (the `layer` field) are, in the legend (default 'layer'). */
+  readonly seriesLabel?: string;
 }
 
 function tcavScene(input: TcavChartInput): Scene {
@@ -48,7 +50,7 @@ function tcavScene(input: TcavChartInput): Scene {
   const conceptW = Math.max(...concepts.map((c) => labelWidth(c)));
   const slot = Math.max(groupW, conceptW + 8);
   const plotW = concepts.length * slot + (concepts.length + 1) * groupGap;
-  const legendItems = [...layers.map((l, i) => ({ label: `layer ${l}`, color: categorical(i) })), { label: 'random baseline (mean ± std)', color: GREY }];
+  const legendItems = [...layers.map((l, i) => ({ label: `${input.seriesLabel ?? 'layer'} ${l}`, color: categorical(i) })), { label: 'random baseline (mean ± std)', color: GREY }];
   const legendW = legendItems.reduce((a, it) => a + 18 + labelWidth(it.label) + 14, 0);
   const width = Math.max(left + plotW + 20, legendW + 40, labelWidth(title, true) + 40);
   const y = (v: number) => top + plotH - v * plotH;
@@ -61,7 +63,7 @@ function tcavScene(input: TcavChartInput): Scene {
   items.push({ kind: 'line', x1: left, y1: y(0), x2: left, y2: y(1), color: INK });
   const bar = (x: number, mean: number, std: number, color: Rgb, scores?: readonly number[]) => {
     const m = Math.max(0, Math.min(1, mean));
-    items.push({ kind: 'rect', x, y: y(m), w: barW, h: Math.max(0.5, y(0) - y(m)), fill: color });
+    items.push({ kind: 'rect', x, y: y(m), w: barW, h: Math.max(1.5, y(0) - y(m)), fill: color });
     const lo = Math.max(0, mean - std), hi = Math.min(1, mean + std);
     const cx = x + barW / 2;
     if (std > 0) {

@@ -168,7 +168,7 @@ describe('glasswing report: internals sections', () => {
     const html = readFileSync(out, 'utf8');
     expect(html).toContain('<h2>Activation clusters');
     expect(html).toContain('<h2>Concepts (TCAV)');
-    expect(html).toMatch(/<td>e0<\/td><td>relu<\/td><td class="num">1<\/td>/);
+    expect(html).toMatch(/<td>e0<\/td><td class="num">0<\/td><td class="num">30<\/td><td class="num">1<\/td>/);
     const plain = join(dir, 'plain.html');
     expect((await run(['report', '--model', clusterModel, '--input', clusterData, '--adapter', 'reference', '--out', plain, '--no-progress'])).code).toBe(0);
     const h2 = readFileSync(plain, 'utf8');
