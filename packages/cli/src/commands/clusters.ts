@@ -3,7 +3,7 @@
  * layer's activations on a dataset, k by silhouette or given, exemplars, purity against labels,
  * a 2-D map (PCA in core, or UMAP via umap-js, seeded). JSON out; PNG/SVG map and exemplar grid.
  */
-import { ActivationClustering, createRng, type ActivationClusteringResult, type Tensor } from '@glasswing/core';
+import { ActivationClustering, InvalidArgumentError, createRng, type ActivationClusteringResult, type Tensor } from '@glasswing/core';
 import { clusterMapPng, clusterMapSvg, exemplarGridPng, exemplarGridSvg } from '@glasswing/viz';
 import { UMAP } from 'umap-js';
 import { describeChoice } from '../adapter-choice.js';
@@ -138,9 +138,10 @@ export function parseClustersArgs(argv: readonly string[]): ClustersRequest | 'h
 
 /**
  * A seeded UMAP embedding of the clustered feature rows (umap-js; its random source is our
- * seeded generator, so the map is reproducible). Needs ≥ 3 examples.
+ * seeded generator, so the map is reproducible). Needs ≥ 4 examples.
  */
 export function umapMap(features: Float32Array, n: number, dim: number, seed: number): Float64Array {
+  if (n < 4) throw new InvalidArgumentError(`--map umap needs at least 4 examples (got ${n}); use --map pca`);
   const rng = createRng(seed).derive(0x4a4d);
   const rows = Array.from({ length: n }, (_, i) => Array.from(features.subarray(i * dim, (i + 1) * dim)));
   const umap = new UMAP({ nComponents: 2, nNeighbors: Math.max(2, Math.min(15, n - 1)), minDist: 0.1, random: () => rng.uniform() });

@@ -69,7 +69,8 @@ Options:
   --seed <n>                random seed for the sampled methods (default: each method's)
   --concept <name=file>     add a "Concepts (TCAV)" section: a concept's example inputs (same
                             formats as --input); repeat for more concepts. TCAV runs on the last
-                            hidden layer with 10 random runs (see 'glasswing concepts --help')
+                            hidden layer with 10 random runs, per predicted class over the rows
+                            predicted as it (see 'glasswing concepts --help')
   --concept-random <file>   the random example pool for TCAV (default: uniform noise)
   --layer <name>            the layer grad-cam / guided-grad-cam run on (default: the last conv
                             layer); node names, and for ONNX models ONNX node or tensor names and
