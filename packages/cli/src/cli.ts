@@ -7,6 +7,8 @@
 import { AbortError, GlasswingError } from '@glasswing/core';
 import { UsageError } from './args.js';
 import { runAttribute } from './commands/attribute.js';
+import { runClusters } from './commands/clusters.js';
+import { runConcepts } from './commands/concepts.js';
 import { runImportance } from './commands/importance.js';
 import { runInspect } from './commands/inspect.js';
 import { runReport } from './commands/report.js';
@@ -23,6 +25,8 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: ResolvedIO
   importance: runImportance,
   inspect: runInspect,
   report: runReport,
+  concepts: runConcepts,
+  clusters: runClusters,
 };
 
 export function usage(): string {
@@ -36,6 +40,10 @@ Commands:
               (run 'glasswing inspect --help')
   report      write one self-contained HTML page: model diagram, weights, activations
               and attribution pictures (run 'glasswing report --help')
+  concepts    TCAV: which concepts (example sets) a layer encodes and how they move a class
+              (run 'glasswing concepts --help')
+  clusters    cluster a layer's activations over a dataset: k-means, exemplars, purity,
+              2-D map (run 'glasswing clusters --help')
 
 Options:
   -h, --help      show this help

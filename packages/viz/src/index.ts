@@ -59,3 +59,9 @@ export { activationStats, activationStatsSvg } from './activations.js';
 export type { ActivationStats, ActivationStatsOptions } from './activations.js';
 export { featureMapGrid, featureMapGridPng } from './featuremaps.js';
 export type { FeatureMapOptions } from './featuremaps.js';
+
+// Model internals: TCAV bar charts, activation cluster maps, cluster exemplar grids.
+export { tcavChartSvg, tcavChartPng, clusterMapSvg, clusterMapPng, exemplarGridSvg, exemplarGridPng } from './concepts.js';
+export type { TcavChartInput, TcavChartCell, ClusterMapInput, ExemplarGridInput } from './concepts.js';
+export { sceneSvg, scenePng, sceneRaster, categorical } from './scene.js';
+export type { Scene, SceneItem, MarkerShape } from './scene.js';

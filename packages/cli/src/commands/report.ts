@@ -15,6 +15,7 @@ import { progressEnabled } from '../progress.js';
 import { buildReport } from '../report/build.js';
 import { checkMethods, defaultMethods, lastConvLayer, parseMethodList } from '../report/methods.js';
 import { describeModel } from '../report/model-info.js';
+import { parseConceptFlags, readReportConcepts, takeRepeated } from './internals-args.js';
 
 export const REPORT_FLAGS: Readonly<Record<string, FlagKind>> = {
   model: 'value',
@@ -27,6 +28,7 @@ export const REPORT_FLAGS: Readonly<Record<string, FlagKind>> = {
   'feature-names': 'value',
   seed: 'value',
   layer: 'value',
+  'concept-random': 'value',
   out: 'value',
   ...PROGRESS_FLAGS,
   help: 'switch',
@@ -65,6 +67,11 @@ Options:
   --examples <n>            explain at most the first n examples (default ${DEFAULT_REPORT_EXAMPLES})
   --feature-names <a,b,..>  names of the features of a tabular input (default f0, f1, ...)
   --seed <n>                random seed for the sampled methods (default: each method's)
+  --concept <name=file>     add a "Concepts (TCAV)" section: a concept's example inputs (same
+                            formats as --input); repeat for more concepts. TCAV runs on the last
+                            hidden layer with 10 random runs, per predicted class over the rows
+                            predicted as it (see 'glasswing concepts --help')
+  --concept-random <file>   the random example pool for TCAV (default: uniform noise)
   --layer <name>            the layer grad-cam / guided-grad-cam run on (default: the last conv
                             layer); node names, and for ONNX models ONNX node or tensor names and
                             PyTorch module names (layer4, features.18), as in attribute
@@ -88,6 +95,9 @@ export interface ReportRequest {
   readonly featureNames?: readonly string[];
   readonly seed?: number;
   readonly layer?: string;
+  /** `--concept name=file` (repeatable) and `--concept-random file`. */
+  readonly concepts?: readonly { name: string; file: string }[];
+  readonly conceptRandom?: string;
   readonly out: string;
   readonly progress?: boolean;
 }
@@ -101,7 +111,9 @@ function parseTarget(raw: string): number | number[] {
   return parts.length === 1 ? nums[0]! : nums;
 }
 
-export function parseReportArgs(argv: readonly string[]): ReportRequest | 'help' {
+export function parseReportArgs(argvAll: readonly string[]): ReportRequest | 'help' {
+  const { rest: argv, values: repeated } = takeRepeated(argvAll, ['concept']);
+  const concepts = parseConceptFlags(repeated['concept']!);
   const { values: v, switches, positionals } = parseFlags(argv, REPORT_FLAGS);
   if (switches.has('help')) return 'help';
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
@@ -123,6 +135,8 @@ export function parseReportArgs(argv: readonly string[]): ReportRequest | 'help'
     ...(featureNames !== undefined ? { featureNames } : {}),
     ...(v['seed'] !== undefined ? { seed: parseInteger('seed', v['seed'], Number.MIN_SAFE_INTEGER) } : {}),
     ...(v['layer'] !== undefined ? { layer: v['layer'] } : {}),
+    ...(concepts.length > 0 ? { concepts } : {}),
+    ...(v['concept-random'] !== undefined ? { conceptRandom: v['concept-random'] } : {}),
     ...(progress !== undefined ? { progress } : {}),
   };
 }
@@ -187,6 +201,7 @@ export async function runReport(argv: readonly string[], io: ResolvedIO): Promis
         ...(target !== undefined ? { target } : {}),
         ...(req.seed !== undefined ? { seed: req.seed } : {}),
         ...(req.featureNames !== undefined ? { featureNames: req.featureNames } : {}),
+        ...(req.concepts ? { concepts: readReportConcepts(req, model.inputShape, io.cwd) } : {}),
       },
       io,
     );

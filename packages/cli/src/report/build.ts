@@ -17,6 +17,7 @@ import { formatCount, formatShape } from './model-info.js';
 import type { ModelInfo } from './model-info.js';
 import { activationSection, structureSection, weightSection } from './model-views.js';
 import { tabularAttributionViews } from './tabular-views.js';
+import { internalsSections, type ReportConcepts } from './internals-section.js';
 
 export interface ReportSpec {
   readonly opened: OpenedModel;
@@ -35,6 +36,8 @@ export interface ReportSpec {
   readonly modelLabel: string;
   /** Feature names for tabular inputs (default f0, f1, ...). */
   readonly featureNames?: readonly string[];
+  /** Concepts for the TCAV section (`--concept`). */
+  readonly concepts?: ReportConcepts;
 }
 
 const KIND_NAMES: Readonly<Record<string, string>> = {
@@ -136,6 +139,7 @@ export async function buildReport(spec: ReportSpec, io: ResolvedIO): Promise<str
   const act = await activationSection(model, graph, spec.data, spec.dataLabel, spec.x, io);
   if (act) sections.push(act);
   sections.push(await attributionSection(spec, model, io));
+  sections.push(...(await internalsSections(spec, model, io)));
   return renderPage({
     title: `Glasswing report: ${spec.info.name}`,
     subtitle: `${spec.modelLabel} · ${KIND_NAMES[spec.info.kind] ?? spec.info.kind} · backend ${spec.info.backend} · glasswing ${cliVersion()}`,

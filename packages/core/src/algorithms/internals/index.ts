@@ -5,3 +5,11 @@
  * These are not attribution methods (not in METHODS): each has its own class and result type.
  */
 export {};
+export { Tcav, tcav, type Concept, type TcavOptions, type TcavResult, type TcavConceptLayer, type TcavRandomLayer } from './tcav.js';
+export { trainCav, tcavScores, type Cav, type TcavScores } from './tcav-cav.js';
+export { tTestIndependent, studentTTwoSided, studentTCdf, regularizedIncompleteBeta, logGamma, type TTestResult } from '../_utils/stats/t-test.js';
+export { fitLogisticSgd, logisticObjective, type LinearClassifierOptions, type LinearClassifierFit } from '../_utils/stats/linear-classifier.js';
+export { layerFeatureRows, reducedDim, type FeatureReduction, type ChannelLayout, type FeatureRows } from '../_utils/layer-features.js';
+export { ActivationClustering, activationClustering, type ActivationClusteringOptions, type ActivationClusteringResult } from './activation-clustering.js';
+export { kmeans, kmeansPlusPlus, lloyd, silhouette, type Points, type KMeansFit } from '../_utils/cluster/kmeans.js';
+export { pca, type PcaFit } from '../_utils/cluster/pca.js';
