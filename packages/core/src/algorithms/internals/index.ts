@@ -5,3 +5,8 @@
  * These are not attribution methods (not in METHODS): each has its own class and result type.
  */
 export {};
+export * from './attention-nodes.js';
+export * from './attention-common.js';
+export * from './attention-rollout.js';
+export * from './attention-flow.js';
+export * from './gradient-attention.js';
