@@ -59,3 +59,7 @@ export { activationStats, activationStatsSvg } from './activations.js';
 export type { ActivationStats, ActivationStatsOptions } from './activations.js';
 export { featureMapGrid, featureMapGridPng } from './featuremaps.js';
 export type { FeatureMapOptions } from './featuremaps.js';
+
+// Attention (transformers): token × token heat maps and token-to-token arcs.
+export { attentionHeatmapSvg, attentionHeatmapPng, attentionArcsSvg, attentionArcsPng } from './attention.js';
+export type { AttentionPanel, AttentionHeatmapOptions, AttentionArcsOptions } from './attention.js';
