@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createReferenceModel, graphFromJSON } from '@glasswing/core';
 import { describe, expect, it } from 'vitest';
-import { expectClose, pngSize, run, tempDir, writeJson } from './helpers.js';
+import { GRAPH as GRAPH_TINY, expectClose, pngSize, run, tempDir, writeJson } from './helpers.js';
 
 const DIR = fileURLToPath(new URL('../../../../apps/demo/transformer/', import.meta.url));
 const ONNX = join(DIR, 'model.onnx');
@@ -89,6 +89,31 @@ describe('glasswing attention', () => {
     expect(text).toContain('layer 1 · head 1');
     expect(text).toContain('[CLS]');
     expect(readFileSync(arcs, 'utf8').match(/<path /g)?.length).toBeGreaterThan(3);
+  });
+
+  it('inspect lists the detected attention nodes (and not the classifier Softmax)', async () => {
+    const r = await run(['inspect', '--model', ONNX, '--json', '--adapter', 'reference']);
+    expect(r.code).toBe(0);
+    const info = JSON.parse(r.stdout) as { attention: { name: string; layer: number; heads: number; queries: number }[] };
+    expect(info.attention.map((a) => [a.name, a.layer, a.heads, a.queries])).toEqual(meta.attentionNodes.map((n, i) => [n, i < 2 ? 0 : 1, 1, 10]));
+  });
+
+  it('glasswing report has an Attention section for the transformer, none for a model without attention', async () => {
+    const x = writeJson(dir, 'x.json', { shape: [2, 10, 8], data: TOKENS.slice(0, 2).flatMap((row) => row.flatMap((t) => Array.from({ length: 8 }, (_, k) => (k === t ? 1 : 0)))) });
+    const html = join(dir, 'report.html');
+    const r = await run(['report', '--model', ONNX, '--input', x, '--methods', 'saliency', '--adapter', 'reference', '--out', html, '--no-progress']);
+    expect(r.code).toBe(0);
+    const page = readFileSync(html, 'utf8');
+    const at = page.indexOf('id="attention"');
+    expect(at).toBeGreaterThan(0);
+    const sec = page.slice(at);
+    expect(sec).toContain('l1.h1.attention');
+    expect(sec).toContain('alt="attention rollout, example 1"');
+    expect(sec).toContain('alt="gradient-weighted attention, example 0"');
+    const other = join(dir, 'other.html');
+    const r2 = await run(['report', '--model', GRAPH_TINY, '--input', writeJson(dir, 'tx.json', { shape: [1, 6], data: [1, 2, 3, 4, 5, 6] }), '--methods', 'saliency', '--adapter', 'reference', '--out', other, '--no-progress']);
+    expect(r2.code).toBe(0);
+    expect(readFileSync(other, 'utf8')).not.toContain('id="attention"');
   });
 
   it('reports bad requests clearly', async () => {
