@@ -34,10 +34,8 @@ import '@tensorflow/tfjs-backend-cpu';
 // tfjs-layers registers tfjs-core's gradient functions (autodiff below needs them).
 import '@tensorflow/tfjs-layers';
 import { encodeModel, intsToProto, makeModel, makeNode, makeValueInfo, tensorToProto } from '@glasswing/onnx';
+import { LABELS, SEQ, VOCAB, makeDataset, prng, tokensToOneHot } from './transformer-data.mjs';
 
-export const VOCAB = ['[CLS]', 'A', 'B', 'c', 'd', 'e', 'f', 'g'];
-export const LABELS = ['A', 'B'];
-export const SEQ = 10;
 const V = VOCAB.length;
 const D = 16;
 const HEADS = 2;
@@ -51,42 +49,6 @@ const args = process.argv.slice(2);
 const stepsArg = args.indexOf('--steps');
 const STEPS = stepsArg >= 0 ? Number(args[stepsArg + 1]) : 300;
 const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'transformer');
-
-/** mulberry32: a small seeded PRNG (uniform in [0, 1)). */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** `count` examples: token ids [count][SEQ], labels, and the marker positions. */
-export function makeDataset(count, seed) {
-  const rand = prng(seed);
-  const tokens = [];
-  const labels = [];
-  const markers = [];
-  for (let i = 0; i < count; i++) {
-    const label = rand() < 0.5 ? 0 : 1;
-    const pos = 1 + Math.floor(rand() * (SEQ - 1));
-    const row = [0];
-    for (let p = 1; p < SEQ; p++) row.push(p === pos ? 1 + label : 3 + Math.floor(rand() * (V - 3)));
-    tokens.push(row);
-    labels.push(label);
-    markers.push(pos);
-  }
-  return { tokens, labels, markers };
-}
-
-export function tokensToOneHot(rows) {
-  const data = new Float32Array(rows.length * SEQ * V);
-  rows.forEach((row, i) => row.forEach((t, p) => (data[(i * SEQ + p) * V + t] = 1)));
-  return data;
-}
 
 // ---- parameters ----
 const rand = prng(7);
