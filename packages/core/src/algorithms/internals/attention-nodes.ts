@@ -5,7 +5,8 @@
  * possibly through a scale (Mul / Div), an additive mask (Add / Sub) and shape-only ops
  * (Identity, Cast, Reshape, Squeeze, Unsqueeze). The MatMul must be data × data (no initializer
  * operand: that is a linear layer, e.g. a classifier head) and its second operand must pass
- * through a Transpose (the transposed keys) within a few shape / scale ops.
+ * through a Transpose that moves the last (feature) axis away from the end (the transposed keys)
+ * within a few shape / scale ops.
  *
  * Layers: the layer of an attention Softmax is 1 + the largest layer among the attention
  * Softmaxes upstream of it (0 when none), so per-head Softmaxes of one block share a layer and
@@ -78,9 +79,10 @@ function reachesTranspose(graph: Graph, prod: Map<string, GraphNode>, tensor: st
   if (n.op === 'Transpose') {
     const perm = n.attrs['perm'];
     if (!Array.isArray(perm)) return true; // default: reverse all axes (swaps the last two of a matrix)
+    // Keys transposed for Q·Kᵀ: the last (feature) axis moves away from the end, e.g. [0, 2, 1]
+    // on [N, T, d], or [0, 2, 3, 1] on [N, T, H, d] (a head split and Kᵀ fused in one Transpose).
     const p = perm as number[];
-    const r = p.length;
-    return r >= 2 && p[r - 1] === r - 2 && p[r - 2] === r - 1;
+    return p.length >= 2 && p[p.length - 1] !== p.length - 1;
   }
   if (!PASS_KEYS.has(n.op)) return false;
   return n.inputs.some((t) => isData(graph, t) && reachesTranspose(graph, prod, t, hops + 1));

@@ -165,6 +165,51 @@ describe('raw attention and rollout on a hand-built graph', () => {
   });
 });
 
+describe('a multi-head Softmax [N, H, T, T] (head split by Reshape + Transpose, scale, mask)', () => {
+  const WK = [1, 0, 0.5, 0, 0, 1, 0, -0.5, 0.5, 0, 1, 0, 0, 0.5, 0, 1]; // [4, 4]
+  const MASK = [0, -1, -2, 0, 0, -1, 0, 0, 0]; // [1, 1, 3, 3], additive
+  const t = (data: number[], shape: number[]): Tensor => ({ shape, data: Float32Array.from(data) });
+  const graph: Graph = {
+    name: 'mha',
+    inputs: [{ name: 'x', shape: [-1, 3, 4] }],
+    outputs: ['y'],
+    initializers: { Wk: t(WK, [4, 4]), s: t([Math.SQRT2], [1]), mask: t(MASK, [1, 1, 3, 3]) },
+    nodes: [
+      n('q.split', 'Reshape', ['x'], { shape: [-1, 3, 2, 2] }),
+      n('q', 'Transpose', ['q.split'], { perm: [0, 2, 1, 3] }),
+      n('k.lin', 'MatMul', ['x', 'Wk']),
+      n('k.split', 'Reshape', ['k.lin'], { shape: [-1, 3, 2, 2] }),
+      n('kt', 'Transpose', ['k.split'], { perm: [0, 2, 3, 1] }),
+      n('qk', 'MatMul', ['q', 'kt']),
+      n('scaled', 'Div', ['qk', 's']),
+      n('masked', 'Add', ['scaled', 'mask']),
+      n('attn', 'Softmax', ['masked'], { axis: -1 }),
+      n('ctx', 'MatMul', ['attn', 'q']),
+      n('y', 'ReduceSum', ['ctx'], { axes: [1, 2], keepdims: 0 }),
+    ],
+  };
+
+  it('is found as one layer of 2 heads; the maps equal softmax(q·kᵀ/√2 + mask) per head by hand', async () => {
+    const found = findAttentionNodes(graph);
+    expect(found.map((f) => [f.name, f.layer, f.heads, f.queries])).toEqual([['attn', 0, 2, 3]]);
+    const x4: Tensor = { shape: [2, 3, 4], data: Float32Array.from({ length: 24 }, (_, i) => Math.sin(i * 0.7) * 1.5) };
+    const res = await new AttentionRollout(createReferenceModel(graph)).attribute(x4);
+    expect(res.attention.shape).toEqual([2, 1, 2, 3, 3]);
+    for (let i = 0; i < 2; i++) {
+      const X = mat(x4.data.subarray(i * 12, i * 12 + 12), 3, 4);
+      const K = mul(X, mat(WK, 4, 4));
+      const heads = [0, 1].map((h) => {
+        const qh = X.map((row) => row.slice(2 * h, 2 * h + 2));
+        const kh = K.map((row) => row.slice(2 * h, 2 * h + 2));
+        return softmaxRows(add(scaleM(mul(qh, tr(kh)), 1 / Math.SQRT2), mat(MASK, 3, 3)));
+      });
+      heads.forEach((a, h) => expectMatrix(res.attention.data.subarray((i * 2 + h) * 9, (i * 2 + h + 1) * 9), a, 1e-5));
+      const rolled = add(scaleM(scaleM(add(heads[0]!, heads[1]!), 0.5), 0.5), scaleM(eye(3), 0.5));
+      expectMatrix(res.relevance.data.subarray(i * 9, i * 9 + 9), rolled, 1e-5);
+    }
+  });
+});
+
 describe('attention flow', () => {
   it('max-flow of the CLRS network is 23; flows respect capacities and conservation', () => {
     const cap = new Float64Array(36);
