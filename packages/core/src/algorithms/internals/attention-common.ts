@@ -99,6 +99,7 @@ export function setupAttention(model: Model, x: Tensor, options: AttentionOption
   if (odd) throw new ShapeError(`attention layers differ: layer 0 has ${first.queries}×${first.keys} maps, layer ${odd.index} ${odd.queries}×${odd.keys}`);
   if (first.queries !== first.keys) throw new ShapeError(`attention maps are ${first.queries}×${first.keys}; the attention methods need self-attention (square maps)`);
   const tokens = first.queries;
+  if (!(tokens > 0)) throw new ShapeError(`attention node '${first.nodes[0]!.name}' has a dynamic sequence length in the graph (shape [${first.nodes[0]!.shape.join(', ')}]); the attention methods need a fixed one`);
   const query = options.query ?? 0;
   if (!Number.isInteger(query) || query < 0 || query >= tokens) throw new InvalidArgumentError(`query must be a token index in [0, ${tokens - 1}], got ${String(query)}`);
   const batch = checkBatchSize(options.internalBatchSize);
