@@ -6,6 +6,7 @@
  */
 import { AbortError, GlasswingError } from '@glasswing/core';
 import { UsageError } from './args.js';
+import { runAttention } from './commands/attention.js';
 import { runAttribute } from './commands/attribute.js';
 import { runClusters } from './commands/clusters.js';
 import { runConcepts } from './commands/concepts.js';
@@ -21,6 +22,7 @@ import { cliVersion } from './version.js';
 export type { CliIO, Writer } from './io.js';
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: ResolvedIO) => Promise<number>>> = {
+  attention: runAttention,
   attribute: runAttribute,
   importance: runImportance,
   inspect: runInspect,
@@ -33,6 +35,8 @@ export function usage(): string {
   return `Usage: glasswing <command> [options]
 
 Commands:
+  attention   where a transformer looks: raw attention, rollout, flow, gradient-weighted
+              attention, with heat maps and arcs (run 'glasswing attention --help')
   attribute   explain a model's predictions (run 'glasswing attribute --help')
   importance  permutation importance and correlations over a CSV dataset
               (run 'glasswing importance --help')

@@ -65,3 +65,6 @@ export { tcavChartSvg, tcavChartPng, clusterMapSvg, clusterMapPng, exemplarGridS
 export type { TcavChartInput, TcavChartCell, ClusterMapInput, ExemplarGridInput } from './concepts.js';
 export { sceneSvg, scenePng, sceneRaster, categorical } from './scene.js';
 export type { Scene, SceneItem, MarkerShape } from './scene.js';
+// Attention (transformers): token × token heat maps and token-to-token arcs.
+export { attentionHeatmapSvg, attentionHeatmapPng, attentionArcsSvg, attentionArcsPng } from './attention.js';
+export type { AttentionPanel, AttentionHeatmapOptions, AttentionArcsOptions } from './attention.js';

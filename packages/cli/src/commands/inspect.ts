@@ -3,6 +3,8 @@
  * parameter count), total parameters, input/output shapes, layout, capabilities and the method
  * ids it supports. `--json` prints the same as one JSON object.
  */
+import { findAttentionNodes } from '@glasswing/core';
+import type { Graph } from '@glasswing/core';
 import { parseFlags, parseChoice, UsageError } from '../args.js';
 import type { FlagKind } from '../args.js';
 import { resolvePath } from '../files.js';
@@ -132,9 +134,28 @@ export async function runInspect(argv: readonly string[], io: ResolvedIO): Promi
   try {
     const info = describeModel(opened.file, opened.model, opened.limits);
     const gpujs = await gpujsModes();
-    io.out(req.json ? JSON.stringify({ ...info, gpujsModes: gpujs }, null, 2) + '\n' : formatInspect(info, gpujs));
+    const attention = attentionNodesOf(opened.file.graph);
+    const extra = attention.length > 0 ? { attention } : {};
+    io.out(req.json ? JSON.stringify({ ...info, gpujsModes: gpujs, ...extra }, null, 2) + '\n' : formatInspect(info, gpujs) + formatAttentionNodes(attention));
     return 0;
   } finally {
     await opened.model.dispose();
   }
+}
+
+/** Attention Softmax nodes found in the graph (for `glasswing attention`); [] when none or no graph. */
+function attentionNodesOf(graph: Graph | null): { name: string; layer: number; heads: number; queries: number; keys: number }[] {
+  if (!graph) return [];
+  try {
+    return findAttentionNodes(graph).map((n) => ({ name: n.name, layer: n.layer, heads: n.heads, queries: n.queries, keys: n.keys }));
+  } catch {
+    return [];
+  }
+}
+
+function formatAttentionNodes(nodes: readonly { name: string; layer: number; heads: number; queries: number; keys: number }[]): string {
+  if (nodes.length === 0) return '';
+  const lines = [`attention nodes (${nodes.length}; 'glasswing attention'):`];
+  for (const n of nodes) lines.push(`  ${terminalSafe(n.name)}  layer ${n.layer}, ${n.heads} head${n.heads > 1 ? 's' : ''}, ${n.queries}×${n.keys}`);
+  return lines.join('\n') + '\n';
 }

@@ -16,6 +16,7 @@ import type { MethodRun } from './methods.js';
 import { formatCount, formatShape } from './model-info.js';
 import type { ModelInfo } from './model-info.js';
 import { activationSection, structureSection, weightSection } from './model-views.js';
+import { attentionSection } from './attention-section.js';
 import { tabularAttributionViews } from './tabular-views.js';
 import { internalsSections, type ReportConcepts } from './internals-section.js';
 
@@ -140,6 +141,8 @@ export async function buildReport(spec: ReportSpec, io: ResolvedIO): Promise<str
   if (act) sections.push(act);
   sections.push(await attributionSection(spec, model, io));
   sections.push(...(await internalsSections(spec, model, io)));
+  const attention = await attentionSection(model, graph, spec.x);
+  if (attention) sections.push(attention);
   return renderPage({
     title: `Glasswing report: ${spec.info.name}`,
     subtitle: `${spec.modelLabel} · ${KIND_NAMES[spec.info.kind] ?? spec.info.kind} · backend ${spec.info.backend} · glasswing ${cliVersion()}`,

@@ -13,3 +13,8 @@ export { layerFeatureRows, reducedDim, type FeatureReduction, type ChannelLayout
 export { ActivationClustering, activationClustering, type ActivationClusteringOptions, type ActivationClusteringResult } from './activation-clustering.js';
 export { kmeans, kmeansPlusPlus, lloyd, silhouette, type Points, type KMeansFit } from '../_utils/cluster/kmeans.js';
 export { pca, type PcaFit } from '../_utils/cluster/pca.js';
+export * from './attention-nodes.js';
+export * from './attention-common.js';
+export * from './attention-rollout.js';
+export * from './attention-flow.js';
+export * from './gradient-attention.js';
