@@ -4,4 +4,8 @@
  * and where a transformer looks (attention, rollout, flow, gradient-weighted attention).
  * These are not attribution methods (not in METHODS): each has its own class and result type.
  */
-export {};
+
+export { FeatureVisualization, visualizeFeature, inputLayout, type Box, type FeatureVisualizationOptions, type FeatureVisualizationResult } from './feature-visualization.js';
+export { objectives, layerInfo, type Objective, type LayerInfo } from './fv-objectives.js';
+export { COLOR_MATRIX, type ImageParamSpec } from './fv-image.js';
+export { standardTransforms, type Transform, type Penalty } from './fv-transforms.js';
