@@ -52,3 +52,30 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   }
   return sab / Math.sqrt(saa * sbb);
 }
+
+/** The demo CNN's structure (NHWC 20×20×1): conv 3×3 same → relu → maxpool 2 → conv 3×3 same → relu → maxpool 2 → flatten → dense 3. */
+export function demoLikeGraph(): Graph {
+  const g = new GraphBuilder('x', [-1, 20, 20, 1]);
+  const L = { layout: 'NHWC' as const };
+  const c1 = g.add('Conv', ['x', g.init('w1', randomTensor([3, 3, 1, 4], 31)), g.init('b1', randomTensor([4], 32))], { ...L, pads: [1, 1, 1, 1] }, 'conv1');
+  const r1 = g.add('Relu', [c1], {}, 'relu1');
+  const p1 = g.add('MaxPool', [r1], { ...L, kernel_shape: [2, 2], strides: [2, 2] }, 'pool1');
+  const c2 = g.add('Conv', [p1, g.init('w2', randomTensor([3, 3, 4, 5], 33)), g.init('b2', randomTensor([5], 34))], { ...L, pads: [1, 1, 1, 1] }, 'conv2');
+  const r2 = g.add('Relu', [c2], {}, 'relu2');
+  const p2 = g.add('MaxPool', [r2], { ...L, kernel_shape: [2, 2], strides: [2, 2] }, 'pool2');
+  const f = g.add('Flatten', [p2], {}, 'flatten');
+  const out = g.add('Gemm', [f, g.init('wf', randomTensor([125, 3], 35)), g.init('bf', randomTensor([3], 36))], {}, 'logits');
+  return g.build(out, 'demo-like');
+}
+
+/** Positive weights, average pools, a strided conv (NCHW 1×13×13): receptive fields = gradient support. */
+export function positiveGraph(): Graph {
+  const g = new GraphBuilder('x', [-1, 1, 13, 13]);
+  const ones = (shape: number[]) => ({ shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(0.1) });
+  const c1 = g.add('Conv', ['x', g.init('w1', ones([2, 1, 3, 3]))], { pads: [1, 1, 1, 1] }, 'conv1');
+  const p1 = g.add('AveragePool', [c1], { kernel_shape: [2, 2], strides: [2, 2] }, 'pool1');
+  const c2 = g.add('Conv', [p1, g.init('w2', ones([2, 2, 3, 3]))], { strides: [2, 2], pads: [0, 1, 0, 0] }, 'conv2');
+  const s = g.add('Sigmoid', [c2], {}, 'act');
+  const f = g.add('Flatten', [s], {}, 'flatten');
+  return g.build(f, 'positive');
+}

@@ -9,3 +9,5 @@ export { FeatureVisualization, visualizeFeature, inputLayout, type Box, type Fea
 export { objectives, layerInfo, type Objective, type LayerInfo } from './fv-objectives.js';
 export { COLOR_MATRIX, type ImageParamSpec } from './fv-image.js';
 export { standardTransforms, type Transform, type Penalty } from './fv-transforms.js';
+export { topActivatingExamples, type DatasetUnit, type DatasetExamplesOptions, type DatasetExamplesResult, type Exemplar, type Dataset } from './dataset-examples.js';
+export { receptiveField, type ReceptiveField, type PixelBox } from './receptive-field.js';
