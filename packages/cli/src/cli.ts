@@ -10,6 +10,7 @@ import { runAttribute } from './commands/attribute.js';
 import { runImportance } from './commands/importance.js';
 import { runInspect } from './commands/inspect.js';
 import { runReport } from './commands/report.js';
+import { runVisualize } from './commands/visualize.js';
 import { InterruptedError, stopSignalName } from './interrupt.js';
 import { resolveIO } from './io.js';
 import type { CliIO, ResolvedIO } from './io.js';
@@ -23,6 +24,7 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: ResolvedIO
   importance: runImportance,
   inspect: runInspect,
   report: runReport,
+  visualize: runVisualize,
 };
 
 export function usage(): string {
@@ -36,6 +38,8 @@ Commands:
               (run 'glasswing inspect --help')
   report      write one self-contained HTML page: model diagram, weights, activations
               and attribution pictures (run 'glasswing report --help')
+  visualize   feature visualization of a unit / channel / objective, and its top-k
+              dataset examples (run 'glasswing visualize --help')
 
 Options:
   -h, --help      show this help

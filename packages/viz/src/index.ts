@@ -59,3 +59,5 @@ export { activationStats, activationStatsSvg } from './activations.js';
 export type { ActivationStats, ActivationStatsOptions } from './activations.js';
 export { featureMapGrid, featureMapGridPng } from './featuremaps.js';
 export type { FeatureMapOptions } from './featuremaps.js';
+export { tileGrid, tileGridPng, tileGridSvg, visualizationGridPng, visualizationGridSvg, exemplarGridPng, exemplarGridSvg } from './feature-viz.js';
+export type { TileGridOptions, TileBox } from './feature-viz.js';
