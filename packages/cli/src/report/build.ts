@@ -17,6 +17,7 @@ import { formatCount, formatShape } from './model-info.js';
 import type { ModelInfo } from './model-info.js';
 import { activationSection, structureSection, weightSection } from './model-views.js';
 import { tabularAttributionViews } from './tabular-views.js';
+import { featureVisualizationSection } from './feature-visualization-section.js';
 
 export interface ReportSpec {
   readonly opened: OpenedModel;
@@ -136,6 +137,8 @@ export async function buildReport(spec: ReportSpec, io: ResolvedIO): Promise<str
   const act = await activationSection(model, graph, spec.data, spec.dataLabel, spec.x, io);
   if (act) sections.push(act);
   sections.push(await attributionSection(spec, model, io));
+  const fv = await featureVisualizationSection(spec, model, io);
+  if (fv) sections.push(fv);
   return renderPage({
     title: `Glasswing report: ${spec.info.name}`,
     subtitle: `${spec.modelLabel} · ${KIND_NAMES[spec.info.kind] ?? spec.info.kind} · backend ${spec.info.backend} · glasswing ${cliVersion()}`,
