@@ -11,7 +11,6 @@ import type { Layout, Model, Tensor } from '@glasswing/core';
 import { exemplarGridPng, tileGridPng } from '@glasswing/viz';
 import type { ResolvedIO } from '../io.js';
 import { progressBar } from '../progress.js';
-import type { ReportSpec } from './build.js';
 import { figure, note, pngImg, section } from './html.js';
 import type { Section } from './html.js';
 
@@ -20,7 +19,16 @@ export const FV_CHANNELS = 4;
 export const FV_STEPS = 128;
 export const FV_EXAMPLES = 4;
 
-export async function featureVisualizationSection(spec: ReportSpec, model: Model, io: ResolvedIO): Promise<Section | undefined> {
+/** What the section needs of the report's spec (build.ts ReportSpec). */
+export interface FeatureVisualizationSpec {
+  readonly info: { readonly inputKind: string; readonly layout?: Layout };
+  readonly convLayer?: string;
+  readonly data: Tensor;
+  readonly dataLabel: string;
+  readonly seed?: number;
+}
+
+export async function featureVisualizationSection(spec: FeatureVisualizationSpec, model: Model, io: ResolvedIO): Promise<Section | undefined> {
   const layer = spec.convLayer;
   const graph = model.graph;
   const caps = model.capabilities;
