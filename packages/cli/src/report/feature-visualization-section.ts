@@ -2,7 +2,7 @@
  * The report's "Feature visualization" section (image models with gradients, layers, rules and an
  * IR graph): for the report's conv layer (the last tappable conv layer, or --layer), the channels
  * most active over the report's data are visualised (Fourier parametrization, lucent's standard
- * transforms scaled to the image, 128 steps, seeded, inside the data's value range, a weak L2 pull
+ * transforms scaled to the image, 128 steps (32 above 64×64×3 input values), seeded, inside the data's value range, a weak L2 pull
  * towards the data's mean), each next to
  * its top dataset examples from the same data with the receptive field boxed.
  */
@@ -14,9 +14,10 @@ import { progressBar } from '../progress.js';
 import { figure, note, pngImg, section } from './html.js';
 import type { Section } from './html.js';
 
-/** Channels visualised, steps, and dataset examples per channel. */
+/** Channels visualised, steps (fewer for inputs over 64×64×3 values), and dataset examples per channel. */
 export const FV_CHANNELS = 4;
 export const FV_STEPS = 128;
+export const FV_STEPS_LARGE = 32;
 export const FV_EXAMPLES = 4;
 
 /** What the section needs of the report's spec (build.ts ReportSpec). */
@@ -61,10 +62,11 @@ export async function featureVisualizationSection(spec: FeatureVisualizationSpec
   const s = model.inputShape;
   const side = Math.max(...(layout === 'NHWC' ? [s[0]!, s[1]!] : [s[1]!, s[2]!]));
   const seed = spec.seed ?? 0;
+  const steps = s.reduce((a, b) => a * b, 1) > 64 * 64 * 3 ? FV_STEPS_LARGE : FV_STEPS;
   const bar = progressBar('feature visualization', io);
   const fv = await new FeatureVisualization(model).visualize({
     objective: objectives.sum(...channels.map((c, i) => objectives.batch(i, objectives.channel(info.name, c)))),
-    steps: FV_STEPS,
+    steps,
     seed,
     range: [lo, hi],
     transforms: standardTransforms(side),
@@ -89,7 +91,7 @@ export async function featureVisualizationSection(spec: FeatureVisualizationSpec
   const exGrid = exemplarGridPng(tiles, { titles: exTitles, boxes: rows.map((e) => e.box), columns: Math.min(FV_EXAMPLES, n), layout, minTile: 120 });
   const body = [
     note(
-      `What channels of layer ${info.name} respond to: inputs optimised to maximise each channel's mean activation (${FV_STEPS} Adam steps, Fourier parametrization, ` +
+      `What channels of layer ${info.name} respond to: inputs optimised to maximise each channel's mean activation (${steps} Adam steps, Fourier parametrization, ` +
         `random pad / jitter / scale / rotation, a weak L2 pull towards the data's mean, seed ${seed}, values inside the data's range [${lo.toPrecision(3)}, ${hi.toPrecision(3)}]), and the inputs of ${spec.dataLabel} ` +
         `that activate each channel most, the receptive field of the most active position boxed. The ${channels.length} channels shown are the most active over the data.`,
     ),
