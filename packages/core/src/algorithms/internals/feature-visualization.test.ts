@@ -128,3 +128,17 @@ describe('FeatureVisualization mechanics', () => {
     }
   });
 });
+
+describe('layer layout and channel axis', () => {
+  it('finds the channel axis from the nearest spatial op (NCHW axis 0, NHWC axis 2, dense the last)', async () => {
+    const { cnnGraph } = await import('../../ir/test/models.js');
+    const { layerInfo } = await import('./fv-objectives.js');
+    for (const layout of ['NCHW', 'NHWC'] as const) {
+      const model = createReferenceModel(cnnGraph(layout));
+      const relu = layerInfo(model, model.graph!, 'relu1', 'test'); // after conv1: 3 channels, 6×6
+      expect([relu.channelAxis, relu.channels, relu.positions, relu.layout]).toEqual([layout === 'NCHW' ? 0 : 2, 3, [6, 6], layout]);
+      const dense = layerInfo(model, model.graph!, 'logits', 'test');
+      expect([dense.channelAxis, dense.channels, dense.positions]).toEqual([0, 5, []]);
+    }
+  });
+});
