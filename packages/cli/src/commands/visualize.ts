@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { CapabilityError, FeatureVisualization, InvalidArgumentError, objectives, sizeOf, standardTransforms, topActivatingExamples } from '@glasswing/core';
-import type { FeatureVisualizationOptions, Model, Objective, Penalty, Tensor, Transform } from '@glasswing/core';
+import type { Box, FeatureVisualizationOptions, Model, Objective, Penalty, Tensor, Transform } from '@glasswing/core';
 import { exemplarGridPng, exemplarGridSvg, tileGridPng, tileGridSvg } from '@glasswing/viz';
 import { describeChoice } from '../adapter-choice.js';
 import { PROGRESS_FLAGS, UsageError, parseChoice, parseFlags, parseInteger, parseNumber, parseProgressSwitches } from '../args.js';
@@ -84,7 +84,9 @@ Options:
   --l1 <w>, --l2 <w>        L1 / L2 penalty weights on the image (default 0)
   --tv <w>                  total-variation penalty weight (default 0)
   --blur <w>                blur penalty weight (default 0)
-  --range <lo,hi>           box of valid input values (default 0,1)
+  --range <lo,hi | json>    box of valid input values (default 0,1); or {"lo": …, "hi": …} (inline
+                            JSON or a file) with a number or one value per input element each
+                            (model layout), e.g. per-feature bounds of a tabular model
   --dataset <file.json>     inputs ({"shape": [N, ...], "data": [...]} or nested arrays, as for
                             'attribute --input'): report the --top-k inputs activating each
                             channel most (its maximum over positions, or the --neuron)
@@ -120,7 +122,8 @@ export interface VisualizeRequest {
   readonly diversity?: number;
   readonly transforms: string;
   readonly penalties: Penalty[];
-  readonly range: [number, number];
+  /** [lo, hi], or JSON text / a file path of {"lo", "hi"} (numbers or one value per input element). */
+  readonly range: [number, number] | string;
   readonly dataset?: string;
   readonly topK: number;
   readonly adapter?: AdapterId;
@@ -156,8 +159,10 @@ export function parseVisualizeArgs(argv: readonly string[]): VisualizeRequest | 
   if (v['diversity'] !== undefined && v['layer'] === undefined) throw new UsageError('--diversity needs --layer');
   if (v['dataset'] !== undefined && channels === undefined) throw new UsageError('--dataset needs --layer and --channel');
   if ((v['exemplars-png'] !== undefined || v['exemplars-svg'] !== undefined) && v['dataset'] === undefined) throw new UsageError('--exemplars-png / --exemplars-svg need --dataset');
-  const range = v['range'] === undefined ? [0, 1] : v['range'].split(',').map((p) => parseNumber('range', p.trim(), -Infinity));
-  if (range.length !== 2 || !(range[0]! < range[1]!)) throw new UsageError(`--range must be lo,hi with lo < hi, got '${v['range']}'`);
+  const raw = v['range'];
+  const numeric = raw === undefined || /^[^{\[]*,[^,]*$/.test(raw.trim()) && !raw.trim().endsWith('.json');
+  const range = raw === undefined ? [0, 1] : numeric ? raw.split(',').map((p) => parseNumber('range', p.trim(), -Infinity)) : raw;
+  if (Array.isArray(range) && (range.length !== 2 || !(range[0]! < range[1]!))) throw new UsageError(`--range must be lo,hi with lo < hi, or a JSON {"lo", "hi"} (file), got '${raw}'`);
   const penalties: Penalty[] = [];
   for (const kind of ['l1', 'l2', 'tv', 'blur'] as const) if (v[kind] !== undefined) penalties.push({ kind, weight: parseNumber(kind, v[kind]!, 0) });
   const opt = <T>(key: string, f: (raw: string) => T): Record<string, T> => (v[key] === undefined ? {} : { [key]: f(v[key]!) });
@@ -175,7 +180,7 @@ export function parseVisualizeArgs(argv: readonly string[]): VisualizeRequest | 
     ...(v['diversity'] !== undefined ? { diversity: parseNumber('diversity', v['diversity'], 0) } : {}),
     transforms: v['transforms'] ?? 'standard',
     penalties,
-    range: range as [number, number],
+    range: range as [number, number] | string,
     ...opt('dataset', (s) => s),
     topK: v['top-k'] === undefined ? 9 : parseInteger('top-k', v['top-k'], 1),
     ...(v['adapter'] !== undefined ? { adapter: parseChoice('adapter', v['adapter'], ADAPTERS) } : {}),
@@ -197,6 +202,15 @@ function jsonArg(raw: string, what: string, cwd: string): unknown {
   } catch (e) {
     throw new UsageError(`${what} is not valid JSON: ${(e as Error).message}`);
   }
+}
+
+/** --range as the library's Box: [lo, hi], or {lo, hi} from JSON text or a file. */
+function rangeOf(range: [number, number] | string, cwd: string): Box {
+  if (Array.isArray(range)) return range;
+  const j = jsonArg(range, '--range', cwd) as { lo?: unknown; hi?: unknown };
+  const ok = (v: unknown) => typeof v === 'number' || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
+  if (!j || typeof j !== 'object' || !ok(j.lo) || !ok(j.hi)) throw new UsageError('--range JSON must be {"lo": number | [numbers], "hi": number | [numbers]}');
+  return { lo: j.lo as number | number[], hi: j.hi as number | number[] };
 }
 
 function transformsOf(raw: string, model: Model, layout: 'NCHW' | 'NHWC' | undefined, cwd: string): Transform[] {
@@ -272,7 +286,7 @@ export async function runVisualize(argv: readonly string[], io: ResolvedIO): Pro
       lr: req.lr,
       seed: req.seed,
       ...(req.param ? { param: { kind: req.param } } : {}),
-      range: req.range,
+      range: rangeOf(req.range, io.cwd),
       transforms: transformsOf(req.transforms, model, layout, io.cwd),
       penalties: req.penalties,
       ...(layout ? { layout } : {}),
@@ -329,7 +343,9 @@ export async function runVisualize(argv: readonly string[], io: ResolvedIO): Pro
     const json = JSON.stringify(output);
     if (req.out !== undefined) writeFile(resolvePath(io.cwd, req.out), json + '\n', 'output file');
     else io.out(json + '\n');
-    const gridOptions = { titles: tileTitles, range: req.range, ...(layout ? { layout } : {}) };
+    const box = rangeOf(req.range, io.cwd);
+    const gridRange: [number, number] | 'per-tile' = Array.isArray(box) ? [box[0], box[1]] : 'per-tile';
+    const gridOptions = { titles: tileTitles, range: gridRange, ...(layout ? { layout } : {}) };
     if (req.png !== undefined) writeFile(resolvePath(io.cwd, req.png), tileGridPng(fv.images, gridOptions), 'PNG file');
     if (req.svg !== undefined) writeFile(resolvePath(io.cwd, req.svg), tileGridSvg(fv.images, { ...gridOptions, title: `feature visualization: ${tileTitles.join(', ')}` }), 'SVG file');
     if (req.exemplarsPng !== undefined || req.exemplarsSvg !== undefined) {

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { expectClose, run, tempDir, writeJson } from './helpers.js';
+import { GRAPH, expectClose, run, tempDir, writeJson } from './helpers.js';
 
 const DEMO = fileURLToPath(new URL('../../../../apps/demo/model/model.json', import.meta.url));
 const ADAPTERS = ['reference', 'tfjs-cpu', 'tfjs-wasm', 'onnx-node', 'onnx-web', 'gpujs-cpu'];
@@ -29,7 +29,8 @@ describe('glasswing visualize', () => {
 
   async function visualize(adapter: string, extra: string[], tag: string): Promise<Out> {
     const out = join(dir, `${tag}-${adapter}.json`);
-    const r = await run(['visualize', '--model', DEMO, '--steps', '6', '--seed', '3', '--adapter', adapter, '--out', out, '--no-progress', ...extra]);
+    const model = tag === 'tabular' ? GRAPH : DEMO;
+    const r = await run(['visualize', '--model', model, '--steps', '6', '--seed', '3', '--adapter', adapter, '--out', out, '--no-progress', ...extra]);
     expect(r.stderr).toMatch(new RegExp(`^visualize: .* on ${adapter}`));
     expect(r.code).toBe(0);
     return JSON.parse(readFileSync(out, 'utf8')) as Out;
@@ -37,6 +38,8 @@ describe('glasswing visualize', () => {
 
   const cases: [string, string[]][] = [
     ['linear', ['--layer', 'conv2', '--channel', '1,5', '--dataset', dataset, '--top-k', '3']],
+    // 1-D input [6] (tiny_additive): pixel parametrization inside a per-feature box
+    ['tabular', ['--layer', 'fc2', '--channel', '1', '--range', '{"lo":[-1,-2,0,-1,-1,-1],"hi":[1,2,1,0.5,1,3]}']],
     ['diversity', ['--layer', 'conv2', '--channel', '2', '--batch', '2', '--diversity', '2', '--param', 'pixel', '--l2', '0.01', '--transforms', 'none']],
   ];
   for (const [tag, extra] of cases) {
@@ -52,6 +55,11 @@ describe('glasswing visualize', () => {
           expect(o.exemplars!.map((e) => e.examples.map((x) => [x.index, x.box]))).toEqual(ref.exemplars.map((e) => e.examples.map((x) => [x.index, x.box])));
           expectClose(o.exemplars!.flatMap((e) => e.examples.map((x) => x.value)), ref.exemplars.flatMap((e) => e.examples.map((x) => x.value)), 1e-4);
         }
+      }
+      if (tag === 'tabular') {
+        const x = refImages;
+        const [lo, hi] = [[-1, -2, 0, -1, -1, -1], [1, 2, 1, 0.5, 1, 3]];
+        x.forEach((v, i) => expect(v > lo[i]! && v < hi[i]!).toBe(true));
       }
       // the optimisation made progress on the reference
       expect(ref.history[ref.history.length - 1]!).toBeGreaterThan(ref.history[0]!);
