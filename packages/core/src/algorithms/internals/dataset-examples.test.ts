@@ -5,7 +5,7 @@ import { createRng } from '../../random/prng.js';
 import { NeuronGradient } from '../neuron/neuron-gradient.js';
 import { topActivatingExamples } from './dataset-examples.js';
 import { receptiveField } from './receptive-field.js';
-import { demoLikeGraph, positiveGraph } from './fv-test-models.js';
+import { demoLikeGraph, positiveGraph } from './test/fv-models.js';
 import { inferGraphShapes } from '../../ir/validate.js';
 
 const rng = createRng(3);

@@ -5,7 +5,7 @@ import type { Layout } from '../../ir/graph.js';
 import { NeuronGradient } from '../neuron/neuron-gradient.js';
 import { FeatureVisualization, type FeatureVisualizationOptions } from './feature-visualization.js';
 import { objectives } from './fv-objectives.js';
-import { filterGraph, knownKernel, pearson, tabularGraph } from './fv-test-models.js';
+import { filterGraph, knownKernel, pearson, tabularGraph } from './test/fv-models.js';
 import { layerSeedCanonizer } from './layer-seed.js';
 import { functionModel } from '../../testing/index.js';
 

@@ -1,7 +1,7 @@
 /** Hand-built graphs for the feature-visualization and dataset-example tests (not exported). */
-import type { Graph, Layout } from '../../ir/graph.js';
-import { GraphBuilder, randomTensor } from '../../ir/test/helpers.js';
-import type { Tensor } from '../../tensor.js';
+import type { Graph, Layout } from '../../../ir/graph.js';
+import { GraphBuilder, randomTensor } from '../../../ir/test/helpers.js';
+import type { Tensor } from '../../../tensor.js';
 
 /** A known 5×5×3 filter K [3, 5, 5] (channel, row, column), values in [−1, 1]. */
 export function knownKernel(seed = 5): Tensor {
