@@ -13,6 +13,7 @@ import { runConcepts } from './commands/concepts.js';
 import { runImportance } from './commands/importance.js';
 import { runInspect } from './commands/inspect.js';
 import { runReport } from './commands/report.js';
+import { runVisualize } from './commands/visualize.js';
 import { InterruptedError, stopSignalName } from './interrupt.js';
 import { resolveIO } from './io.js';
 import type { CliIO, ResolvedIO } from './io.js';
@@ -29,6 +30,7 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: ResolvedIO
   report: runReport,
   concepts: runConcepts,
   clusters: runClusters,
+  visualize: runVisualize,
 };
 
 export function usage(): string {
@@ -48,6 +50,8 @@ Commands:
               (run 'glasswing concepts --help')
   clusters    cluster a layer's activations over a dataset: k-means, exemplars, purity,
               2-D map (run 'glasswing clusters --help')
+  visualize   feature visualization of a unit / channel / objective, and its top-k
+              dataset examples (run 'glasswing visualize --help')
 
 Options:
   -h, --help      show this help

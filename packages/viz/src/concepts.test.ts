@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, ShapeError } from '@glasswing/core';
-import { clusterMapPng, clusterMapSvg, exemplarGridPng, exemplarGridSvg, tcavChartPng, tcavChartSvg } from './concepts.js';
+import { clusterMapPng, clusterMapSvg, clusterExemplarGridPng, clusterExemplarGridSvg, tcavChartPng, tcavChartSvg } from './concepts.js';
 import { categorical, sceneRaster } from './scene.js';
 import { pngSizeOf } from './test/png-size.js';
 
@@ -50,10 +50,10 @@ describe('cluster map', () => {
 describe('exemplar grid', () => {
   it('draws each exemplar image as a tile', () => {
     const images = { shape: [3, 2, 2], data: Float32Array.from([0, 1, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0]) };
-    const svg = exemplarGridSvg({ images, exemplars: [[0, 1], [2]], tile: 20 });
+    const svg = clusterExemplarGridSvg({ images, exemplars: [[0, 1], [2]], tile: 20 });
     expect(svg.match(/<image /g)!.length).toBe(3);
-    expect(pngSizeOf(exemplarGridPng({ images, exemplars: [[0, 1], [2]], tile: 20 })).height).toBeGreaterThan(60);
-    expect(() => exemplarGridSvg({ images, exemplars: [[7]] })).toThrow(InvalidArgumentError);
+    expect(pngSizeOf(clusterExemplarGridPng({ images, exemplars: [[0, 1], [2]], tile: 20 })).height).toBeGreaterThan(60);
+    expect(() => clusterExemplarGridSvg({ images, exemplars: [[7]] })).toThrow(InvalidArgumentError);
     expect(categorical(11)).toEqual(categorical(1));
   });
 

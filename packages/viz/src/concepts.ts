@@ -262,9 +262,9 @@ function exemplarScene(input: ExemplarGridInput): Scene {
   return { width: Math.max(16 + labelW + cols * (tile + 6) + 10, labelWidth(title, true) + 32), height: top + input.exemplars.length * (tile + 10) + 6, title, items };
 }
 
-export function exemplarGridSvg(input: ExemplarGridInput): string {
+export function clusterExemplarGridSvg(input: ExemplarGridInput): string {
   return sceneSvg(exemplarScene(input));
 }
-export function exemplarGridPng(input: ExemplarGridInput): Uint8Array {
+export function clusterExemplarGridPng(input: ExemplarGridInput): Uint8Array {
   return scenePng(exemplarScene(input));
 }

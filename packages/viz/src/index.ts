@@ -61,10 +61,12 @@ export { featureMapGrid, featureMapGridPng } from './featuremaps.js';
 export type { FeatureMapOptions } from './featuremaps.js';
 
 // Model internals: TCAV bar charts, activation cluster maps, cluster exemplar grids.
-export { tcavChartSvg, tcavChartPng, clusterMapSvg, clusterMapPng, exemplarGridSvg, exemplarGridPng } from './concepts.js';
-export type { TcavChartInput, TcavChartCell, ClusterMapInput, ExemplarGridInput } from './concepts.js';
+export { tcavChartSvg, tcavChartPng, clusterMapSvg, clusterMapPng, clusterExemplarGridSvg, clusterExemplarGridPng } from './concepts.js';
+export type { TcavChartInput, TcavChartCell, ClusterMapInput, ExemplarGridInput as ClusterExemplarGridInput } from './concepts.js';
 export { sceneSvg, scenePng, sceneRaster, categorical } from './scene.js';
 export type { Scene, SceneItem, MarkerShape } from './scene.js';
 // Attention (transformers): token × token heat maps and token-to-token arcs.
 export { attentionHeatmapSvg, attentionHeatmapPng, attentionArcsSvg, attentionArcsPng } from './attention.js';
 export type { AttentionPanel, AttentionHeatmapOptions, AttentionArcsOptions } from './attention.js';
+export { tileGrid, tileGridPng, tileGridSvg, visualizationGridPng, visualizationGridSvg, exemplarGridPng, exemplarGridSvg } from './feature-viz.js';
+export type { TileGridOptions, TileBox } from './feature-viz.js';

@@ -4,7 +4,7 @@
  * a 2-D map (PCA in core, or UMAP via umap-js, seeded). JSON out; PNG/SVG map and exemplar grid.
  */
 import { ActivationClustering, InvalidArgumentError, createRng, type ActivationClusteringResult, type Tensor } from '@glasswing/core';
-import { clusterMapPng, clusterMapSvg, exemplarGridPng, exemplarGridSvg } from '@glasswing/viz';
+import { clusterMapPng, clusterMapSvg, clusterExemplarGridPng, clusterExemplarGridSvg } from '@glasswing/viz';
 import { UMAP } from 'umap-js';
 import { describeChoice } from '../adapter-choice.js';
 import { PROGRESS_FLAGS, UsageError, parseChoice, parseFlags, parseInteger, parseProgressSwitches } from '../args.js';
@@ -241,8 +241,8 @@ export async function runClusters(argv: readonly string[], io: ResolvedIO): Prom
       if (model.inputShape.length < 2 || model.inputShape.length > 3) throw new UsageError(`--exemplars-png/--exemplars-svg need image inputs (rank 2 or 3); this model's input is [${model.inputShape.join(', ')}]`);
       const notes = r.sizes.map((s, c) => `${s} examples${r.clusterLabels ? `, mostly ${req.labelNames?.[r.clusterLabels[c]!] ?? `label ${r.clusterLabels[c]}`}` : ''}`);
       const grid = { images: x, layout, exemplars: r.exemplars, rowNotes: notes };
-      if (req.exemplarsPng !== undefined) writeFile(resolvePath(io.cwd, req.exemplarsPng), exemplarGridPng(grid), 'PNG file');
-      if (req.exemplarsSvg !== undefined) writeFile(resolvePath(io.cwd, req.exemplarsSvg), exemplarGridSvg(grid), 'SVG file');
+      if (req.exemplarsPng !== undefined) writeFile(resolvePath(io.cwd, req.exemplarsPng), clusterExemplarGridPng(grid), 'PNG file');
+      if (req.exemplarsSvg !== undefined) writeFile(resolvePath(io.cwd, req.exemplarsSvg), clusterExemplarGridSvg(grid), 'SVG file');
     }
     return 0;
   } finally {

@@ -19,6 +19,7 @@ import { activationSection, structureSection, weightSection } from './model-view
 import { attentionSection } from './attention-section.js';
 import { tabularAttributionViews } from './tabular-views.js';
 import { internalsSections, type ReportConcepts } from './internals-section.js';
+import { featureVisualizationSection } from './feature-visualization-section.js';
 
 export interface ReportSpec {
   readonly opened: OpenedModel;
@@ -143,6 +144,8 @@ export async function buildReport(spec: ReportSpec, io: ResolvedIO): Promise<str
   sections.push(...(await internalsSections(spec, model, io)));
   const attention = await attentionSection(model, graph, spec.x);
   if (attention) sections.push(attention);
+  const fv = await featureVisualizationSection(spec, model, io);
+  if (fv) sections.push(fv);
   return renderPage({
     title: `Glasswing report: ${spec.info.name}`,
     subtitle: `${spec.modelLabel} · ${KIND_NAMES[spec.info.kind] ?? spec.info.kind} · backend ${spec.info.backend} · glasswing ${cliVersion()}`,

@@ -8,7 +8,7 @@
  */
 import { ActivationClustering, Tcav, argmaxRows } from '@glasswing/core';
 import type { Model, Tensor } from '@glasswing/core';
-import { clusterMapPng, exemplarGridPng, formatNumber, tcavChartPng, type TcavChartCell } from '@glasswing/viz';
+import { clusterMapPng, clusterExemplarGridPng, formatNumber, tcavChartPng, type TcavChartCell } from '@glasswing/viz';
 import { noisePool } from '../commands/concepts.js';
 import type { ResolvedIO } from '../io.js';
 import { figure, htmlTable, note, pngImg, section } from './html.js';
@@ -76,7 +76,7 @@ async function clusterSection(spec: ReportSpec, model: Model, layer: string): Pr
   });
   const figs = [figure(pngImg(map, `activation clusters of layer ${layer}`), 'PCA map of the activations, colour = cluster, shape = predicted class')];
   if (spec.info.inputKind === 'image') {
-    const grid = exemplarGridPng({
+    const grid = clusterExemplarGridPng({
       images: data,
       ...(spec.info.layout ? { layout: spec.info.layout } : {}),
       exemplars: r.exemplars,

@@ -94,7 +94,8 @@ describe('glasswing report', () => {
     expect(alts.filter((a) => / masked image, /.test(a))).toHaveLength(4);
     expect(alts.filter((a) => a.startsWith('weights of '))).toEqual(['weights of conv (conv.w)', 'weights of fc (fc.w)']);
     expect(alts.filter((a) => a.startsWith('feature maps of '))).toEqual(['feature maps of conv']);
-    expect(alts).toHaveLength(11);
+    expect(alts.filter((a) => / of conv$/.test(a) && /^(feature visualization|dataset examples)/.test(a))).toEqual(['feature visualization of conv', 'dataset examples of conv']);
+    expect(alts).toHaveLength(13);
     expect(html).toContain('Methods side by side');
     expect(html).toContain('explained target');
     expect(defaultMethods({ gradients: true, layers: true, rules: true }, 'image', 'conv')).toEqual([

@@ -4,7 +4,6 @@
  * and where a transformer looks (attention, rollout, flow, gradient-weighted attention).
  * These are not attribution methods (not in METHODS): each has its own class and result type.
  */
-export {};
 export { Tcav, tcav, type Concept, type TcavOptions, type TcavResult, type TcavConceptLayer, type TcavRandomLayer } from './tcav.js';
 export { trainCav, tcavScores, type Cav, type TcavScores } from './tcav-cav.js';
 export { tTestIndependent, studentTTwoSided, studentTCdf, regularizedIncompleteBeta, logGamma, type TTestResult } from '../_utils/stats/t-test.js';
@@ -18,3 +17,9 @@ export * from './attention-common.js';
 export * from './attention-rollout.js';
 export * from './attention-flow.js';
 export * from './gradient-attention.js';
+export { FeatureVisualization, visualizeFeature, inputLayout, type Box, type FeatureVisualizationOptions, type FeatureVisualizationResult } from './feature-visualization.js';
+export { objectives, layerInfo, type Objective, type LayerInfo } from './fv-objectives.js';
+export { COLOR_MATRIX, type ImageParamSpec } from './fv-image.js';
+export { standardTransforms, type Transform, type Penalty } from './fv-transforms.js';
+export { topActivatingExamples, type DatasetUnit, type DatasetExamplesOptions, type DatasetExamplesResult, type Exemplar, type Dataset } from './dataset-examples.js';
+export { receptiveField, type ReceptiveField, type PixelBox } from './receptive-field.js';
