@@ -7,7 +7,7 @@
  * For 'onnx-web' the wasm thread count is `numThreads` (default 2; set before the first session,
  * a process-wide ORT setting) and the wasm files are located by the package itself.
  */
-import { InvalidArgumentError, ModelFormatError, sizeOf, type Tensor } from '@glasswing/core';
+import { InvalidArgumentError, isOutOfMemory, ModelFormatError, ResourceError, sizeOf, type Tensor } from '@glasswing/core';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-common';
 
 export type OnnxRuntimeName = 'onnx-node' | 'onnx-web';
@@ -83,7 +83,17 @@ function makeRuntime(name: string, ort: OrtModule, threads: number): OnnxRuntime
       try {
         return await ort.InferenceSession.create(model, options);
       } catch (e) {
-        throw new ModelFormatError(`${name} could not create a session: ${(e as Error).message}`);
+        const said = e instanceof Error ? e.message : String(e);
+        // Out of memory while building the session (weights, arena; onnx-web's 4 GiB wasm heap) is
+        // a resource problem, not a bad model.
+        if (isOutOfMemory(e)) {
+          throw new ResourceError(
+            `${name} ran out of memory creating a session ("${said.split('\n')[0]!.slice(0, 200)}"); lower internalBatchSize (CLI: --internal-batch-size) or the sessions kept (maxSessions), or use onnx-node`,
+            undefined,
+            { cause: e },
+          );
+        }
+        throw new ModelFormatError(`${name} could not create a session: ${said}`);
       }
     },
     async run(session, feeds, outputs) {

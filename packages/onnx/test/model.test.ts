@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import {
   CapabilityError,
   createReferenceModel,
+  ModelFormatError,
+  ResourceError,
   guidedReluRule,
   type GradientRequest,
   type GradientResult,
@@ -171,6 +173,17 @@ describe('sessions', () => {
     };
     return { counts, ort: wrapped as unknown as typeof ort };
   }
+
+  it('a session that cannot be created for lack of memory is a ResourceError naming what to lower', async () => {
+    const failing = (message: string) =>
+      ({ Tensor: ort.Tensor, env: ort.env, InferenceSession: { create: async () => Promise.reject(new Error(message)) } }) as unknown as typeof ort;
+    const oom = await loadRuntime({ name: 'onnx-web', ort: failing("Can't create a session. ERROR_CODE: 6, ERROR_MESSAGE: std::bad_alloc") });
+    const err = await oom.createSession(new Uint8Array(0)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ResourceError);
+    expect((err as Error).message).toMatch(/^onnx-web ran out of memory creating a session \("Can't create a session.*std::bad_alloc"\); lower internalBatchSize .*maxSessions/);
+    const bad = await loadRuntime({ name: 'onnx-web', ort: failing('protobuf parsing failed') });
+    await expect(bad.createSession(new Uint8Array(0))).rejects.toThrow(ModelFormatError);
+  });
 
   it('keeps at most maxSessions: the least recently used idle session is released, never one in use', async () => {
     const { counts, ort: o } = countingOrt();
