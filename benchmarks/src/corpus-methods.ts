@@ -238,15 +238,8 @@ export async function runModel(adapter: string, m: CorpusModel, expected: readon
   const totalS = (performance.now() - t0) / 1000;
   const peakRssMb = Math.round(peak / 2 ** 20);
   return {
-    model: m.id,
-    description: m.description,
-    format: m.format,
-    producer: m.producer,
-    opset: null,
-    batch: 'dynamic',
-    adapter,
+    ...rowHead(adapter, m),
     loads: model !== undefined,
-    reference: 'nsfwjs (its own tfjs-layers / tfjs-converter runtime, tfjs-cpu)',
     predictionError,
     methods: { ok: ok.sort(), failed, ...(skipped.length ? { skipped } : {}) },
     checks: checks.sort(),
@@ -287,7 +280,8 @@ function child(args: readonly string[], log: (l: string) => void): Promise<unkno
   });
 }
 
-function crashedRow(adapter: string, m: CorpusModel, message: string): CorpusRow {
+/** What every row of a model says about it. */
+function rowHead(adapter: string, m: CorpusModel) {
   return {
     model: m.id,
     description: m.description,
@@ -296,8 +290,14 @@ function crashedRow(adapter: string, m: CorpusModel, message: string): CorpusRow
     opset: null,
     batch: 'dynamic',
     adapter,
-    loads: false,
     reference: 'nsfwjs (its own tfjs-layers / tfjs-converter runtime, tfjs-cpu)',
+  } as const;
+}
+
+function crashedRow(adapter: string, m: CorpusModel, message: string): CorpusRow {
+  return {
+    ...rowHead(adapter, m),
+    loads: false,
     predictionError: null,
     methods: { ok: [], failed: [{ id: 'process', error: message.slice(0, 500) }] },
     checks: [],

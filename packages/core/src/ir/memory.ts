@@ -7,30 +7,27 @@ import type { Graph } from './graph.js';
 import { inferGraphShapes } from './validate.js';
 import { InvalidArgumentError } from '../errors.js';
 
-/** Bytes of every node output (float32) for one row; unknown non-batch dimensions count as 1. */
-export function activationBytesPerRow(graph: Graph): number {
+/** Values of each node output for one row (unknown non-batch dimensions count as 1). */
+function outputValuesPerRow(graph: Graph): number[] {
   const shapes = inferGraphShapes(graph);
-  let values = 0;
+  const sizes: number[] = [];
   for (const node of graph.nodes) {
     for (const out of node.outputs) {
       const s = shapes[out];
-      if (s) values += s.slice(1).reduce((a, d) => a * Math.max(d, 1), 1);
+      if (s) sizes.push(s.slice(1).reduce((a, d) => a * Math.max(d, 1), 1));
     }
   }
-  return values * 4;
+  return sizes;
+}
+
+/** Bytes of every node output (float32) for one row; unknown non-batch dimensions count as 1. */
+export function activationBytesPerRow(graph: Graph): number {
+  return outputValuesPerRow(graph).reduce((a, v) => a + v, 0) * 4;
 }
 
 /** Values (elements) of the largest single node output for one row: what a backend bounding tensor sizes must fit. */
 export function largestOutputPerRow(graph: Graph): number {
-  const shapes = inferGraphShapes(graph);
-  let largest = 1;
-  for (const node of graph.nodes) {
-    for (const out of node.outputs) {
-      const s = shapes[out];
-      if (s) largest = Math.max(largest, s.slice(1).reduce((a, d) => a * Math.max(d, 1), 1));
-    }
-  }
-  return largest;
+  return outputValuesPerRow(graph).reduce((a, v) => Math.max(a, v), 1);
 }
 
 export interface RowBudget {
