@@ -4,7 +4,8 @@
  * raw attention, rollout, flow and gradient-weighted attention agree across every adapter
  * (reference, tfjs-cpu, tfjs-wasm, onnx-node, onnx-web, gpujs-cpu) with the reference executor.
  * The TensorFlow.js LayersModel of the same weights (tfjs/model.json) gives the ONNX file's raw
- * attention and rollout on reference and tfjs-wasm, and inspect lists its attention nodes.
+ * attention, rollout and gradient-weighted attention on reference and tfjs-wasm, and inspect lists
+ * its attention nodes.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -80,7 +81,7 @@ describe('glasswing attention', () => {
     }
   });
 
-  it.each(['raw', 'rollout'] as const)('%s on the TensorFlow.js LayersModel (reference, tfjs-wasm) equals the ONNX file in ONNX Runtime', async (method) => {
+  it.each(['raw', 'rollout', 'grad-attention'] as const)('%s on the TensorFlow.js LayersModel (reference, tfjs-wasm) equals the ONNX file in ONNX Runtime', async (method) => {
     const go = async (model: string, adapter: string): Promise<Out> => {
       const out = join(dir, `tfjs-${method}-${adapter}-${model === ONNX ? 'onnx' : 'tfjs'}.json`);
       const r = await run(['attention', '--model', model, '--input', input, '--vocab', META, '--method', method, '--adapter', adapter, '--out', out, '--no-progress']);
@@ -94,7 +95,8 @@ describe('glasswing attention', () => {
       expect(res.layers.map((l) => l.nodes.map((n) => n.name))).toEqual(onnx.layers.map((l) => l.nodes.map((n) => n.name)));
       for (let i = 0; i < 4; i++) {
         expectClose(res.examples[i]!.attention.flat(3), onnx.examples[i]!.attention.flat(3), 1e-5);
-        expectClose(res.examples[i]!.relevance.flat(), onnx.examples[i]!.relevance.flat(), 1e-5);
+        // Gradient-weighted relevance beyond the identity is ~1e-4 on this confident model: compare tighter.
+        expectClose(res.examples[i]!.relevance.flat(), onnx.examples[i]!.relevance.flat(), method === 'grad-attention' ? 2e-6 : 1e-5);
         expectClose(res.examples[i]!.outputs, onnx.examples[i]!.outputs, 1e-5);
         expect(res.examples[i]!.target).toBe(onnx.examples[i]!.target);
         if (method === 'rollout') {
