@@ -23,6 +23,8 @@
  * written twice, node by node, from the same weights:
  *   transformer/model.onnx        ONNX opset 17 built with @glasswing/onnx's proto builders
  *   transformer/model.graph.json  the same network as a Glasswing graph JSON
+ *   transformer/tfjs/model.json   the same weights as a TensorFlow.js LayersModel (+ weights.bin),
+ *                                 built from tfjs-layers' own layer classes (see exportLayersModel)
  *   transformer/meta.json         vocabulary, labels, the test accuracy, sample inputs
  * The committed files are the artifact; this script documents how they were made.
  */
@@ -31,8 +33,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-// tfjs-layers registers tfjs-core's gradient functions (autodiff below needs them).
-import '@tensorflow/tfjs-layers';
+// tfjs-layers registers tfjs-core's gradient functions (autodiff below needs them) and builds the
+// TensorFlow.js LayersModel export.
+import * as tfl from '@tensorflow/tfjs-layers';
 import { encodeModel, intsToProto, makeModel, makeNode, makeValueInfo, tensorToProto } from '@glasswing/onnx';
 import { LABELS, SEQ, VOCAB, makeDataset, prng, tokensToOneHot } from './transformer-data.mjs';
 
@@ -214,6 +217,7 @@ const model = makeModel({
   opset: 17,
 });
 writeFileSync(join(outDir, 'model.onnx'), encodeModel(model));
+await exportLayersModel(join(outDir, 'tfjs'));
 const samples = makeDataset(32, 5);
 writeFileSync(
   join(outDir, 'meta.json'),
@@ -235,3 +239,76 @@ writeFileSync(
   )}\n`,
 );
 console.log(`wrote ${outDir}`);
+
+/**
+ * The trained weights as a TensorFlow.js LayersModel built from layer classes tfjs-layers itself
+ * loads (tf.loadLayersModel) - no Lambda, no MultiHeadAttention (tfjs-layers 4.22 registers none):
+ *   embedding  Flatten -> Dense(160) -> Reshape([10, 16]): the kernel is block-diagonal (E for each
+ *              position), the bias is P flattened, so h0[p] = onehot[p]·E + P[p] for any input
+ *   per head   Dense q, k, v; Dot(axes 2) = q·kᵀ; Rescaling(1/√8); Softmax (named lL.hJ.attention,
+ *              as in the ONNX file); Dot(axes [2, 1]) = A·v
+ *   per layer  Concatenate -> Dense (Wo) -> Add -> LayerNormalization -> Dense relu -> Dense -> Add
+ *              -> LayerNormalization (epsilon 1e-5)
+ *   [CLS]      Reshape([10, 16, 1]) -> Cropping2D(rows 0..0) -> Flatten -> Dense (logits) -> Softmax
+ * Layer names follow the ONNX node names. Written with tfjs' own save path (a custom IOHandler).
+ */
+async function exportLayersModel(dir) {
+  const p = params;
+  const weights = new Map(); // layer name -> its weight tensors in tfjs order
+  const L = tfl.layers;
+  const tokens = tfl.input({ shape: [SEQ, V], name: 'tokens' });
+  const embedKernel = tf.buffer([SEQ * V, SEQ * D]);
+  const E = p['embed.E'].arraySync();
+  for (let s = 0; s < SEQ; s++) for (let v = 0; v < V; v++) for (let d = 0; d < D; d++) embedKernel.set(E[v][d], s * V + v, s * D + d);
+  weights.set('embed', [embedKernel.toTensor(), tf.reshape(p['embed.P'], [SEQ * D])]);
+  const flat = L.flatten({ name: 'embed.flatten' }).apply(tokens);
+  let h = L.reshape({ targetShape: [SEQ, D], name: 'embed.add' }).apply(L.dense({ units: SEQ * D, name: 'embed' }).apply(flat));
+  const dense = (name, units, x, w, b, activation) => {
+    weights.set(name, [w, b]);
+    return L.dense({ units, name, ...(activation ? { activation } : {}) }).apply(x);
+  };
+  const layerNorm = (name, x, pre) => {
+    weights.set(name, [p[`${pre}.scale`], p[`${pre}.bias`]]);
+    return L.layerNormalization({ axis: -1, epsilon: EPS, name }).apply(x);
+  };
+  for (let l = 0; l < LAYERS; l++) {
+    const ctx = [];
+    for (let j = 0; j < HEADS; j++) {
+      const pre = `l${l}.h${j}.`;
+      const [q, k, v] = ['q', 'k', 'v'].map((m) => dense(`${pre}${m}`, DH, h, p[`${pre}W${m}`], p[`${pre}b${m}`]));
+      const qk = L.dot({ axes: 2, name: `${pre}qk` }).apply([q, k]);
+      const scores = L.rescaling({ scale: 1 / Math.sqrt(DH), name: `${pre}scores` }).apply(qk);
+      const attn = L.softmax({ axis: -1, name: `${pre}attention` }).apply(scores);
+      ctx.push(L.dot({ axes: [2, 1], name: `${pre}context` }).apply([attn, v]));
+    }
+    const cat = L.concatenate({ axis: -1, name: `l${l}.concat` }).apply(ctx);
+    const o = dense(`l${l}.out`, D, cat, p[`l${l}.Wo`], p[`l${l}.bo`]);
+    const ln1 = layerNorm(`l${l}.ln1`, L.add({ name: `l${l}.residual1` }).apply([h, o]), `l${l}.ln1`);
+    const f1 = dense(`l${l}.ffn.in`, FF, ln1, p[`l${l}.W1`], p[`l${l}.b1`], 'relu');
+    const f2 = dense(`l${l}.ffn.out`, D, f1, p[`l${l}.W2`], p[`l${l}.b2`]);
+    h = layerNorm(`l${l}.ln2`, L.add({ name: `l${l}.residual2` }).apply([ln1, f2]), `l${l}.ln2`);
+  }
+  const grid = L.reshape({ targetShape: [SEQ, D, 1], name: 'cls.grid' }).apply(h);
+  const cls = L.flatten({ name: 'cls.reshape' }).apply(L.cropping2D({ cropping: [[0, SEQ - 1], [0, 0]], name: 'cls.slice' }).apply(grid));
+  const logits = dense('logits', LABELS.length, cls, p['cls.W'], p['cls.b']);
+  const probabilities = L.softmax({ axis: -1, name: 'probabilities' }).apply(logits);
+  const keras = tfl.model({ inputs: tokens, outputs: probabilities, name: 'glasswing_tiny_transformer' });
+  for (const [name, ws] of weights) keras.getLayer(name).setWeights(ws);
+  mkdirSync(dir, { recursive: true });
+  await keras.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const parts = Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData];
+      const bytes = Buffer.concat(parts.map((b) => Buffer.from(b)));
+      writeFileSync(join(dir, 'weights.bin'), bytes);
+      const modelJson = {
+        format: 'layers-model',
+        generatedBy: 'glasswing apps/demo/scripts/train-transformer.mjs',
+        convertedBy: null,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+      };
+      writeFileSync(join(dir, 'model.json'), `${JSON.stringify(modelJson, null, 1)}\n`);
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: bytes.length } };
+    }),
+  );
+}

@@ -3,6 +3,9 @@
  * file in ONNX Runtime computes what the Glasswing graph computes on the reference executor, and
  * raw attention, rollout, flow and gradient-weighted attention agree across every adapter
  * (reference, tfjs-cpu, tfjs-wasm, onnx-node, onnx-web, gpujs-cpu) with the reference executor.
+ * The TensorFlow.js LayersModel of the same weights (tfjs/model.json) gives the ONNX file's raw
+ * attention, rollout and gradient-weighted attention on reference and tfjs-wasm, and inspect lists
+ * its attention nodes.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +17,7 @@ import { GRAPH as GRAPH_TINY, expectClose, pngSize, run, tempDir, writeJson } fr
 const DIR = fileURLToPath(new URL('../../../../apps/demo/transformer/', import.meta.url));
 const ONNX = join(DIR, 'model.onnx');
 const GRAPH = join(DIR, 'model.graph.json');
+const TFJS = join(DIR, 'tfjs', 'model.json');
 const META = join(DIR, 'meta.json');
 const meta = JSON.parse(readFileSync(META, 'utf8')) as { samples: { tokens: number[][]; markers: number[] }; attentionNodes: string[] };
 const TOKENS = meta.samples.tokens.slice(0, 4);
@@ -77,6 +81,32 @@ describe('glasswing attention', () => {
     }
   });
 
+  it.each(['raw', 'rollout', 'grad-attention'] as const)('%s on the TensorFlow.js LayersModel (reference, tfjs-wasm) equals the ONNX file in ONNX Runtime', async (method) => {
+    const go = async (model: string, adapter: string): Promise<Out> => {
+      const out = join(dir, `tfjs-${method}-${adapter}-${model === ONNX ? 'onnx' : 'tfjs'}.json`);
+      const r = await run(['attention', '--model', model, '--input', input, '--vocab', META, '--method', method, '--adapter', adapter, '--out', out, '--no-progress']);
+      expect(r.stderr).toMatch(new RegExp(`^attention \\(${method}\\): 4 examples, 2 layers, 4 heads, .* on ${adapter}\\n$`));
+      expect(r.code).toBe(0);
+      return JSON.parse(readFileSync(out, 'utf8')) as Out;
+    };
+    const onnx = await go(ONNX, 'onnx-node');
+    for (const adapter of ['reference', 'tfjs-wasm']) {
+      const res = await go(TFJS, adapter);
+      expect(res.layers.map((l) => l.nodes.map((n) => n.name))).toEqual(onnx.layers.map((l) => l.nodes.map((n) => n.name)));
+      for (let i = 0; i < 4; i++) {
+        expectClose(res.examples[i]!.attention.flat(3), onnx.examples[i]!.attention.flat(3), 1e-5);
+        // Gradient-weighted relevance beyond the identity is ~1e-4 on this confident model: compare tighter.
+        expectClose(res.examples[i]!.relevance.flat(), onnx.examples[i]!.relevance.flat(), method === 'grad-attention' ? 2e-6 : 1e-5);
+        expectClose(res.examples[i]!.outputs, onnx.examples[i]!.outputs, 1e-5);
+        expect(res.examples[i]!.target).toBe(onnx.examples[i]!.target);
+        if (method === 'rollout') {
+          const s = res.examples[i]!.scores.slice(1);
+          expect(1 + s.indexOf(Math.max(...s))).toBe(meta.samples.markers[i]);
+        }
+      }
+    }
+  });
+
   it('draws heat maps and arcs (PNG, SVG) with the tokens as labels', async () => {
     const png = join(dir, 'raw.png');
     const svg = join(dir, 'raw.svg');
@@ -93,6 +123,13 @@ describe('glasswing attention', () => {
 
   it('inspect lists the detected attention nodes (and not the classifier Softmax)', async () => {
     const r = await run(['inspect', '--model', ONNX, '--json', '--adapter', 'reference']);
+    expect(r.code).toBe(0);
+    const info = JSON.parse(r.stdout) as { attention: { name: string; layer: number; heads: number; queries: number }[] };
+    expect(info.attention.map((a) => [a.name, a.layer, a.heads, a.queries])).toEqual(meta.attentionNodes.map((n, i) => [n, i < 2 ? 0 : 1, 1, 10]));
+  });
+
+  it('inspect lists the attention nodes of the TensorFlow.js LayersModel', async () => {
+    const r = await run(['inspect', '--model', TFJS, '--json', '--adapter', 'reference']);
     expect(r.code).toBe(0);
     const info = JSON.parse(r.stdout) as { attention: { name: string; layer: number; heads: number; queries: number }[] };
     expect(info.attention.map((a) => [a.name, a.layer, a.heads, a.queries])).toEqual(meta.attentionNodes.map((n, i) => [n, i < 2 ? 0 : 1, 1, 10]));

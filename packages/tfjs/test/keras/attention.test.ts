@@ -2,10 +2,10 @@
  * MultiHeadAttention (tfjs-layers has none): hand-written Keras 2 and Keras 3 model.json files
  * (self-attention with `value` as a call keyword; cross-attention with positional query / value),
  * against a float64 reference written from the Keras definition, and gradients against finite
- * differences.
+ * differences; core's attention detection finds the imported layer's probabilities.
  */
 import { describe, expect, it } from 'vitest';
-import { createReferenceModel, type Tensor } from '@glasswing/core';
+import { createReferenceModel, findAttentionNodes, type Tensor } from '@glasswing/core';
 import { importLayersModel, type LayersArtifacts } from '../../src/index.js';
 import { expectClose, randomTensor } from '../helpers.js';
 import { checkFiniteDifferences } from './compare.js';
@@ -160,5 +160,13 @@ describe('MultiHeadAttention', () => {
     }
     expectClose(await model.forward(x), { shape: [2, T * DOUT], data: want }, 1e-5, 1e-6);
     await checkFiniteDifferences(model, x, [2, T * DOUT], 4);
+  });
+
+  it("attention detection finds the layer's probabilities (one node, all heads) and nothing else", () => {
+    for (const graph of [importLayersModel(keras2SelfAttention()), importLayersModel(keras3CrossAttention())]) {
+      expect(findAttentionNodes(graph).map((n) => ({ name: n.name, layer: n.layer, heads: n.heads, queries: n.queries, keys: n.keys }))).toEqual([
+        { name: 'mha/scores', layer: 0, heads: H, queries: T, keys: T },
+      ]);
+    }
   });
 });
