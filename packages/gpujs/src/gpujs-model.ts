@@ -1,5 +1,5 @@
 /** A Glasswing Model running a core Graph on gpu.js through core's GraphModel. */
-import { ChunkedModel, GraphModel, largestOutputPerRow, type Graph, type Model } from '@glasswing/core';
+import { ChunkedModel, GraphModel, largestOutputPerRow, type Graph } from '@glasswing/core';
 import { MAX_EXACT_INDEX } from './kernels/source.js';
 import { gpujsBinding } from './binding.js';
 import type { GpujsModeRequest } from './modes.js';
@@ -44,10 +44,19 @@ export class GpujsGraphModel extends GraphModel<GpuTensor> {
   }
 }
 
-export async function createGpujsModel(graph: Graph, options: GpujsModelOptions = {}): Promise<Model> {
+/** What `createGpujsModel` returns: the graph model in chunks of `maxRowsPerCall` rows, with its gpu.js runtime (mode, onDevice). */
+export class GpujsModel extends ChunkedModel {
+  readonly runtime: GpujsRuntime;
+  constructor(inner: GpujsGraphModel, maxBatch: number) {
+    super(inner, maxBatch);
+    this.runtime = inner.runtime;
+  }
+}
+
+export async function createGpujsModel(graph: Graph, options: GpujsModelOptions = {}): Promise<GpujsModel> {
   const runtime = new GpujsRuntime({ mode: options.mode ?? 'auto', ...(options.maxKernels ? { maxKernels: options.maxKernels } : {}) });
   try {
-    return new ChunkedModel(new GpujsGraphModel(graph, runtime), options.maxBatch ?? gpujsRowsPerCall(graph));
+    return new GpujsModel(new GpujsGraphModel(graph, runtime), options.maxBatch ?? gpujsRowsPerCall(graph));
   } catch (e) {
     runtime.dispose();
     throw e;

@@ -4,8 +4,8 @@
  * and ONNX files through @glasswing/onnx's importer (both optional peers, loaded on demand), and
  * the resulting core Graph runs on our kernels. No rule or algorithm is re-implemented here.
  */
-import { CapabilityError, graphFromJSON, ModelFormatError, type Graph, type Model } from '@glasswing/core';
-import { createGpujsModel, type GpujsModelOptions } from './gpujs-model.js';
+import { CapabilityError, graphFromJSON, ModelFormatError, type Graph } from '@glasswing/core';
+import { createGpujsModel, type GpujsModel, type GpujsModelOptions } from './gpujs-model.js';
 
 /** Node's file reader, loaded only when a path is read: the browser bundle never needs `node:fs`. */
 async function readFile(path: string, encoding: 'utf8'): Promise<string> {
@@ -25,7 +25,7 @@ async function optional<M>(name: string, load: () => Promise<M>): Promise<M> {
 }
 
 /** A Glasswing graph (object, GraphJSON value, JSON text, or a path to a .json file). */
-export async function fromGpujsGraph(source: Graph | object | string, options: GpujsModelOptions = {}): Promise<Model> {
+export async function fromGpujsGraph(source: Graph | object | string, options: GpujsModelOptions = {}): Promise<GpujsModel> {
   let json: unknown = source;
   if (typeof source === 'string') {
     const text = source.trimStart().startsWith('{') ? source : await readFile(source, 'utf8');
@@ -45,7 +45,7 @@ function isGraph(v: unknown): v is Graph {
 }
 
 /** A TensorFlow.js model.json (LayersModel, or graph model — detected), through @glasswing/tfjs' importers. */
-export async function fromGpujsLayers(source: string | URL, options: GpujsModelOptions = {}): Promise<Model> {
+export async function fromGpujsLayers(source: string | URL, options: GpujsModelOptions = {}): Promise<GpujsModel> {
   const tfjs = await optional('@glasswing/tfjs (with @tensorflow/tfjs-core)', () => import('@glasswing/tfjs'));
   let graph: Graph;
   try {
@@ -63,7 +63,7 @@ export interface FromGpujsOnnxOptions extends GpujsModelOptions {
 }
 
 /** An ONNX file (path, URL or bytes), through @glasswing/onnx's importer. */
-export async function fromGpujsOnnx(source: string | URL | Uint8Array | ArrayBuffer, options: FromGpujsOnnxOptions = {}): Promise<Model> {
+export async function fromGpujsOnnx(source: string | URL | Uint8Array | ArrayBuffer, options: FromGpujsOnnxOptions = {}): Promise<GpujsModel> {
   const onnx = await optional('@glasswing/onnx', () => import('@glasswing/onnx'));
   const label = onnx.describeOnnxSource(source);
   const bytes = await onnx.loadOnnxBytes(source);
@@ -77,7 +77,7 @@ export async function fromGpujsOnnx(source: string | URL | Uint8Array | ArrayBuf
 }
 
 /** Any model file by its name: *.onnx, model.json (tfjs), other *.json (Glasswing graph JSON). */
-export async function fromGpujs(path: string, options: FromGpujsOnnxOptions = {}): Promise<Model> {
+export async function fromGpujs(path: string, options: FromGpujsOnnxOptions = {}): Promise<GpujsModel> {
   if (/\.onnx$/i.test(path)) return fromGpujsOnnx(path, options);
   if (/(^|[\\/])model\.json$/i.test(path)) return fromGpujsLayers(path, options);
   const text = await readFile(path, 'utf8');
