@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { attentionGraph, mlpGraph, runConformanceChecks, type ConformanceReport } from './index.js';
 
 /** A Model wrapper with selected methods replaced. */
-function mutant(patch: (m: Model) => Partial<Model>): (g: Graph) => Promise<Model> {
+function mutant(patch: (m: Model) => Partial<Model>, withGraph = true): (g: Graph) => Promise<Model> {
   return async (g) => {
     const m = createReferenceModel(g);
     const p = patch(m);
@@ -17,7 +17,7 @@ function mutant(patch: (m: Model) => Partial<Model>): (g: Graph) => Promise<Mode
       outputShape: m.outputShape,
       capabilities: p.capabilities ?? m.capabilities,
       layerNames: m.layerNames,
-      ...(m.graph ? { graph: m.graph } : {}),
+      ...(m.graph && withGraph ? { graph: m.graph } : {}),
       backend: 'mutant',
       forward: p.forward ?? ((x, o) => m.forward(x, o)),
       gradient: p.gradient ?? ((x, r) => m.gradient(x, r)),
@@ -107,6 +107,20 @@ describe('the internals checks detect broken adapters', () => {
       createModel: mutant((m) => ({ gradient: (x, r) => m.gradient(x, r.canonizers?.length ? { ...r, canonizers: [], overrides: {} } : r) })),
     });
     expect(internals(reports, 'failed')).toEqual(['mlp/internals-feature-visualization', 'attention/internals-feature-visualization', 'internals-fv-known-filter']);
+  });
+
+  it('a model that exposes no graph skips what reads the graph, with the reason, and runs TCAV and clustering', async () => {
+    const reports = await runConformanceChecks({ name: 'no-graph', graphs, createModel: mutant(() => ({}), false) });
+    expect(internals(reports, 'failed')).toEqual([]);
+    expect(internals(reports, 'passed')).toEqual([
+      'mlp/internals-tcav',
+      'mlp/internals-activation-clustering',
+      'attention/internals-tcav',
+      'attention/internals-activation-clustering',
+    ]);
+    const fv = reports.find((r) => r.test === 'attention/internals-feature-visualization');
+    expect(fv?.message).toMatch(/exposes no graph, which feature visualization reads/);
+    expect(reports.find((r) => r.test === 'attention/internals-attention')?.message).toMatch(/exposes no graph, which attention detection reads/);
   });
 
   it('a model without gradients, layers or rules skips every internals check', async () => {

@@ -15,23 +15,25 @@ import {
   RawAttention,
   findAttentionNodes,
   type AttentionResult,
+  type Model,
   type Tensor,
 } from '@glasswing/core';
 import { ConformanceError, expectClose } from '../numeric.js';
 import type { ConformanceGraph } from '../graphs/types.js';
 import { expectCloseToScale } from './methods.js';
+import { withoutGraph } from './internals.js';
 import { makeInput, makeTargets, type CheckContext, type CheckOutcome, type ConformanceCheck } from './context.js';
 
 const N = 3;
 
-/** Why the attention checks do not apply to `spec`, or undefined when they do. */
-function notApplicable(spec: ConformanceGraph): CheckOutcome {
+/** Why the attention checks do not apply to `spec` or the model, or undefined when they do. */
+function notApplicable(spec: ConformanceGraph, model: Model): CheckOutcome {
   const found = findAttentionNodes(spec.graph).map((n) => n.name);
   if (spec.attentionNodes && found.join() !== spec.attentionNodes.join()) {
     throw new ConformanceError(`findAttentionNodes finds [${found.join(', ')}] but the graph plants [${spec.attentionNodes.join(', ')}]`);
   }
   if (found.length === 0) return { skip: `graph ${spec.id} has no attention Softmax (findAttentionNodes finds none)` };
-  return undefined;
+  return withoutGraph(model, 'attention detection');
 }
 
 function expectSameResult(got: AttentionResult, want: AttentionResult, ctx: CheckContext, what: string): void {
@@ -59,7 +61,7 @@ export const attentionCheck: ConformanceCheck = {
   title: 'attention detection finds the planted Softmaxes; raw attention, rollout and flow equal the reference',
   requires: { layers: true },
   async run(ctx) {
-    const skip = notApplicable(ctx.spec);
+    const skip = notApplicable(ctx.spec, ctx.model);
     if (skip) return skip;
     const x = makeInput(ctx.spec, N, 91);
     const options = { internalBatchSize: 2, query: 1 };
@@ -81,7 +83,7 @@ export const gradientAttentionCheck: ConformanceCheck = {
   title: 'gradient-weighted attention (Chefer et al.) equals the reference: attention gradients, relevance, targets',
   requires: { gradients: true, layers: true },
   async run(ctx) {
-    const skip = notApplicable(ctx.spec);
+    const skip = notApplicable(ctx.spec, ctx.model);
     if (skip) return skip;
     const x = makeInput(ctx.spec, N, 92);
     for (const target of [makeTargets(ctx.spec, N), undefined]) {

@@ -11,6 +11,7 @@ import { GraphBuilder } from '../graph-builder.js';
 import { ConformanceError } from '../numeric.js';
 import { suiteRng } from '../rng.js';
 import type { CheckOutcome, ResolvedTolerance } from './context.js';
+import { withoutGraph } from './internals.js';
 
 type CreateModel = (graph: Graph) => Promise<Model>;
 
@@ -67,7 +68,8 @@ export const fvKnownFilterCheck: ModelLevelCheck = {
     for (const [layout, kind] of [['NCHW', 'pixel'], ['NHWC', 'fft']] as const) {
       const model = await createModel(knownFilterGraph(layout, k));
       try {
-        if (!model.graph) return { skip: 'the model exposes no graph (feature visualization canonizes the graph)' };
+        const noGraph = withoutGraph(model, 'feature visualization');
+        if (noGraph) return noGraph;
         const r = await new FeatureVisualization(model).visualize({
           objective: objectives.neuron('unit', 0, [2, 2]),
           steps: 40,

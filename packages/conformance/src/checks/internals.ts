@@ -19,7 +19,7 @@ import {
 import type { ConformanceGraph } from '../graphs/types.js';
 import { ConformanceError, expectClose, type Tolerance } from '../numeric.js';
 import { suiteRng } from '../rng.js';
-import { makeInput, makeTargets, type ConformanceCheck } from './context.js';
+import { makeInput, makeTargets, type CheckOutcome, type ConformanceCheck } from './context.js';
 
 /** Feature-visualization steps per run (short: see the module comment). */
 export const FV_STEPS = 3;
@@ -34,9 +34,13 @@ function closeNumbers(got: ArrayLike<number>, want: ArrayLike<number>, tol: Tole
   expectClose({ shape: [want.length], data: Float32Array.from(got) }, Array.from(want), tol, what);
 }
 
-/** Feature visualization canonizes the model's graph: a model that exposes none cannot run it. */
-function hasGraph(model: Model): boolean {
-  return model.graph !== undefined;
+/**
+ * Feature visualization, dataset examples and attention read the model's IR graph (to canonize it,
+ * for channel axes and receptive fields, to find attention nodes): skipped, with the reason, for a
+ * model that exposes none.
+ */
+export function withoutGraph(model: Model, what: string): CheckOutcome {
+  return model.graph === undefined ? { skip: `the ${model.backend} model exposes no graph, which ${what} reads` } : undefined;
 }
 
 /** The two feature-visualization runs of a graph: a linear objective (pixel) and a non-linear one (Fourier on images). */
@@ -81,7 +85,8 @@ export const featureVisualizationCheck: ConformanceCheck = {
   title: `FeatureVisualization (${FV_STEPS} steps; pixel and fft, transforms, penalties; linear and non-linear objectives on the cut layer) equals the reference's`,
   requires: { gradients: true, layers: true, rules: true },
   async run({ model, reference, spec, tolerance }) {
-    if (!hasGraph(model)) return { skip: 'the model exposes no graph (feature visualization canonizes the graph)' };
+    const noGraph = withoutGraph(model, 'feature visualization');
+    if (noGraph) return noGraph;
     for (const { name, options } of fvRuns(spec)) {
       const want = await new FeatureVisualization(reference).visualize(options);
       const calls: number[] = [];
@@ -103,6 +108,8 @@ export const datasetExamplesCheck: ConformanceCheck = {
   title: 'topActivatingExamples (cut layer, channel 0 and 1, max and mean, streamed in batches of 4) gives the reference top-k indices, values, positions and boxes',
   requires: { layers: true },
   async run({ model, reference, spec, tolerance }) {
+    const noGraph = withoutGraph(model, 'dataset examples');
+    if (noGraph) return noGraph;
     const data = makeInput(spec, 11, 61);
     for (const unit of [
       { layer: spec.cut, channel: 0, reduce: 'max' as const },
