@@ -43,11 +43,14 @@ export function withoutGraph(model: Model, what: string): CheckOutcome {
   return model.graph === undefined ? { skip: `the ${model.backend} model exposes no graph, which ${what} reads` } : undefined;
 }
 
-/** The two feature-visualization runs of a graph: a linear objective (pixel) and a non-linear one (Fourier on images). */
+/**
+ * The two feature-visualization runs of a graph: channel objectives (linear: one gradient call a
+ * step) with pixels, and layer + diversity (non-linear: activations, then a gradient call) with
+ * Fourier on image-like (rank ≥ 2) inputs; 1-D inputs take pixels in a box without transforms.
+ */
 export function fvRuns(spec: ConformanceGraph): { name: string; options: FeatureVisualizationOptions }[] {
   const layer = spec.cut;
   const image = spec.inputShape.length >= 2;
-  const rank3 = spec.inputShape.length === 3;
   const transforms: FeatureVisualizationOptions['transforms'] = image ? [{ kind: 'pad', pixels: 1 }, { kind: 'jitter', pixels: 2 }] : [];
   return [
     {
@@ -66,7 +69,7 @@ export function fvRuns(spec: ConformanceGraph): { name: string; options: Feature
       },
     },
     {
-      name: `${rank3 || image ? 'fft' : 'pixel'}, layer + diversity objective`,
+      name: `${image ? 'fft' : 'pixel'}, layer + diversity objective`,
       options: {
         objective: objectives.sum(objectives.layer(layer), objectives.scale(0.1, objectives.diversity(layer))),
         batch: 2,
