@@ -10,6 +10,7 @@ import { CONFORMANCE_CHECKS, resolveTolerance, satisfies } from './checks/index.
 import { DISPOSE_TEST_ID, disposeCheck } from './checks/dispose.js';
 import { POOL_TIES_TEST_ID, poolTiesCheck } from './checks/pool-ties.js';
 import { RULE_AXIOM_CHECKS } from './checks/rule-axioms.js';
+import { INTERNALS_MODEL_CHECKS } from './checks/internals-model.js';
 import { conformanceGraphs } from './graphs/index.js';
 import type { ConformanceOptions } from './options.js';
 import { conformanceTestIds } from './runner.js';
@@ -79,6 +80,16 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
           await probe.dispose();
           if (!caps.gradients || !caps.rules) skip(`${options.name} does not declare {"gradients":true,"rules":true}`);
           await axiom.run(options.createModel, tolerance);
+        });
+      }
+      for (const check of INTERNALS_MODEL_CHECKS) {
+        register(check.id, async (skip) => {
+          const probe = await options.createModel(graphs[0]!.graph);
+          const caps = probe.capabilities;
+          await probe.dispose();
+          if (!satisfies(caps, check.requires)) skip(`${options.name} does not declare ${JSON.stringify(check.requires)}`);
+          const outcome = await check.run(options.createModel, tolerance);
+          if (outcome) skip(outcome.skip);
         });
       }
       register(DISPOSE_TEST_ID, () => disposeCheck(options.createModel, graphs[0]!));

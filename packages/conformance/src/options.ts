@@ -2,7 +2,7 @@ import type { Graph, Model } from '@glasswing/core';
 import type { ConformanceTolerance } from './checks/context.js';
 import type { ConformanceGraph } from './graphs/types.js';
 
-/** A test expected to fail, by id (`<graph>/<check>`, `maxpool-ties` or `dispose`), with the reason. */
+/** A test expected to fail, by id (`<graph>/<check>` or a model-level test id such as `maxpool-ties`, `internals-fv-known-filter`, `dispose`), with the reason. */
 export interface ExpectedFailure {
   readonly test: string;
   readonly reason: string;

@@ -7,13 +7,14 @@ import { CONFORMANCE_CHECKS, resolveTolerance, satisfies } from './checks/index.
 import { DISPOSE_TEST_ID, disposeCheck } from './checks/dispose.js';
 import { POOL_TIES_TEST_ID, poolTiesCheck } from './checks/pool-ties.js';
 import { RULE_AXIOM_CHECKS } from './checks/rule-axioms.js';
+import { INTERNALS_MODEL_CHECKS } from './checks/internals-model.js';
 import { conformanceGraphs } from './graphs/index.js';
 import type { ConformanceOptions } from './options.js';
 
 export type ConformanceStatus = 'passed' | 'failed' | 'skipped' | 'expected-failure' | 'unexpected-pass';
 
 export interface ConformanceReport {
-  /** `<graph>/<check>`, or a model-level test: `maxpool-ties`, `dispose`. */
+  /** `<graph>/<check>`, or a model-level test: `maxpool-ties`, `rule-…`, `internals-fv-known-filter`, `dispose`. */
   readonly test: string;
   readonly status: ConformanceStatus;
   readonly message?: string;
@@ -23,7 +24,7 @@ export interface ConformanceReport {
 /** Every test id the suite registers for these options (what `expectedFailures` may name). */
 export function conformanceTestIds(options: Pick<ConformanceOptions, 'graphs'> = {}): string[] {
   const graphs = options.graphs ?? conformanceGraphs();
-  return [...graphs.flatMap((g) => CONFORMANCE_CHECKS.map((c) => `${g.id}/${c.id}`)), POOL_TIES_TEST_ID, ...RULE_AXIOM_CHECKS.map((c) => c.id), DISPOSE_TEST_ID];
+  return [...graphs.flatMap((g) => CONFORMANCE_CHECKS.map((c) => `${g.id}/${c.id}`)), POOL_TIES_TEST_ID, ...RULE_AXIOM_CHECKS.map((c) => c.id), ...INTERNALS_MODEL_CHECKS.map((c) => c.id), DISPOSE_TEST_ID];
 }
 
 export async function runConformanceChecks(options: ConformanceOptions): Promise<ConformanceReport[]> {
@@ -79,6 +80,15 @@ export async function runConformanceChecks(options: ConformanceOptions): Promise
       await probe.dispose();
       if (!caps.gradients || !caps.rules) return 'skipped';
       await axiom.run(options.createModel, tolerance);
+    });
+  }
+  for (const check of INTERNALS_MODEL_CHECKS) {
+    await record(check.id, async () => {
+      const probe = await options.createModel(graphs[0]!.graph);
+      const caps = probe.capabilities;
+      await probe.dispose();
+      if (!satisfies(caps, check.requires)) return 'skipped';
+      return check.run(options.createModel, tolerance);
     });
   }
   await record(DISPOSE_TEST_ID, () => disposeCheck(options.createModel, graphs[0]!));

@@ -47,7 +47,15 @@ describe('the conformance suite detects broken adapters', () => {
     const reports = await runConformanceChecks({ name: 'ref', createModel: async (g) => createReferenceModel(g), graphs: [mlpGraph(), cnnNhwcGraph()] });
     expect(statuses(reports, 'failed')).toEqual([]);
     // Grad-CAM resizes to an image input: not applicable to the MLP (decided on the reference executor)
-    expect(statuses(reports, 'skipped')).toEqual(['mlp/method-guided-grad-cam', 'mlp/method-grad-cam']);
+    // and the attention checks do not apply to graphs without attention Softmaxes
+    expect(statuses(reports, 'skipped')).toEqual([
+      'mlp/method-guided-grad-cam',
+      'mlp/method-grad-cam',
+      'mlp/internals-attention',
+      'mlp/internals-attention-gradient',
+      'cnn-nhwc/internals-attention',
+      'cnn-nhwc/internals-attention-gradient',
+    ]);
     expect(reports.find((r) => r.test === 'mlp/method-grad-cam')?.message).toMatch(/grad-cam does not apply to graph mlp .*image input/);
     // every registered method is picked up, and runs on the CNN
     const passed = statuses(reports, 'passed');

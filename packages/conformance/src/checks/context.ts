@@ -21,6 +21,12 @@ export interface ConformanceTolerance {
    * checks): |a − e| ≤ atol + rtol · max|e| over the attribution tensor. Default atol 1e-5, rtol 1e-3.
    */
   readonly attribution?: Tolerance;
+  /**
+   * Model internals on the model under test vs on the reference executor where float error
+   * travels through an optimisation (feature-visualization images and objective values after a
+   * few Adam steps; attention rollout / flow / gradient-weighted products). Default atol 1e-4, rtol 1e-3.
+   */
+  readonly internals?: Tolerance;
 }
 
 export interface ResolvedTolerance {
@@ -29,6 +35,7 @@ export interface ResolvedTolerance {
   readonly finiteDifference: Tolerance;
   readonly completeness: number;
   readonly attribution: Tolerance;
+  readonly internals: Tolerance;
 }
 
 export function resolveTolerance(t: ConformanceTolerance | undefined): ResolvedTolerance {
@@ -38,6 +45,7 @@ export function resolveTolerance(t: ConformanceTolerance | undefined): ResolvedT
     finiteDifference: t?.finiteDifference ?? { atol: 2e-3, rtol: 2e-2 },
     completeness: t?.completeness ?? 0.01,
     attribution: t?.attribution ?? { atol: 1e-5, rtol: 1e-3 },
+    internals: t?.internals ?? { atol: 1e-4, rtol: 1e-3 },
   };
 }
 

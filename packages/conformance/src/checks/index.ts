@@ -10,11 +10,14 @@ import {
 import { activationsCheck, layerFiniteDifferenceCheck, layerGradientCheck, overridesCheck } from './layers.js';
 import { guidedReluCheck } from './rules.js';
 import { methodChecks } from './methods.js';
+import { INTERNALS_CHECKS } from './internals.js';
+import { ATTENTION_CHECKS } from './attention.js';
 import type { ConformanceCheck } from './context.js';
 
 export * from './context.js';
 
-/** Every per-graph check, in run order: the fixed checks, then one per METHODS entry (`method-<id>`). */
+/** Every per-graph check, in run order: the fixed checks, then one per METHODS entry (`method-<id>`),
+ * then the model-internals checks (`internals-<name>`). */
 export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
   forwardCheck,
   gradientIndexCheck,
@@ -34,4 +37,6 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
   smoothGradCheck,
   inputXGradientCheck,
   ...methodChecks(),
+  ...INTERNALS_CHECKS,
+  ...ATTENTION_CHECKS,
 ];

@@ -1,4 +1,5 @@
 import { activationsGraph } from './activations.js';
+import { attentionGraph } from './attention.js';
 import { cnnNchwGraph, cnnNhwcGraph } from './cnn.js';
 import { dagGraph } from './dag.js';
 import { mlpGraph } from './mlp.js';
@@ -13,8 +14,9 @@ export { dagGraph } from './dag.js';
 export { onnxImageGraph } from './onnx-image.js';
 export { onnxSequenceGraph } from './onnx-sequence.js';
 export { activationsGraph } from './activations.js';
+export { attentionGraph } from './attention.js';
 
 /** The suite's graphs; together they use every op in OP_TYPES. Deterministic (seeded). */
 export function conformanceGraphs(): readonly ConformanceGraph[] {
-  return [mlpGraph(), cnnNchwGraph(), cnnNhwcGraph(), dagGraph(), onnxImageGraph(), onnxSequenceGraph(), activationsGraph()];
+  return [mlpGraph(), cnnNchwGraph(), cnnNhwcGraph(), dagGraph(), onnxImageGraph(), onnxSequenceGraph(), activationsGraph(), attentionGraph()];
 }

@@ -16,4 +16,9 @@ export interface ConformanceGraph {
   readonly cut: string;
   /** The graph's Relu nodes (targets of the guided-ReLU rule). */
   readonly reluNodes: readonly string[];
+  /**
+   * The attention Softmax nodes planted in the graph, in layer order (graphs with attention only):
+   * `findAttentionNodes` must find exactly these.
+   */
+  readonly attentionNodes?: readonly string[];
 }
