@@ -76,7 +76,26 @@ export const CORPUS_MODELS: readonly CorpusModel[] = [
 ];
 
 /** Every method that needs gradients, rules or layers (the perturbation methods are model-agnostic). */
-export const CORPUS_METHODS = Object.values(METHODS).filter((s) => Object.values(s.requires).some(Boolean));
+export const CORPUS_METHODS = Object.values(METHODS)
+  .filter((s) => Object.values(s.requires).some(Boolean))
+  .sort((a, b) => costRank(a.id) - costRank(b.id));
+
+/**
+ * Cheapest first (model rows per example with default settings: one pass; a reference pass; the
+ * noise tunnel's samples; 50-step paths; GradientSHAP's 50 samples), so that on a slow adapter a
+ * time budget cuts off the fewest methods. Methods not listed keep METHODS order, in between.
+ */
+function costRank(id: string): number {
+  const order = [
+    'saliency', 'input-x-gradient', 'layer-activation', 'layer-gradient', 'layer-gradient-x-activation', 'neuron-gradient',
+    'grad-cam', 'guided-backprop', 'deconvolution', 'guided-grad-cam', 'lrp', 'deeplift', 'deeplift-shap',
+    'smoothgrad', 'smoothgrad-sq', 'vargrad',
+    'integrated-gradients', 'layer-integrated-gradients', 'neuron-integrated-gradients', 'layer-conductance', 'neuron-conductance',
+    'gradient-shap',
+  ];
+  const i = order.indexOf(id);
+  return i >= 0 ? i : order.indexOf('smoothgrad') - 0.5;
+}
 
 /** IG completeness: |Σ attr − (f(x) − f(0))| ≤ 5% of |f(x) − f(0)| + 1e-3 (probabilities). */
 const IG_TOL = { rel: 0.05, abs: 1e-3 };
@@ -274,7 +293,7 @@ function child(args: readonly string[], log: (l: string) => void): Promise<unkno
     p.on('error', reject);
     p.on('close', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-      if (code !== 0 || !line) reject(new Error(`${args.join(' ')} exited with ${code}: ${err.slice(-2000)}`));
+      if (code !== 0 || !line) reject(new Error(`${args[0]} process exited with ${code}: ${err.trim().split("\n").slice(-3).join(" | ").slice(-400)}`));
       else resolve(JSON.parse(line.slice('RESULT '.length)));
     });
   });
@@ -311,12 +330,18 @@ export async function runCorpus(opts: {
   models: readonly CorpusModel[];
   budgetS: number;
   log?: (l: string) => void;
+  /** A JSON file keeping nsfwjs' predictions between runs (read, and written when it lacked a model). */
+  expectedCache?: string;
   /** Called with every row so far after each (adapter, model) process (to write files as it goes). */
   onRows?: (rows: readonly CorpusRow[]) => void;
 }): Promise<CorpusRow[]> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const ids = opts.models.map((m) => m.id);
-  const expected = (await child(['--expected', JSON.stringify(ids)], log)) as Record<string, number[]>;
+  // nsfwjs' predictions depend only on the model and the photo: kept across runs (a local file).
+  const cached: Record<string, number[]> = opts.expectedCache ? await readFile(opts.expectedCache, 'utf8').then((t) => JSON.parse(t) as Record<string, number[]>, () => ({})) : {};
+  const missing = ids.filter((id) => !cached[id]);
+  const expected = { ...cached, ...(missing.length ? ((await child(['--expected', JSON.stringify(missing)], log)) as Record<string, number[]>) : {}) };
+  if (opts.expectedCache && missing.length) await writeFile(opts.expectedCache, JSON.stringify(expected, null, 2));
   const rows: CorpusRow[] = [];
   // One process per (adapter, model): heaps never add up, and each model gets the whole budget.
   for (const adapter of opts.adapters) {
@@ -393,7 +418,8 @@ async function main(argv: readonly string[]): Promise<void> {
     }
   };
   let pending = Promise.resolve();
-  const rows = await runCorpus({ adapters, models, budgetS, onRows: (r) => void (pending = pending.then(() => write(r))) });
+  const expectedCache = path.join(out, '..', 'corpus-expected.local.json');
+  const rows = await runCorpus({ adapters, models, budgetS, expectedCache, onRows: (r) => void (pending = pending.then(() => write(r))) });
   await pending;
   await write(rows);
   await writeFile(path.join(out, '..', 'corpus-timings.local.json'), JSON.stringify(rows.map((r) => ({ model: r.model, adapter: r.adapter, ...r.timing })), null, 2)).catch(() => undefined);
