@@ -158,3 +158,17 @@ describe('glasswing counterfactual', () => {
 });
 
 
+
+describe('glasswing report: Counterfactuals section', () => {
+  it('a tabular model gets the section with the before/after chart and the change table', async () => {
+    const input = writeJson(dir, 'rows.json', rows.slice(0, 12));
+    const out = join(dir, 'report.html');
+    const r = await run(['report', '--model', mlp, '--input', input, '--examples', '2', '--methods', 'saliency', '--adapter', 'reference', '--out', out, '--no-progress']);
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('<section id="counterfactuals">');
+    expect(html).toMatch(/alt="counterfactual wachter"/);
+    expect(html).toMatch(/alt="counterfactual dice"/);
+    expect(html).toContain('<th>feature</th>');
+  });
+});
