@@ -42,14 +42,13 @@ import {
   resolveDesired,
   resolveProblem,
   row,
-  samplingRanges,
   scoreOf,
-  sparsify,
   type Counterfactual,
   type CounterfactualOptions,
   type CounterfactualResult,
   type Problem,
 } from './cf-common.js';
+import { samplingRanges, sparsify } from './cf-search.js';
 
 export interface DiceOptions extends CounterfactualOptions {
   /** k, the counterfactuals wanted (default 4). */

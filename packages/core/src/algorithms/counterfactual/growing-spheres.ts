@@ -36,11 +36,11 @@ import {
   resolveDesired,
   resolveProblem,
   scoreOf,
-  sparsify,
   type CounterfactualOptions,
   type CounterfactualResult,
   type Problem,
 } from './cf-common.js';
+import { sparsify } from './cf-search.js';
 
 export interface GrowingSpheresOptions extends CounterfactualOptions {
   /** Points per ball / layer (default 500). */

@@ -38,15 +38,14 @@ import {
   evaluate,
   finish,
   project,
-  pullToBoundary,
   resolveDesired,
   resolveProblem,
   scoreOf,
-  sparsify,
   type CounterfactualOptions,
   type CounterfactualResult,
   type Problem,
 } from './cf-common.js';
+import { pullToBoundary, sparsify } from './cf-search.js';
 
 export interface WachterOptions extends CounterfactualOptions {
   /** Initial λ (default 0.1). */
