@@ -4,7 +4,8 @@
  * own axis (its range, or the span of the two values): the original value in grey and the
  * counterfactual value in blue (increase) or red (decrease), each labelled with its value.
  * Features have different units, so each row has its own axis, drawn as a thin baseline with its
- * end values. One Scene drawn as SVG and PNG (scene.ts).
+ * end values. A categorical feature (a one-hot group) is one text row, "name: before → after".
+ * One Scene drawn as SVG and PNG (scene.ts).
  */
 import { InvalidArgumentError } from '@glasswing/core';
 import type { Rgb } from './raster.js';
@@ -30,6 +31,8 @@ export interface CounterfactualChartInput {
     /** Extra header text (e.g. the distance). */
     readonly note?: string;
     readonly changes: readonly { readonly name: string; readonly before: number; readonly after: number }[];
+    /** Categorical features changed (drawn as one text row each: name: before → after). */
+    readonly categories?: readonly { readonly name: string; readonly before: string; readonly after: string }[];
   }[];
   /** Axis per feature name (default: the span of its values, padded). */
   readonly ranges?: Readonly<Record<string, readonly [number, number]>>;
@@ -39,7 +42,7 @@ function scene(input: CounterfactualChartInput): Scene {
   if (input.counterfactuals.length === 0) throw new InvalidArgumentError('counterfactual chart: no counterfactuals');
   const title = input.title ?? 'Counterfactual: before → after';
   const items: SceneItem[] = [];
-  const names = input.counterfactuals.flatMap((c) => c.changes.map((ch) => ch.name));
+  const names = input.counterfactuals.flatMap((c) => [...c.changes.map((ch) => ch.name), ...(c.categories ?? []).map((ch) => ch.name)]);
   const nameW = Math.max(60, ...names.map((n) => labelWidth(n)));
   const left = 16 + nameW + 12;
   const barW = 300;
@@ -66,7 +69,15 @@ function scene(input: CounterfactualChartInput): Scene {
     items.push({ kind: 'line', x1: 16, y1: y - 13, x2: width - 16, y2: y - 13, color: AXIS });
     items.push({ kind: 'text', x: 16, y, text: headers[ci]!, bold: true });
     y += 8;
-    if (cf.changes.length === 0) {
+    for (const cat of cf.categories ?? []) {
+      items.push({ kind: 'text', x: left - 10, y: y + 19, text: cat.name, anchor: 'end' });
+      items.push({ kind: 'text', x: left, y: y + 19, text: cat.before, color: MUTED });
+      const bw = labelWidth(cat.before);
+      items.push({ kind: 'text', x: left + bw + 8, y: y + 19, text: '→', color: MUTED });
+      items.push({ kind: 'text', x: left + bw + 26, y: y + 19, text: cat.after, bold: true, color: UP });
+      y += 26;
+    }
+    if (cf.changes.length === 0 && (cf.categories ?? []).length === 0) {
       items.push({ kind: 'text', x: 16, y: y + 14, text: 'no feature changed', color: MUTED });
       y += rowH;
       return;

@@ -232,18 +232,34 @@ export function predictionLabel(res: CounterfactualResult, outputs: ArrayLike<nu
   return `class ${predicted}`;
 }
 
-/** The chart input of a result. */
-export function chartInput(res: CounterfactualResult, title?: string, ranges?: Readonly<Record<string, readonly [number, number]>>) {
+/**
+ * The chart input of a result. One-hot `groups` (name → its column names) become one text row
+ * each ("housing: rent → own") instead of a bar per column.
+ */
+export function chartInput(
+  res: CounterfactualResult,
+  title?: string,
+  ranges?: Readonly<Record<string, readonly [number, number]>>,
+  groups: readonly { group: string; columns: readonly string[] }[] = [],
+) {
+  const inGroup = new Map(groups.flatMap((g) => g.columns.map((c) => [c, g] as const)));
+  const hot = (values: ArrayLike<number>, cols: readonly string[], featureNames: readonly string[]) => cols.find((c) => values[featureNames.indexOf(c)] === 1) ?? '?';
   return {
     ...(ranges ? { ranges } : {}),
     title: title ?? `Counterfactual (${res.method})`,
     subtitle: `desired: ${res.desired.class !== undefined ? `class ${res.desired.class}` : `${res.desired.side} ${formatNumber(res.desired.threshold!)}`} · distance ${res.distance}`,
     before: predictionLabel(res, res.original.outputs, res.original.predicted),
-    counterfactuals: res.counterfactuals.map((c) => ({
-      after: predictionLabel(res, c.outputs, c.predicted),
-      note: `${c.distances.l0} changed, ${res.distance === 'l2' ? `L2 ${formatNumber(c.distances.l2)}` : `L1/MAD ${formatNumber(c.distances.l1Mad)}`}`,
-      changes: c.changes.map((ch) => ({ name: ch.name, before: ch.before, after: ch.after })),
-    })),
+    counterfactuals: res.counterfactuals.map((c) => {
+      const featureNames = res.features;
+      const touched = groups.filter((g) => c.changes.some((ch) => g.columns.includes(ch.name)));
+      const changes = c.changes.filter((ch) => !inGroup.has(ch.name)).map((ch) => ({ name: ch.name, before: ch.before, after: ch.after }));
+      return {
+        after: predictionLabel(res, c.outputs, c.predicted),
+        note: `${changes.length + touched.length} changed, ${res.distance === 'l2' ? `L2 ${formatNumber(c.distances.l2)}` : `L1/MAD ${formatNumber(c.distances.l1Mad)}`}`,
+        changes,
+        categories: touched.map((g) => ({ name: g.group, before: hot(res.original.values, g.columns, featureNames), after: hot(c.values, g.columns, featureNames) })),
+      };
+    }),
   };
 }
 
@@ -310,7 +326,7 @@ export async function runCounterfactual(argv: readonly string[], io: ResolvedIO)
     if (req.out !== undefined) writeFile(resolvePath(io.cwd, req.out), json + '\n', 'output file');
     else io.out(json + '\n');
     if (res.status === 'found' && (req.png !== undefined || req.svg !== undefined)) {
-      const chart = chartInput(res, undefined, Object.fromEntries(req.ranges.map((r) => [r.name, [r.lo, r.hi] as const])));
+      const chart = chartInput(res, undefined, Object.fromEntries(req.ranges.map((r) => [r.name, [r.lo, r.hi] as const])), req.categorical);
       if (req.png !== undefined) writeFile(resolvePath(io.cwd, req.png), counterfactualChartPng(chart), 'PNG file');
       if (req.svg !== undefined) writeFile(resolvePath(io.cwd, req.svg), counterfactualChartSvg(chart), 'SVG file');
     }

@@ -126,6 +126,24 @@ describe('glasswing counterfactual', () => {
     }
   });
 
+  it('--input gives the same result as --example; a changed one-hot group is one chart row', async () => {
+    const input = writeJson(dir, 'x0.json', rows[0]);
+    const svg = join(dir, 'dice.svg');
+    const base = ['counterfactual', '--model', mlp, '--data', csvPath, '--exclude', 'label', '--categorical', 'housing=own,rent,other', '--method', 'dice', '--seed', '4', '--adapter', 'reference', '--no-progress'];
+    const a = JSON.parse((await run([...base, '--example', '0'])).stdout) as Out;
+    const r = await run([...base, '--input', input, '--svg', svg]);
+    expect(r.code, r.stderr).toBe(0);
+    const b = JSON.parse(r.stdout) as Out;
+    expect(b.counterfactuals).toEqual(a.counterfactuals);
+    const housing = b.counterfactuals.find((c) => c.changes.some((ch) => ch.feature === 'own' || ch.feature === 'other'));
+    expect(housing, 'some counterfactual changes housing').toBeDefined();
+    const text = readFileSync(svg, 'utf8');
+    expect(text).toContain('>housing<');
+    // Bars (two per row) only for the non-categorical changes.
+    const plain = b.counterfactuals.reduce((n, c) => n + c.changes.filter((ch) => !['own', 'rent', 'other'].includes(ch.feature)).length, 0);
+    expect((text.match(/height="10"/g) ?? []).length).toBe(2 * plain);
+  });
+
   it('usage errors (exit 2), typed errors and not-found (exit 1)', async () => {
     const bad = await run(['counterfactual', '--model', linear, ...common, '--immutable', 'salary', '--adapter', 'reference']);
     expect(bad.code).toBe(2);

@@ -85,6 +85,8 @@ export interface CounterfactualResult {
   readonly original: { readonly values: Float32Array; readonly outputs: Float32Array; readonly predicted: number; readonly score: number };
   readonly desired: { readonly class?: number; readonly threshold?: number; readonly side?: 'above' | 'below' };
   readonly distance: CounterfactualDistance;
+  /** Feature names (`featureNames`, default f0, f1, …). */
+  readonly features: readonly string[];
   /** The per-feature scale the distances use. */
   readonly scale: Float64Array;
   readonly counterfactuals: readonly Counterfactual[];
@@ -359,6 +361,7 @@ export function finish(
     original: { values: Float32Array.from(p.x), outputs: Float32Array.from(origOut), predicted: predictedOf(p, origOut), score: scoreOf(p, origOut).score },
     desired: p.k === 1 ? { threshold: p.threshold!, side: p.side! } : { class: p.cls! },
     distance: p.distance,
+    features: [...p.names],
     scale: Float64Array.from(p.scale),
     counterfactuals: valid,
     modelCalls,
