@@ -10,6 +10,7 @@ import { runAttention } from './commands/attention.js';
 import { runAttribute } from './commands/attribute.js';
 import { runClusters } from './commands/clusters.js';
 import { runConcepts } from './commands/concepts.js';
+import { runCounterfactual } from './commands/counterfactual.js';
 import { runImportance } from './commands/importance.js';
 import { runInspect } from './commands/inspect.js';
 import { runReport } from './commands/report.js';
@@ -30,6 +31,7 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: ResolvedIO
   report: runReport,
   concepts: runConcepts,
   clusters: runClusters,
+  counterfactual: runCounterfactual,
   visualize: runVisualize,
 };
 
@@ -50,6 +52,8 @@ Commands:
               (run 'glasswing concepts --help')
   clusters    cluster a layer's activations over a dataset: k-means, exemplars, purity,
               2-D map (run 'glasswing clusters --help')
+  counterfactual  the smallest change of an example that gives the desired outcome:
+              Wachter, Growing Spheres, DiCE-style sets (run 'glasswing counterfactual --help')
   visualize   feature visualization of a unit / channel / objective, and its top-k
               dataset examples (run 'glasswing visualize --help')
 

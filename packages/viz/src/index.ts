@@ -70,3 +70,6 @@ export { attentionHeatmapSvg, attentionHeatmapPng, attentionArcsSvg, attentionAr
 export type { AttentionPanel, AttentionHeatmapOptions, AttentionArcsOptions } from './attention.js';
 export { tileGrid, tileGridPng, tileGridSvg, visualizationGridPng, visualizationGridSvg, exemplarGridPng, exemplarGridSvg } from './feature-viz.js';
 export type { TileGridOptions, TileBox } from './feature-viz.js';
+// Counterfactuals: before / after bars per changed feature.
+export { counterfactualChartSvg, counterfactualChartPng } from './counterfactual.js';
+export type { CounterfactualChartInput } from './counterfactual.js';

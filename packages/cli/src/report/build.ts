@@ -20,6 +20,7 @@ import { attentionSection } from './attention-section.js';
 import { tabularAttributionViews } from './tabular-views.js';
 import { internalsSections, type ReportConcepts } from './internals-section.js';
 import { featureVisualizationSection } from './feature-visualization-section.js';
+import { counterfactualSection } from './counterfactual-section.js';
 
 export interface ReportSpec {
   readonly opened: OpenedModel;
@@ -142,6 +143,8 @@ export async function buildReport(spec: ReportSpec, io: ResolvedIO): Promise<str
   if (act) sections.push(act);
   sections.push(await attributionSection(spec, model, io));
   sections.push(...(await internalsSections(spec, model, io)));
+  const counterfactuals = await counterfactualSection(spec, model);
+  if (counterfactuals) sections.push(counterfactuals);
   const attention = await attentionSection(model, graph, spec.x);
   if (attention) sections.push(attention);
   const fv = await featureVisualizationSection(spec, model, io);

@@ -37,8 +37,11 @@ export class Adam {
     this.v = new Float64Array(size);
   }
 
-  /** One descent step of `params` along the loss gradient `grad` (same length). */
-  step(params: Float32Array, grad: ArrayLike<number>): void {
+  /**
+   * One descent step of `params` along the loss gradient `grad` (same length). `lrScale`
+   * multiplies the step size for this step only (a learning-rate schedule; default 1).
+   */
+  step(params: Float32Array, grad: ArrayLike<number>, lrScale = 1): void {
     this.t++;
     const c1 = 1 - Math.pow(this.b1, this.t);
     const c2 = 1 - Math.pow(this.b2, this.t);
@@ -46,7 +49,7 @@ export class Adam {
       const g = grad[i]!;
       const m = (this.m[i] = this.b1 * this.m[i]! + (1 - this.b1) * g);
       const v = (this.v[i] = this.b2 * this.v[i]! + (1 - this.b2) * g * g);
-      params[i] = params[i]! - (this.lr * (m / c1)) / (Math.sqrt(v / c2) + this.eps);
+      params[i] = params[i]! - (this.lr * lrScale * (m / c1)) / (Math.sqrt(v / c2) + this.eps);
     }
   }
 }
