@@ -27,3 +27,4 @@ export * from './layer/index.js';
 export * from './neuron/index.js';
 export * from './global/index.js';
 export * from './internals/index.js';
+export * from './surrogate/index.js';
