@@ -61,7 +61,7 @@ describe('fitDecisionTree (CART)', () => {
   it('classification: the same splits and predictions as ml-cart (gini) on random data, depths 1-4', () => {
     for (const depth of [1, 2, 3, 4]) {
       const rows = randomData(10 + depth, 300, 5);
-      const y = rows.map((r) => (r[0]! > 0.6 ? (r[2]! > 0.3 ? 2 : 1) : r[3]! + 0.3 * r[4]! > 0.7 ? 1 : 0));
+      const y: number[] = rows.map((r) => (r[0]! > 0.6 ? (r[2]! > 0.3 ? 2 : 1) : r[3]! + 0.3 * r[4]! > 0.7 ? 1 : 0));
       // A few noisy labels so impure leaves remain.
       for (let i = 0; i < 300; i += 17) y[i] = (y[i]! + 1) % 3;
       const ours = fitDecisionTree(rows.flat(), y, 5, { task: 'classification', maxDepth: depth, minSamplesSplit: 4 });
