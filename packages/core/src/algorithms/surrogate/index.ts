@@ -6,3 +6,5 @@
 export { fitDecisionTree, predictTree, treeLeaves, type DecisionTree, type DecisionTreeOptions, type TreeNode, type TreeTask, type TreeCriterion } from './decision-tree.js';
 export { treeRules, formatCondition, formatNumber, type TreeRule, type RuleCondition } from './tree-rules.js';
 export { GlobalSurrogate, globalSurrogate, fidelityScore, type GlobalSurrogateOptions, type GlobalSurrogateResult, type SurrogateImportance } from './global-surrogate.js';
+export { Anchors, anchors, type AnchorsOptions, type AnchorResult, type AnchorPredicate } from './anchors.js';
+export { klLucb, klBounds, bernoulliKl, type Arm, type KlLucbOptions } from './kl-lucb.js';
