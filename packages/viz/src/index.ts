@@ -70,3 +70,6 @@ export { attentionHeatmapSvg, attentionHeatmapPng, attentionArcsSvg, attentionAr
 export type { AttentionPanel, AttentionHeatmapOptions, AttentionArcsOptions } from './attention.js';
 export { tileGrid, tileGridPng, tileGridSvg, visualizationGridPng, visualizationGridSvg, exemplarGridPng, exemplarGridSvg } from './feature-viz.js';
 export type { TileGridOptions, TileBox } from './feature-viz.js';
+// Surrogate trees and rules (issue 13): tree diagram and rule table.
+export { treeDiagramSvg, treeDiagramPng, ruleTableSvg, ruleTablePng } from './surrogate.js';
+export type { TreeDiagramInput, RuleTableInput } from './surrogate.js';
