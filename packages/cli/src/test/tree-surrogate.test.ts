@@ -170,3 +170,26 @@ describe('glasswing rules (anchors)', () => {
     for (const flag of ['--example', '--input', '--precision', '--bins', '--categorical']) expect(help.stdout).toContain(flag);
   });
 });
+
+describe('glasswing report: surrogate section', () => {
+  it('a tabular model with a dataset gets the "Surrogate tree and rules" section with both pictures', async () => {
+    const rows = readFileSync(DATA, 'utf8').trim().split('\n').slice(1, 201).map((l) => l.split(',').map(Number));
+    const data = writeJson(dir, 'report-data.json', rows);
+    const x = writeJson(dir, 'report-x.json', rows.slice(0, 2));
+    const out = join(dir, 'credit.html');
+    const r = await run(['report', '--model', MODEL, '--input', x, '--data', data, '--methods', 'saliency', '--feature-names', META.features.join(','), '--adapter', 'reference', '--out', out, '--no-progress']);
+    expect(r.code).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    const at = html.indexOf('id="surrogate"');
+    expect(at).toBeGreaterThan(0);
+    const body = html.slice(at, html.indexOf('</section>', at));
+    expect(body).toContain('Surrogate tree and rules');
+    expect(body).toMatch(/150 rows fit, 50 held out\. Fidelity \(agreement with the model\) on the held-out rows: [\d.]+%/);
+    expect(body.match(/<img /g)!.length).toBe(2);
+    expect(body).toContain('<td>late_payments</td>');
+    // Two examples only (no --data): a note instead of a tree.
+    const few = join(dir, 'few.html');
+    expect((await run(['report', '--model', MODEL, '--input', x, '--methods', 'saliency', '--adapter', 'reference', '--out', few, '--no-progress'])).code).toBe(0);
+    expect(readFileSync(few, 'utf8')).toContain('A surrogate tree needs at least 8 dataset rows; the report has 2');
+  });
+});

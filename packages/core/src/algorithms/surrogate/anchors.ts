@@ -27,7 +27,7 @@ import { InvalidArgumentError, ShapeError, throwIfAborted } from '../../errors.j
 import { createRng, type Rng } from '../../random/prng.js';
 import { ModelCaller, validateInput, type Progress } from '../_utils/common.js';
 import { resolveBatching } from '../_utils/perturbation/index.js';
-import { formatNumber } from './tree-rules.js';
+import { formatRuleNumber } from './tree-rules.js';
 import { klBounds, klLucb, type Arm } from './kl-lucb.js';
 
 export interface AnchorsOptions {
@@ -152,7 +152,7 @@ export class Anchors {
       const distinct = new Set(col).size;
       let p: AnchorPredicate;
       if (cats.has(f) || distinct <= 2) {
-        p = { feature: f, name: names[f]!, kind: 'eq', value: v, text: `${names[f]} = ${formatNumber(v)}` };
+        p = { feature: f, name: names[f]!, kind: 'eq', value: v, text: `${names[f]} = ${formatRuleNumber(v)}` };
       } else {
         const edges = [...new Set(Array.from({ length: bins - 1 }, (_, k) => quantile(col, (k + 1) / bins)))];
         let lower: number | undefined;
@@ -166,10 +166,10 @@ export class Anchors {
         }
         const text =
           lower !== undefined && upper !== undefined
-            ? `${formatNumber(lower)} < ${names[f]} ≤ ${formatNumber(upper)}`
+            ? `${formatRuleNumber(lower)} < ${names[f]} ≤ ${formatRuleNumber(upper)}`
             : lower !== undefined
-              ? `${names[f]} > ${formatNumber(lower)}`
-              : `${names[f]} ≤ ${formatNumber(upper!)}`;
+              ? `${names[f]} > ${formatRuleNumber(lower)}`
+              : `${names[f]} ≤ ${formatRuleNumber(upper!)}`;
         p = { feature: f, name: names[f]!, kind: 'range', ...(lower !== undefined ? { lower } : {}), ...(upper !== undefined ? { upper } : {}), text };
       }
       preds.push(p);

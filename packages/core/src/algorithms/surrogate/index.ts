@@ -4,7 +4,7 @@
  * These are not attribution methods (not in METHODS): each has its own class and result type.
  */
 export { fitDecisionTree, predictTree, treeLeaves, type DecisionTree, type DecisionTreeOptions, type TreeNode, type TreeTask, type TreeCriterion } from './decision-tree.js';
-export { treeRules, formatCondition, formatNumber, type TreeRule, type RuleCondition } from './tree-rules.js';
+export { treeRules, formatCondition, formatRuleNumber, type TreeRule, type RuleCondition } from './tree-rules.js';
 export { GlobalSurrogate, globalSurrogate, fidelityScore, type GlobalSurrogateOptions, type GlobalSurrogateResult, type SurrogateImportance } from './global-surrogate.js';
 export { Anchors, anchors, type AnchorsOptions, type AnchorResult, type AnchorPredicate } from './anchors.js';
 export { klLucb, klBounds, bernoulliKl, type Arm, type KlLucbOptions } from './kl-lucb.js';

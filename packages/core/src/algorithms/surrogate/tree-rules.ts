@@ -38,7 +38,7 @@ export interface TreeRule {
 }
 
 /** A number printed compactly (up to 4 significant digits, no trailing zeros). */
-export function formatNumber(v: number): string {
+export function formatRuleNumber(v: number): string {
   if (Number.isInteger(v)) return String(v);
   const a = Math.abs(v);
   const s = a >= 1000 ? v.toFixed(1) : a >= 1 ? v.toPrecision(4) : v.toPrecision(3);
@@ -46,9 +46,9 @@ export function formatNumber(v: number): string {
 }
 
 export function formatCondition(c: RuleCondition): string {
-  if (c.lower !== undefined && c.upper !== undefined) return `${formatNumber(c.lower)} < ${c.name} ≤ ${formatNumber(c.upper)}`;
-  if (c.lower !== undefined) return `${c.name} > ${formatNumber(c.lower)}`;
-  return `${c.name} ≤ ${formatNumber(c.upper!)}`;
+  if (c.lower !== undefined && c.upper !== undefined) return `${formatRuleNumber(c.lower)} < ${c.name} ≤ ${formatRuleNumber(c.upper)}`;
+  if (c.lower !== undefined) return `${c.name} > ${formatRuleNumber(c.lower)}`;
+  return `${c.name} ≤ ${formatRuleNumber(c.upper!)}`;
 }
 
 /**
@@ -117,7 +117,7 @@ export function treeRules(tree: DecisionTree, names: readonly string[], classNam
         support: nd.samples,
         coverage,
         ...(std !== undefined ? { std } : {}),
-        text: `IF ${cond} THEN ${formatNumber(prediction)}${std !== undefined ? ` ± ${formatNumber(std)}` : ''} (support ${nd.samples} = ${(100 * coverage).toFixed(1)}%)`,
+        text: `IF ${cond} THEN ${formatRuleNumber(prediction)}${std !== undefined ? ` ± ${formatRuleNumber(std)}` : ''} (support ${nd.samples} = ${(100 * coverage).toFixed(1)}%)`,
       };
     }
     rules.push({ rule, order: rules.length });
