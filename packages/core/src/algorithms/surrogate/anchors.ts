@@ -26,6 +26,7 @@ import { sizeOf, type Tensor } from '../../tensor.js';
 import { InvalidArgumentError, ShapeError, throwIfAborted } from '../../errors.js';
 import { createRng, type Rng } from '../../random/prng.js';
 import { ModelCaller, validateInput, type Progress } from '../_utils/common.js';
+import { chunkCount } from '../_utils/caller.js';
 import { resolveBatching } from '../_utils/perturbation/index.js';
 import { formatRuleNumber } from './tree-rules.js';
 import { klBounds, klLucb, type Arm } from './kl-lucb.js';
@@ -179,6 +180,8 @@ export class Anchors {
     }
 
     const ctx = new ModelCaller(model, options.signal, options.onProgress);
+    // Progress total: an estimate per anchor size (grown by the caller when exceeded).
+    ctx.plan(1);
     throwIfAborted(options.signal);
     const first = await ctx.forward({ shape: [1, ...model.inputShape], data: Float32Array.from(example.data) });
     const target = classOf(first.data, 0);
@@ -244,6 +247,7 @@ export class Anchors {
         }
       }
       if (cands.length === 0) break;
+      ctx.plan(chunkCount(cands.length * init, batching.maxRowsPerCall) + 4 * Math.min(beam, cands.length));
       await sample(cands.filter((a) => a.n < init), init);
       const chosen = await klLucb(cands, Math.min(beam, cands.length), { delta, epsilon: eps, batch, maxRounds: 200 }, (list) => sample(list as typeof cands, batch));
       for (const a of chosen) {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromFunction } from '../../../function-model.js';
 import { createRng } from '../../../random/prng.js';
-import { InvalidArgumentError, ShapeError } from '../../../errors.js';
+import { AbortError, InvalidArgumentError, ShapeError } from '../../../errors.js';
 import type { Tensor } from '../../../tensor.js';
 import { anchors } from '../anchors.js';
 import { bernoulliKl, klBounds } from '../kl-lucb.js';
@@ -63,6 +63,16 @@ describe('Anchors', () => {
     expect(r.prediction).toBe(1);
     expect(r.anchor).toEqual([{ feature: 2, name: 'c', kind: 'eq', value: 1, text: 'c = 1' }]);
     expect(r.precision).toBe(1);
+  });
+
+  it('reports progress ending at its total; an aborted signal stops it with AbortError', async () => {
+    const seen: { done: number; total: number }[] = [];
+    await anchors(ruleModel, ex([0.8, 0.1, 1, 0.5]), { data, seed: 2, onProgress: (p) => seen.push(p) });
+    expect(seen.length).toBeGreaterThan(2);
+    for (const p of seen) expect(p.done).toBeLessThanOrEqual(p.total);
+    const ctl = new AbortController();
+    ctl.abort();
+    await expect(anchors(ruleModel, ex([0.8, 0.1, 1, 0.5]), { data, signal: ctl.signal })).rejects.toThrow(AbortError);
   });
 
   it('is bit-reproducible per seed', async () => {
