@@ -87,7 +87,7 @@ function treeScene(input: TreeDiagramInput): Scene {
   let vmin = Infinity;
   let vmax = -Infinity;
   for (const nd of nodes) if (nd.feature < 0) [vmin, vmax] = [Math.min(vmin, nd.prediction), Math.max(vmax, nd.prediction)];
-  const leafColor = (p: number): Rgb => (tree.task === 'classification' ? tint(categorical(p)) : tint(sequentialColor(vmax > vmin ? (p - vmin) / (vmax - vmin) : 0.5), 0.25));
+  const leafColor = (p: number): Rgb => (tree.task === 'classification' ? tint(categorical(p)) : tint(sequentialColor(vmax > vmin ? (p - vmin) / (vmax - vmin) : 0.5), 0.4));
   const boxX = (id: number) => offset + xs[id]!;
   const boxY = (id: number) => top + nodes[id]!.depth * levelH;
   for (const nd of nodes) {
@@ -123,7 +123,16 @@ function treeScene(input: TreeDiagramInput): Scene {
     }
     items.push({ kind: 'text', x: width - marginX, y: ly + 10, text: 'left branch: test true (yes)', anchor: 'end', color: MUTED });
   } else {
-    items.push({ kind: 'text', x: marginX, y: ly + 10, text: `leaf colour: value ${num(vmin)} (light) … ${num(vmax)} (dark)`, color: MUTED });
+    // Leaf colour scale: the lowest and the highest leaf value with their swatches.
+    let lx = marginX;
+    items.push({ kind: 'text', x: lx, y: ly + 10, text: 'leaf value:', color: MUTED });
+    lx += labelWidth('leaf value:') + 8;
+    for (const v of vmax > vmin ? [vmin, vmax] : [vmin]) {
+      items.push({ kind: 'rect', x: lx, y: ly, w: 12, h: 12, fill: leafColor(v), stroke: EDGE });
+      const t = `${num(v)}${vmax > vmin ? (v === vmin ? ' (lowest)' : ' (highest)') : ''}`;
+      items.push({ kind: 'text', x: lx + 17, y: ly + 10, text: t, color: INK });
+      lx += 30 + labelWidth(t);
+    }
   }
   return { width: Math.ceil(width), height: Math.ceil(height), title, items };
 }
@@ -152,8 +161,8 @@ function ruleScene(input: RuleTableInput): Scene {
   const cls = input.task === 'classification';
   const cond = (r: TreeRule) => (r.conditions.length ? r.text.replace(/^IF (.*) THEN .*$/, '$1') : 'TRUE (every row)');
   const then = (r: TreeRule) => (cls ? r.className ?? `class ${r.prediction}` : r.std !== undefined ? `${num(r.prediction)} ± ${num(r.std)}` : num(r.prediction));
-  const head = ['#', 'IF', 'THEN', 'support', cls ? 'confidence' : ''];
-  const cells = rules.map((r, i) => [String(i + 1), cond(r), then(r), `${r.support} (${(100 * r.coverage).toFixed(1)}%)`, cls ? `${(100 * r.confidence!).toFixed(1)}%` : '']);
+  const head = ['#', 'IF', 'THEN', 'support', ...(cls ? ['confidence'] : [])];
+  const cells = rules.map((r, i) => [String(i + 1), cond(r), then(r), `${r.support} (${(100 * r.coverage).toFixed(1)}%)`, ...(cls ? [`${(100 * r.confidence!).toFixed(1)}%`] : [])]);
   const pad = 10;
   const swatch = cls ? 18 : 0;
   const colW = head.map((h, j) => Math.ceil(Math.max(labelWidth(h), ...cells.map((c) => labelWidth(c[j]!))) + 2 * pad + (j === 2 ? swatch : 0)));
