@@ -91,6 +91,18 @@ describe('glasswing surrogate', () => {
     expect(out.rules[0]!.text).toMatch(/ THEN -?[\d.]+ ± [\d.]+ \(support/);
   });
 
+  it('--progress on a non-TTY stderr: plain bar lines, then the summary line', async () => {
+    const r = await run(['surrogate', '--model', MODEL, '--data', DATA, '--max-depth', '2', '--adapter', 'reference', '--progress']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/\x1b/);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^surrogate \[[#-]+\] +\d+% \d+\/\d+ calls/);
+    expect(lines.at(-1)).toMatch(/^surrogate: depth 2, /);
+    const a = await run(['rules', '--model', MODEL, '--data', DATA, '--example', '2', '--adapter', 'reference', '--progress']);
+    expect(a.code).toBe(0);
+    expect(a.stderr.trim().split('\n')[0]).toMatch(/^rules \[[#-]+\] +\d+% \d+\/\d+ calls/);
+  });
+
   it('usage errors exit 2 and name the problem; --help documents the flags', async () => {
     const bad = async (args: string[], msg: RegExp) => {
       const r = await run(['surrogate', '--model', MODEL, '--data', DATA, '--adapter', 'reference', ...args]);
