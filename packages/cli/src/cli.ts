@@ -14,6 +14,8 @@ import { runCounterfactual } from './commands/counterfactual.js';
 import { runImportance } from './commands/importance.js';
 import { runInspect } from './commands/inspect.js';
 import { runReport } from './commands/report.js';
+import { runRules } from './commands/rules.js';
+import { runSurrogate } from './commands/surrogate.js';
 import { runVisualize } from './commands/visualize.js';
 import { InterruptedError, stopSignalName } from './interrupt.js';
 import { resolveIO } from './io.js';
@@ -33,6 +35,8 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: ResolvedIO
   clusters: runClusters,
   counterfactual: runCounterfactual,
   visualize: runVisualize,
+  surrogate: runSurrogate,
+  rules: runRules,
 };
 
 export function usage(): string {
@@ -56,6 +60,10 @@ Commands:
               Wachter, Growing Spheres, DiCE-style sets (run 'glasswing counterfactual --help')
   visualize   feature visualization of a unit / channel / objective, and its top-k
               dataset examples (run 'glasswing visualize --help')
+  surrogate   fit a decision tree to a model's predictions over a dataset: fidelity,
+              importances, IF-THEN rules, tree picture (run 'glasswing surrogate --help')
+  rules       Anchors: a high-precision IF-THEN rule around one example, with precision
+              and coverage (run 'glasswing rules --help')
 
 Options:
   -h, --help      show this help

@@ -73,3 +73,6 @@ export type { TileGridOptions, TileBox } from './feature-viz.js';
 // Counterfactuals: before / after bars per changed feature.
 export { counterfactualChartSvg, counterfactualChartPng } from './counterfactual.js';
 export type { CounterfactualChartInput } from './counterfactual.js';
+// Surrogate trees and rules (issue 13): tree diagram and rule table.
+export { treeDiagramSvg, treeDiagramPng, ruleTableSvg, ruleTablePng } from './surrogate.js';
+export type { TreeDiagramInput, RuleTableInput } from './surrogate.js';

@@ -21,6 +21,7 @@ import { tabularAttributionViews } from './tabular-views.js';
 import { internalsSections, type ReportConcepts } from './internals-section.js';
 import { featureVisualizationSection } from './feature-visualization-section.js';
 import { counterfactualSection } from './counterfactual-section.js';
+import { surrogateSection } from './surrogate-section.js';
 
 export interface ReportSpec {
   readonly opened: OpenedModel;
@@ -149,6 +150,8 @@ export async function buildReport(spec: ReportSpec, io: ResolvedIO): Promise<str
   if (attention) sections.push(attention);
   const fv = await featureVisualizationSection(spec, model, io);
   if (fv) sections.push(fv);
+  const surrogate = await surrogateSection(spec, model);
+  if (surrogate) sections.push(surrogate);
   return renderPage({
     title: `Glasswing report: ${spec.info.name}`,
     subtitle: `${spec.modelLabel} · ${KIND_NAMES[spec.info.kind] ?? spec.info.kind} · backend ${spec.info.backend} · glasswing ${cliVersion()}`,

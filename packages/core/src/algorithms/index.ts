@@ -28,3 +28,4 @@ export * from './neuron/index.js';
 export * from './global/index.js';
 export * from './internals/index.js';
 export * from './counterfactual/index.js';
+export * from './surrogate/index.js';
