@@ -29,3 +29,4 @@ export * from './global/index.js';
 export * from './internals/index.js';
 export * from './counterfactual/index.js';
 export * from './surrogate/index.js';
+export * from './influence/index.js';
