@@ -244,7 +244,7 @@ describe('TracIn on a model trained in the test', () => {
     await expect(t.influence(X, ys, x1, { layer: 'nope' })).rejects.toThrow(/not a layer/);
     await expect(t.influence(X, ys, x1, { checkpoints: [{ model: final, learningRate: -1 }] })).rejects.toThrow(/learningRate/);
     await expect(t.influence(tensor([1, 2, 3], [1, 3]), ys, x1)).rejects.toThrow(ShapeError);
-    const opaque = fromFunction((x) => tensor([...x.data, 0], [1, 3]), { inputShape: [2], outputShape: [3] });
+    const opaque = fromFunction(async (x) => tensor([...x.data, 0], [1, 3]), { inputShape: [2], outputShape: [3] });
     await expect(new TracIn(opaque).influence(X, ys, x1)).rejects.toThrow(CapabilityError);
     const seen: [number, number][] = [];
     await t.influence(X, ys, x1, { checkpoints, batchSize: 30, onProgress: (p) => seen.push([p.done, p.total]) });
