@@ -76,3 +76,6 @@ export type { CounterfactualChartInput } from './counterfactual.js';
 // Surrogate trees and rules (issue 13): tree diagram and rule table.
 export { treeDiagramSvg, treeDiagramPng, ruleTableSvg, ruleTablePng } from './surrogate.js';
 export type { TreeDiagramInput, RuleTableInput } from './surrogate.js';
+// Influence (issue 13): proponents / opponents / self-influence / neighbour galleries.
+export { influenceGallerySvg, influenceGalleryPng } from './influence.js';
+export type { InfluenceGalleryInput, InfluenceGalleryItem } from './influence.js';
