@@ -12,6 +12,7 @@ import { runClusters } from './commands/clusters.js';
 import { runConcepts } from './commands/concepts.js';
 import { runCounterfactual } from './commands/counterfactual.js';
 import { runImportance } from './commands/importance.js';
+import { runInfluence } from './commands/influence.js';
 import { runInspect } from './commands/inspect.js';
 import { runReport } from './commands/report.js';
 import { runRules } from './commands/rules.js';
@@ -34,6 +35,7 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: ResolvedIO
   concepts: runConcepts,
   clusters: runClusters,
   counterfactual: runCounterfactual,
+  influence: runInfluence,
   visualize: runVisualize,
   surrogate: runSurrogate,
   rules: runRules,
@@ -58,6 +60,8 @@ Commands:
               2-D map (run 'glasswing clusters --help')
   counterfactual  the smallest change of an example that gives the desired outcome:
               Wachter, Growing Spheres, DiCE-style sets (run 'glasswing counterfactual --help')
+  influence   training examples that drove a prediction: TracIn proponents / opponents,
+              self-influence, activation neighbours (run 'glasswing influence --help')
   visualize   feature visualization of a unit / channel / objective, and its top-k
               dataset examples (run 'glasswing visualize --help')
   surrogate   fit a decision tree to a model's predictions over a dataset: fidelity,

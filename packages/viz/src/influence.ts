@@ -58,15 +58,18 @@ function tile(t: Tensor, layout: ImageLayout, size: number): Raster {
   for (let i = 0; i < img.w * img.h; i++) {
     setPixel(r, i % img.w, Math.floor(i / img.w), [Math.round(255 * img.rgb[i * 3]!), Math.round(255 * img.rgb[i * 3 + 1]!), Math.round(255 * img.rgb[i * 3 + 2]!)]);
   }
-  return upscale(r, Math.max(1, Math.floor(size / Math.max(img.w, img.h))));
+  return upscale(r, Math.max(1, Math.round(size / Math.max(img.w, img.h))));
 }
 
 const scoreColor = (s: number): Rgb => (s > 0 ? POSITIVE : s < 0 ? NEGATIVE : INK);
 
 function imageScene(input: InfluenceGalleryInput): Scene {
   const layout = input.layout ?? 'NHWC';
-  const size = 72;
-  const gap = 14;
+  const first = (input.test ?? input.groups.find((g) => g.items.length)!.items[0]!).input;
+  const probe = tile(first, layout, 72);
+  const size = Math.max(probe.width, probe.height);
+  const captions = input.groups.flatMap((g) => g.items.map((it) => labelWidth(`#${it.index}${it.label !== undefined ? ` ${it.label}` : ''}`)));
+  const gap = Math.max(14, Math.ceil(Math.max(0, ...captions) - size) + 12);
   const capH = 42;
   const margin = 14;
   const head = Math.max(...input.groups.map((g) => labelWidth(g.title, false)), input.test ? labelWidth('explained') : 0) + 16;
@@ -83,16 +86,15 @@ function imageScene(input: InfluenceGalleryInput): Scene {
     entries.forEach((e, j) => {
       const x = margin + head + j * (size + gap);
       const r = tile(e.input, layout, size);
-      items.push({ kind: 'image', x, y, w: size, h: size, raster: r });
-      items.push({ kind: 'rect', x, y, w: size, h: size, stroke: MUTED });
+      items.push({ kind: 'image', x, y, w: r.width, h: r.height, raster: r });
+      items.push({ kind: 'rect', x, y, w: r.width, h: r.height, stroke: MUTED });
       e.lines.forEach(([t, c], k) => items.push({ kind: 'text', x: x + size / 2, y: y + size + 13 + k * 13, text: t, anchor: 'middle', color: c }));
     });
     y += size + capH;
   };
   if (input.test) row('explained', [{ input: input.test.input, lines: input.test.label !== undefined ? [[input.test.label, INK]] : [] }]);
-  const scoreName = input.scoreName ?? 'score';
   for (const g of input.groups) {
-    row(g.title, g.items.map((it) => ({ input: it.input, lines: [[`#${it.index}${it.label !== undefined ? ` ${it.label}` : ''}`, INK], [`${scoreName === 'score' ? '' : scoreName + ' '}${formatNumber(it.score)}`, scoreColor(it.score)]] })));
+    row(g.title, g.items.map((it) => ({ input: it.input, lines: [[`#${it.index}${it.label !== undefined ? ` ${it.label}` : ''}`, INK], [formatNumber(it.score), scoreColor(it.score)]] })));
   }
   return { width, height, title, items };
 }
