@@ -22,6 +22,7 @@ import { internalsSections, type ReportConcepts } from './internals-section.js';
 import { featureVisualizationSection } from './feature-visualization-section.js';
 import { counterfactualSection } from './counterfactual-section.js';
 import { surrogateSection } from './surrogate-section.js';
+import { influenceSection } from './influence-section.js';
 
 export interface ReportSpec {
   readonly opened: OpenedModel;
@@ -152,6 +153,8 @@ export async function buildReport(spec: ReportSpec, io: ResolvedIO): Promise<str
   if (fv) sections.push(fv);
   const surrogate = await surrogateSection(spec, model);
   if (surrogate) sections.push(surrogate);
+  const influence = await influenceSection(spec, model);
+  if (influence) sections.push(influence);
   return renderPage({
     title: `Glasswing report: ${spec.info.name}`,
     subtitle: `${spec.modelLabel} · ${KIND_NAMES[spec.info.kind] ?? spec.info.kind} · backend ${spec.info.backend} · glasswing ${cliVersion()}`,

@@ -134,3 +134,17 @@ describe('glasswing influence on the credit demo model', () => {
     }
   });
 });
+
+describe('glasswing report: Influence section', () => {
+  it('a tabular model gets proponents / opponents of example 0 and a self-influence table', async () => {
+    const input = writeJson(dir, 'rows.json', X.slice(0, 30));
+    const out = join(dir, 'report.html');
+    const r = await run(['report', '--model', g1, '--input', input, '--examples', '2', '--methods', 'saliency', '--adapter', 'reference', '--out', out, '--no-progress']);
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('<section id="influence">');
+    expect(html).toContain('alt="influence gallery"');
+    expect(html).toContain('<th class="num">self-influence</th>');
+    expect(html).toContain('activations of relu');
+  });
+});
