@@ -253,5 +253,16 @@ describe('TracIn on a model trained in the test', () => {
     const ac = new AbortController();
     ac.abort();
     await expect(t.influence(X, ys, x1, { signal: ac.signal })).rejects.toThrow(AbortError);
+    // Aborted in the middle of the stream (after the third model call).
+    const mid = new AbortController();
+    await expect(t.selfInfluence(X, ys, { checkpoints, batchSize: 10, signal: mid.signal, onProgress: (p) => p.done === 3 && mid.abort() })).rejects.toThrow(AbortError);
+    // A streamed set: the progress total comes from trainSize.
+    async function* two() {
+      yield tensor(xs.slice(0, 50).flat(), [50, 2]);
+      yield tensor(xs.slice(50).flat(), [41, 2]);
+    }
+    const totals: number[] = [];
+    await new ActivationNeighbours(final).neighbours(two(), x1, { trainSize: 91, batchSize: 50, onProgress: (p) => totals.push(p.total) });
+    expect(totals).toEqual([3, 3, 3]);
   });
 });
