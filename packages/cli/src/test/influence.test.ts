@@ -121,6 +121,15 @@ describe('glasswing influence on the credit demo model', () => {
     expect(pngSize(new Uint8Array(readFileSync(png))).width).toBeGreaterThan(600);
   });
 
+  it('--progress on a non-TTY stderr: plain bar lines, then the summary line', async () => {
+    const r = await run(['influence', '--model', MODEL, '--train', DATA, '--train-labels', LABELS, '--example', '0', '--adapter', 'reference', '--progress', '--out', join(dir, 'p.json')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/\x1b/);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^influence \[[#-]+\] +\d+% \d+\/\d+ calls/);
+    expect(lines.at(-1)).toMatch(/^influence \(tracin\): 1000 training rows, layer relu2, 18 model calls/);
+  });
+
   const args = ['influence', '--model', MODEL, '--train', DATA, '--train-labels', LABELS, '--example', '3', '--top-k', '5', '--no-progress'];
   it.each(['tfjs-cpu', 'tfjs-wasm', 'onnx-node', 'onnx-web', 'gpujs-cpu'])('%s agrees with reference (tracin proponents / opponents)', async (adapter) => {
     const ref = JSON.parse((await run([...args, '--adapter', 'reference'])).stdout) as Out;
