@@ -157,3 +157,42 @@ describe('glasswing report: Influence section', () => {
     expect(html).toContain('activations of relu');
   });
 });
+
+describe('glasswing influence on the demo CNN (images)', () => {
+  const CNN = fileURLToPath(new URL('../../../../apps/demo/model/model.json', import.meta.url));
+  const r = createRng(4);
+  // 30 noise images with a bright bar or plus each; labels the generating shape.
+  const images: number[][][][] = [];
+  const ys: number[] = [];
+  for (let n = 0; n < 30; n++) {
+    const img = Array.from({ length: 20 }, () => Array.from({ length: 20 }, () => [0.15 * r.uniform()]));
+    const c = n % 3;
+    for (let k = 0; k < 6; k++) {
+      if (c !== 1) img[5]![11 + k]![0] = 1;
+      if (c !== 0) img[3 + k]![13]![0] = 1;
+    }
+    images.push(img);
+    ys.push(c);
+  }
+  const train = writeJson(dir, 'images.json', images);
+  const lab = writeJson(dir, 'image-labels.json', ys);
+  const args = ['influence', '--model', CNN, '--train', train, '--train-labels', lab, '--example', '4', '--top-k', '4', '--no-progress'];
+
+  it('gallery of image tiles; onnx-node and tfjs-cpu agree with reference', async () => {
+    const png = join(dir, 'cnn.png');
+    const ref = await run([...args, '--adapter', 'reference', '--png', png]);
+    expect(ref.code, ref.stderr).toBe(0);
+    const want = JSON.parse(ref.stdout) as Out;
+    expect(want.layer).toBe('relu3');
+    expect(want.tests[0]!.proponents.length + want.tests[0]!.opponents.length).toBe(8);
+    expect(want.tests[0]!.proponents[0]!.values).toBeUndefined();
+    expect(pngSize(new Uint8Array(readFileSync(png))).height).toBeGreaterThan(300);
+    for (const adapter of ['onnx-node', 'tfjs-cpu']) {
+      const got = JSON.parse((await run([...args, '--adapter', adapter])).stdout) as Out;
+      for (const key of ['proponents', 'opponents'] as const) {
+        expect(got.tests[0]![key].map((e) => e.index)).toEqual(want.tests[0]![key].map((e) => e.index));
+        got.tests[0]![key].forEach((e, j) => expect(Math.abs(e.score - want.tests[0]![key][j]!.score)).toBeLessThan(1e-3 * Math.abs(want.tests[0]![key][j]!.score) + 1e-7));
+      }
+    }
+  });
+});
