@@ -91,7 +91,8 @@ Options:
                             gpujs-cpu, gpujs-webasm or gpujs-headlessgl (default: the fastest
                             installed, named in the summary line)
   --out <file.json>         write the result here instead of stdout
-  --png <file>, --svg <file>  gallery: image tiles (image inputs) or a table of the rows (tabular)
+  --png <file>, --svg <file>  gallery of the first explained example: image tiles (image inputs) or
+                            a table of the rows (tabular)
   --progress, --no-progress progress bar on stderr: always / never (default: when stderr is a
                             terminal)
   -h, --help                show this help

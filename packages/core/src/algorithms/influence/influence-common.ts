@@ -157,8 +157,8 @@ export function checkClassCount(model: Model, id: string): number {
 }
 
 export function checkLabels(labels: readonly number[], classes: number, what: string, id: string): void {
-  if (!Array.isArray(labels)) throw new InvalidArgumentError(`${id}: ${what} must be an array of class indices`);
-  labels.forEach((y, i) => {
+  if (!Array.isArray(labels) && !ArrayBuffer.isView(labels)) throw new InvalidArgumentError(`${id}: ${what} must be an array of class indices`);
+  Array.prototype.forEach.call(labels, (y: number, i: number) => {
     if (!Number.isInteger(y) || y < 0 || y >= classes) throw new InvalidArgumentError(`${id}: ${what}[${i}] = ${String(y)} is not a class index in 0…${classes - 1}`);
   });
 }
