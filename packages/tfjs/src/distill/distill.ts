@@ -65,8 +65,11 @@ export interface DistillOptions extends CommonDistillOptions {
   readonly augment?: number;
   /** Default 0.1. */
   readonly augmentNoise?: number;
-  /** Loads the saved student for timing (default: @glasswing/tfjs on the training backend). */
-  readonly loadStudent?: (artifacts: LayersArtifacts) => Promise<Model>;
+  /**
+   * Loads the student for timing and the training-row fidelity (default: @glasswing/tfjs on the
+   * training backend). The CLI writes it and opens it on the teacher's adapter.
+   */
+  readonly loadStudent?: (artifacts: StudentArtifacts, layersArtifacts: LayersArtifacts) => Promise<Model>;
 }
 
 export interface DistillReport {
@@ -408,7 +411,7 @@ async function evaluate(
   options: DistillOptions,
   plan: StudentPlan,
   tOut: Float32Array,
-  _artifacts: StudentArtifacts,
+  artifacts: StudentArtifacts,
   layersArtifacts: LayersArtifacts,
   backend: TfjsBackendName,
   evalRows: Int32Array,
@@ -418,7 +421,7 @@ async function evaluate(
   const K = p.outputs;
   const hold = p.holdIdx.length > 0;
   // Training-row outputs of the exported student (for train fidelity): run it once on them.
-  const student = options.loadStudent ? await options.loadStudent(layersArtifacts) : await fromTfjsLayers(layersArtifacts, { backend });
+  const student = options.loadStudent ? await options.loadStudent(artifacts, layersArtifacts) : await fromTfjsLayers(layersArtifacts, { backend });
   try {
     const trainX = gatherRows(data.data, p.trainIdx, p.features);
     const trainOut = (await student.forward({ shape: [p.trainIdx.length, ...teacher.inputShape], data: trainX })).data;
