@@ -106,7 +106,7 @@ describe('distill: exactness of the objective', () => {
   it('a linear teacher z = W x + b is matched by a student with no hidden layer (fidelity 1, outputs ≈ the teacher softened consistently)', async () => {
     // softmax(z/T) is matched only by z_s = z + c per row: with no hidden layer the student can represent it exactly.
     const W = [[1, -2, 0.5], [-1, 1, 2]];
-    const teacher = fromFunction((x) => {
+    const teacher = fromFunction(async (x) => {
       const n = x.shape[0]!;
       const out = new Float32Array(n * 2);
       for (let r = 0; r < n; r++) for (let k = 0; k < 2; k++) out[r * 2 + k] = W[k]!.reduce((a, w, j) => a + w * x.data[r * 3 + j]!, 0) + (k === 0 ? 0.3 : -0.3);
@@ -144,7 +144,7 @@ describe('distill: interpretable student (tree)', () => {
 });
 
 describe('distill: errors, abort, layouts', () => {
-  const teacher = fromFunction((x) => ({ shape: [x.shape[0]!, 2], data: new Float32Array(x.shape[0]! * 2) }), { inputShape: [3], outputShape: [2] });
+  const teacher = fromFunction(async (x) => ({ shape: [x.shape[0]!, 2], data: new Float32Array(x.shape[0]! * 2) }), { inputShape: [3], outputShape: [2] });
   const x = { shape: [10, 3], data: new Float32Array(30) };
   it('typed errors: empty data, shape mismatch, bad temperature, bad labels, bad student', async () => {
     await expect(distill(teacher, { shape: [0, 3], data: new Float32Array(0) })).rejects.toThrow(ShapeError);
