@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { distill, fromTfjsLayers, writeStudent } from '@glasswing/tfjs';
 import { openModel } from '../model-file.js';
 import type { AdapterId } from '../model-file.js';
-import { run, tempDir, writeJson } from './helpers.js';
+import { createReferenceModel, graphFromJSON } from '@glasswing/core';
+import { convGraphJson, run, tempDir, writeJson } from './helpers.js';
 
 const CREDIT = fileURLToPath(new URL('../../../../apps/demo/credit/', import.meta.url));
 const MODEL = join(CREDIT, 'model.json');
@@ -83,6 +84,30 @@ describe('glasswing distill', () => {
     }
   }, 60_000);
 
+  it('a CNN student of an NCHW teacher takes the teacher\'s input (Permute to channels-last) and loads on every adapter with its training outputs', async () => {
+    const teacher = createReferenceModel(graphFromJSON(convGraphJson()));
+    expect(teacher.inputShape).toEqual([1, 4, 4]);
+    const n = 60;
+    const x = Float32Array.from({ length: n * 16 }, (_, i) => Math.sin(i * 1.7) + 0.3 * Math.cos(i * 0.37));
+    const res = await distill(teacher, { shape: [n, 1, 4, 4], data: x }, { student: { kind: 'cnn', filters: [2], dense: 4 }, epochs: 2, seed: 1, timing: false });
+    expect(res.report.architecture.slice(0, 2)).toEqual(['permute [2, 3, 1] (channels-last)', 'conv2d 3×3 1→2 relu']);
+    const path = await writeStudent(join(dir, 'nchw'), res.artifacts);
+    const idx = Array.from(res.evalRows);
+    const batch = { shape: [idx.length, 1, 4, 4], data: Float32Array.from(idx.flatMap((r) => Array.from(x.subarray(r * 16, r * 16 + 16)))) };
+    for (const adapter of ['reference', 'tfjs-cpu', 'tfjs-wasm', 'onnx-node', 'onnx-web', 'gpujs-cpu'] as AdapterId[]) {
+      const { model } = await openModel(path, adapter);
+      try {
+        expect(model.inputShape).toEqual([1, 4, 4]);
+        const y = await model.forward(batch);
+        let worst = 0;
+        for (let i = 0; i < y.data.length; i++) worst = Math.max(worst, Math.abs(y.data[i]! - res.evalOutputs[i]!) / (1 + Math.abs(res.evalOutputs[i]!)));
+        expect(worst, adapter).toBeLessThan(1e-4);
+      } finally {
+        await model.dispose();
+      }
+    }
+  }, 60_000);
+
   it('same --seed ⇒ the same weights file; another seed ⇒ another', async () => {
     const args = (seed: string, out: string) => ['distill', '--model', MODEL, '--data', DATA, '--hidden', '4', '--epochs', '1', '--seed', seed, '--adapter', 'tfjs-cpu', '--out-model', join(dir, out)];
     for (const [seed, out] of [['3', 'a'], ['3', 'b'], ['4', 'c']] as const) expect((await run(args(seed, out))).code).toBe(0);
@@ -102,6 +127,23 @@ describe('glasswing distill', () => {
     expect(j.size.studentParameters).toBe(j.tree!.nodes.length);
     expect(j.rules!.some((x) => /THEN approve/.test(x.text))).toBe(true);
     expect(j.speed!.studentBackend).toMatch(/decision tree/);
+  }, 60_000);
+
+  it('the demo CNN with JSON image data: a CNN student by default (NHWC), labels as a JSON array', async () => {
+    const url = new URL('../../../../apps/demo/scripts/dataset.mjs', import.meta.url).href;
+    const { generateDataset } = (await import(url)) as { generateDataset: (o: { count: number; seed: number }) => { images: Float32Array; labels: Int32Array } };
+    const ds = generateDataset({ count: 40, seed: 9 });
+    const data = writeJson(dir, 'images.json', { shape: [40, 20, 20, 1], data: Array.from(ds.images) });
+    const labels = writeJson(dir, 'image-labels.json', Array.from(ds.labels));
+    const demo = fileURLToPath(new URL('../../../../apps/demo/model/model.json', import.meta.url));
+    const r = await run(['distill', '--model', demo, '--data', data, '--labels', labels, '--filters', '2', '--hidden', '4', '--epochs', '1', '--holdout', '0.25', '--adapter', 'tfjs-cpu', '--out-model', join(dir, 'cnn-student')]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as Report;
+    expect(j.student).toBe('cnn');
+    expect(j.architecture).toEqual(['conv2d 3×3 1→2 relu', 'maxPool2d 2×2', 'flatten', 'dense 200→4 relu', 'dense 4→3 linear']);
+    expect([j.trainRows, j.holdoutRows]).toEqual([30, 10]);
+    expect(j.size.studentParameters).toBe(9 * 2 + 2 + 200 * 4 + 4 + 4 * 3 + 3);
+    expect(j.accuracy!.teacher.holdout).toBeGreaterThan(0.5);
   }, 60_000);
 
   it('--architecture: a user-given layer list', async () => {
