@@ -128,6 +128,28 @@ describe('distill: exactness of the objective', () => {
   }, 60_000);
 });
 
+describe('distill: regression', () => {
+  it('an MLP student of a smooth regression teacher: R² ≥ 0.95; the saved student (input and output scalings folded in) gives its training outputs', async () => {
+    // y = 50 + 20·sin(x0) + 3·x1² on raw scales far from 0 / 1, so both foldings matter.
+    const teacher = fromFunction(async (x) => {
+      const n = x.shape[0]!;
+      return { shape: [n, 1], data: Float32Array.from({ length: n }, (_, r) => 50 + 20 * Math.sin(x.data[r * 2]!) + 3 * x.data[r * 2 + 1]! ** 2) };
+    }, { inputShape: [2], outputShape: [1] });
+    const n = 300;
+    const x = { shape: [n, 2], data: Float32Array.from({ length: n * 2 }, (_, i) => (i % 2 === 0 ? 3 * Math.sin(i * 0.731) : 100 + 2 * Math.cos(i * 1.37))) };
+    const truth = (await teacher.forward(x)).data;
+    const res = await distill(teacher, x, { task: 'regression', labels: Array.from(truth), student: { kind: 'mlp', hidden: [16] }, epochs: 60, seed: 1, timing: false });
+    expect(res.report.fidelity.metric).toBe('r2');
+    expect(res.report.fidelity.holdout!).toBeGreaterThanOrEqual(0.95);
+    expect(res.report.accuracy!.metric).toBe('r2');
+    expect(res.report.accuracy!.teacher.holdout).toBe(1);
+    const ref = createReferenceModel(importLayersModel(res.layersArtifacts));
+    const rows = Array.from(res.evalRows);
+    const y = await ref.forward({ shape: [rows.length, 2], data: Float32Array.from(rows.flatMap((r) => [x.data[r * 2]!, x.data[r * 2 + 1]!])) });
+    for (let i = 0; i < y.data.length; i++) expect(Math.abs(y.data[i]! - res.evalOutputs[i]!)).toBeLessThan(1e-3 * (1 + Math.abs(res.evalOutputs[i]!)));
+  }, 60_000);
+});
+
 describe('distill: interpretable student (tree)', () => {
   it('reports fidelity / accuracy / size / speed for core GlobalSurrogate on the credit model', async () => {
     const teacher = await creditTeacher();

@@ -46,6 +46,7 @@ describe('glasswing distill', () => {
     const r = await run(['distill', '--model', MODEL, '--data', DATA, '--labels', LABELS, '--student', 'mlp', '--hidden', '16,8', '--epochs', '30', '--augment', '4', '--seed', '1', '--adapter', 'tfjs-cpu', '--out-model', out, '--out', report, '--progress']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^distill \[/); // the progress bar (forced by --progress)
     expect(r.stderr).toMatch(/distill: mlp student, fidelity agreement 0\.\d+ on 200 held-out rows, 298 vs \d+ parameters \([\d.e-]+×\), [\d.e+]+× the teacher's speed, [\d.]+ s on tfjs-cpu/);
     const j = JSON.parse(readFileSync(report, 'utf8')) as Report;
     expect(j.student).toBe('mlp');
