@@ -77,7 +77,7 @@ Options:
                             max-pool blocks, then dense (image inputs, layout-aware: NHWC or
                             NCHW teachers); tree: a CART decision tree (default: cnn for image
                             inputs [H, W] / [H, W, C] / [C, H, W], else mlp)
-  --hidden <a,b,...>        hidden dense widths (mlp default 32,16; cnn: one width, default 32)
+  --hidden <a,b,...>        hidden dense widths (mlp default 16,8; cnn: one width, default 32)
   --filters <a,b,...>       cnn: filters per conv block (default 8,16)
   --architecture <f.json>   a user-given student: a JSON list of hidden layers, each
                             {"type": "dense", "units", "activation"} | {"type": "conv2d", "filters",

@@ -40,7 +40,7 @@ import { exportWeights, featureScaling, foldsInput, looksLikeProbabilities, soft
 import { initialWeights, parameterCount, planStudent, studentArtifacts, studentForward, weightShapes, type Layout, type StudentArchitecture, type StudentArtifacts, type StudentPlan } from './student.js';
 
 export interface DistillOptions extends CommonDistillOptions {
-  /** Default: a CNN for image inputs (rank 2 or 3), else an MLP with hidden [32, 16]. */
+  /** Default: a CNN for image inputs (rank 2 or 3), else an MLP with hidden [16, 8]. */
   readonly student?: StudentArchitecture;
   /** Softmax temperature T > 0 (default 2). */
   readonly temperature?: number;

@@ -24,7 +24,7 @@ export type StudentLayer =
   | { readonly type: 'flatten' };
 
 export type StudentArchitecture =
-  /** Flatten (for inputs of rank > 1), Dense(h, relu) per entry of `hidden` (default [32, 16]). */
+  /** Flatten (for inputs of rank > 1), Dense(h, relu) per entry of `hidden` (default [16, 8]). */
   | { readonly kind: 'mlp'; readonly hidden?: readonly number[] }
   /** Per entry of `filters` (default [8, 16]): Conv2D 3×3 'same' + ReLU + MaxPool 2×2; Flatten; Dense(dense, relu) (default 32). */
   | { readonly kind: 'cnn'; readonly filters?: readonly number[]; readonly dense?: number }
@@ -58,7 +58,7 @@ function positiveInt(what: string, v: unknown): number {
 function hiddenLayers(arch: StudentArchitecture): StudentLayer[] {
   if (!arch || typeof arch !== 'object') throw new InvalidArgumentError('student architecture must be an object {kind, ...}');
   if (arch.kind === 'mlp') {
-    const hidden = arch.hidden ?? [32, 16];
+    const hidden = arch.hidden ?? [16, 8];
     if (!Array.isArray(hidden)) throw new InvalidArgumentError('mlp hidden must be a list of layer widths');
     return [{ type: 'flatten' }, ...hidden.map((h, i) => ({ type: 'dense' as const, units: positiveInt(`mlp hidden[${i}]`, h), activation: 'relu' as const }))];
   }
