@@ -165,6 +165,22 @@ describe('distill: interpretable student (tree)', () => {
   }, 60_000);
 });
 
+describe('Conv2D filter gradient (im2col, registered for student training)', () => {
+  it.each(['same', 'valid'] as const)('equals tfjs-cpu\'s Conv2DBackpropFilter kernel (padding %s)', async (pad) => {
+    await initTfjsBackend('cpu');
+    const x = tf.tensor4d(Float32Array.from({ length: 2 * 6 * 5 * 3 }, (_, i) => Math.sin(i * 0.91)), [2, 6, 5, 3]);
+    const w = tf.variable(tf.tensor4d(Float32Array.from({ length: 3 * 3 * 3 * 4 }, (_, i) => Math.cos(i * 0.53)), [3, 3, 3, 4]));
+    const seed = tf.tensor4d(Float32Array.from({ length: 2 * (pad === 'same' ? 30 : 12) * 4 }, (_, i) => Math.sin(i * 0.37 + 1)), [2, pad === 'same' ? 6 : 4, pad === 'same' ? 5 : 3, 4]);
+    const { grads, value } = tf.variableGrads(() => tf.sum(tf.mul(tf.conv2d(x, w as tf.Tensor4D, 1, pad), seed)), [w]);
+    const oracle = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: seed }, { strides: [1, 1], pad, dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] } as never) as tf.Tensor;
+    const a = await grads[w.name]!.data();
+    const b = await oracle.data();
+    expect(a.length).toBe(108);
+    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(1e-4 * (1 + Math.abs(b[i]!)));
+    tf.dispose([x, w, seed, value, oracle, ...Object.values(grads)]);
+  });
+});
+
 describe('distill: errors, abort, layouts', () => {
   const teacher = fromFunction(async (x) => ({ shape: [x.shape[0]!, 2], data: new Float32Array(x.shape[0]! * 2) }), { inputShape: [3], outputShape: [2] });
   const x = { shape: [10, 3], data: new Float32Array(30) };
