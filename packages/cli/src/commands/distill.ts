@@ -161,6 +161,7 @@ export function parseDistillArgs(argv: readonly string[]): DistillRequest | 'hel
   if (v['architecture'] !== undefined && (v['hidden'] !== undefined || v['filters'] !== undefined || student !== undefined)) {
     throw new UsageError('--architecture gives the whole student: it does not combine with --student, --hidden or --filters');
   }
+  if (student === 'tree' && (v['hidden'] !== undefined || v['filters'] !== undefined)) throw new UsageError('--hidden and --filters are for network students, not --student tree');
   if (v['filters'] !== undefined && student === 'mlp') throw new UsageError('--filters is for --student cnn');
   const task = v['task'] === undefined ? 'classification' : parseChoice('task', v['task'], ['classification', 'regression'] as const);
   const holdout = v['holdout'] === undefined ? 0.2 : parseNumber('holdout', v['holdout'], 0);

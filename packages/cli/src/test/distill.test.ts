@@ -166,6 +166,7 @@ describe('glasswing distill', () => {
     await expectUsage([...base, '--out-model', dir, '--hard-weight', '0.5'], /--hard-weight needs --labels/);
     await expectUsage([...base, '--student', 'tree', '--out-model', dir], /--out-model is for network students/);
     await expectUsage([...base, '--out-model', dir, '--student', 'svm'], /--student/);
+    await expectUsage([...base, '--student', 'tree', '--hidden', '4'], /not --student tree/);
     await expectUsage([...base, '--out-model', dir, '--hidden', '8,x'], /--hidden/);
     const cnn = await run([...base, '--out-model', join(dir, 'cnn'), '--student', 'cnn', '--adapter', 'reference']);
     expect(cnn.code).not.toBe(0);
