@@ -17,6 +17,7 @@ import { runInspect } from './commands/inspect.js';
 import { runReport } from './commands/report.js';
 import { runRules } from './commands/rules.js';
 import { runSurrogate } from './commands/surrogate.js';
+import { runDistill } from './commands/distill.js';
 import { runVisualize } from './commands/visualize.js';
 import { InterruptedError, stopSignalName } from './interrupt.js';
 import { resolveIO } from './io.js';
@@ -39,6 +40,7 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: ResolvedIO
   visualize: runVisualize,
   surrogate: runSurrogate,
   rules: runRules,
+  distill: runDistill,
 };
 
 export function usage(): string {
@@ -68,6 +70,8 @@ Commands:
               importances, IF-THEN rules, tree picture (run 'glasswing surrogate --help')
   rules       Anchors: a high-precision IF-THEN rule around one example, with precision
               and coverage (run 'glasswing rules --help')
+  distill     train a small student (MLP, CNN or tree) on a model's soft labels: fidelity,
+              size and speed; saves a TensorFlow.js model (run 'glasswing distill --help')
 
 Options:
   -h, --help      show this help

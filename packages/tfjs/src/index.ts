@@ -19,3 +19,4 @@ export {
   type FromTfjsGraphModelOptions,
   type GraphOpIssue,
 } from './graph-model/index.js';
+export * from './distill/index.js';

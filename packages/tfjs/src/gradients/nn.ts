@@ -1,7 +1,8 @@
 /**
  * Gradients of convolution and pooling kernels (registered only where tfjs-core registered none).
- * Only input gradients are provided: weight gradients are never needed for attribution, and
- * requesting one throws (the wasm backend has no Conv2DBackpropFilter kernel anyway).
+ * Input gradients everywhere; Conv2D filter gradients (needed to train distilled students) only
+ * where the backend has a Conv2DBackpropFilter kernel (tfjs-cpu; wasm has none: requesting one
+ * there throws), other weight gradients throw.
  * MaxPool routes to the first maximum (as our kernels); AvgPool uses tfjs's AvgPoolGrad.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -27,6 +28,21 @@ function trustMaxPoolGrad(backend: string): boolean {
   return ok;
 }
 
+/** dL/dW of a stride-1 NHWC convolution: patches [N·H'·W', kh·kw·C]ᵀ · dy [N·H'·W', F] -> [kh, kw, C, F]. */
+function filterGradientIm2col(x: tf.Tensor4D, filter: tf.Tensor4D, dy: tf.Tensor4D, pad: unknown, rounding: unknown): tf.Tensor {
+  return tf.tidy(() => {
+    const [kh, kw, c, f] = filter.shape;
+    const info = tf.backend_util.computeConv2DInfo(x.shape, filter.shape, 1, 1, pad as 'same', rounding as 'floor', false, 'channelsLast');
+    const { top, left, bottom, right } = info.padInfo;
+    const xp = tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+    const [n, oh, ow] = [x.shape[0], info.outHeight, info.outWidth];
+    const cols: tf.Tensor[] = [];
+    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) cols.push(tf.slice(xp, [0, i, j, 0], [n, oh, ow, c]));
+    const patches = tf.reshape(cols.length === 1 ? cols[0]! : tf.concat(cols, 3), [n * oh * ow, kh * kw * c]);
+    return tf.reshape(tf.matMul(patches, tf.reshape(dy, [n * oh * ow, f]), true, false), [kh, kw, c, f]);
+  });
+}
+
 export const nnGradients: tf.GradConfig[] = [
   {
     kernelName: 'Conv2D',
@@ -46,7 +62,18 @@ export const nnGradients: tf.GradConfig[] = [
             { strides: a.strides, pad: a.pad, dataFormat: a.dataFormat, dimRoundingMode: a.dimRoundingMode, inputShape: x!.shape } as never,
           ) as tf.Tensor;
         },
-        filter: noWeightGradient('Conv2D'),
+        // Filter gradients (student training, src/distill): stride 1 as im2col · dy (one matMul;
+        // tfjs-cpu's Conv2DBackpropFilter is ~8× slower), else the backend's kernel where it has one.
+        filter: () => {
+          if (dil.some((d) => d !== 1)) return noWeightGradient('Conv2D')();
+          if (a.dataFormat === 'NHWC' && [a.strides].flat().every((s) => s === 1)) return filterGradientIm2col(x as tf.Tensor4D, filter as tf.Tensor4D, T(dy) as tf.Tensor4D, a.pad, a.dimRoundingMode);
+          if (tf.getKernel('Conv2DBackpropFilter', tf.getBackend()) === undefined) return noWeightGradient('Conv2D')();
+          return tf.engine().runKernel(
+            'Conv2DBackpropFilter',
+            { x: x!, dy: T(dy) },
+            { strides: a.strides, pad: a.pad, dataFormat: a.dataFormat, dimRoundingMode: a.dimRoundingMode, filterShape: filter!.shape } as never,
+          ) as tf.Tensor;
+        },
       };
     },
   },
