@@ -17,8 +17,9 @@
  *    two survivors (per unit) followed by mutation (each unit redrawn with probability
  *    1 / units, or reverted to x with the same probability). All candidates are projected onto
  *    the feasible set (box, integers, one-hot vertices, immutables).
- * 4. Every valid distinct candidate seen is kept (the pool, best 20 · k by proximity); each of the
- *    pool's best `2k` is sparsified (DiCE's post-hoc sparsity: revert units while still valid).
+ * 4. Every valid distinct candidate seen is kept (the pool); nearest first, candidates are
+ *    sparsified (DiCE's post-hoc sparsity: revert units while still valid) until 2k distinct ones
+ *    are found or 20 · k were tried.
  * 5. Selection (greedy DPP): start with the closest; then add, k − 1 times, the candidate that
  *    maximises  diversityWeight · log det K(S ∪ {c}) − proximityWeight · dist(c, x); duplicates
  *    (distance 0 to a chosen one) are never chosen. `diversity` reports det K of the set and the
@@ -190,10 +191,15 @@ async function diceSearch(ctx: ModelCaller, p: Problem, orig: Float32Array, s: S
     }
     pop = next;
   }
-  const ranked = [...pool.values()].sort((a, b) => a.d - b.d).slice(0, 2 * s.k);
+  // Nearest first, sparsified until 2k distinct candidates (or 20·k tried): near candidates often
+  // sparsify to the same point (one feature's minimal change), so the first 2k alone can leave a
+  // single distinct counterfactual.
+  const ranked = [...pool.values()].sort((a, b) => a.d - b.d).slice(0, 20 * s.k);
   const cands: Float32Array[] = [];
   const seen = new Set<string>();
   for (const { v } of ranked) {
+    if (cands.length >= 2 * s.k) break;
+    throwIfAborted(ctx.signal);
     const sp = await sparsify(ctx, p, v);
     const key = Array.from(sp).join(',');
     if (seen.has(key)) continue;
