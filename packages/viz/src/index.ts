@@ -79,3 +79,6 @@ export type { TreeDiagramInput, RuleTableInput } from './surrogate.js';
 // Influence (issue 13): proponents / opponents / self-influence / neighbour galleries.
 export { influenceGallerySvg, influenceGalleryPng } from './influence.js';
 export type { InfluenceGalleryInput, InfluenceGalleryItem } from './influence.js';
+// Distillation (issue 13): teacher vs student bars and the training-loss curve.
+export { distillChartSvg, distillChartPng } from './distill.js';
+export type { DistillChartInput } from './distill.js';
