@@ -25,7 +25,7 @@ describe('distillChartSvg / Png', () => {
   it('labels every measure with both values; bar lengths on each measure’s axis', () => {
     const svg = distillChartSvg(input);
     for (const t of ['Distillation: teacher vs student', 'mlp: dense 8→16 relu', 'fidelity', 'accuracy', 'parameters', 'ms per example', 'training loss',
-      '75.0%', '90.0%', '50.0%', '1000', '250', '0.25× the teacher', '0.04', '0.01', 'student 4× faster', '200 held-out rows', 'epoch']) expect(svg).toContain(t);
+      '75.0%', '100% (itself)', '90.0%', '50.0%', '1000', '250', '0.25× the teacher', '0.04', '0.01', 'student 4× faster', '200 held-out rows', 'epoch']) expect(svg).toContain(t);
     // 280-px axes: fidelity [0, 1] (teacher 1, student 0.75), accuracy [0, 1], parameters and time [0, max].
     const w = barWidths(svg);
     expect(w).toHaveLength(8);

@@ -41,6 +41,8 @@ interface Row {
   readonly student: number;
   readonly unit: boolean; // axis [0, 1]
   readonly fmt: (v: number) => string;
+  /** The teacher's value label, when not fmt(teacher). */
+  readonly teacherText?: string;
 }
 
 function finite(v: number, what: string): void {
@@ -55,6 +57,7 @@ function rows(input: DistillChartInput): Row[] {
     name: 'fidelity',
     note: `${f.metric === 'r2' ? 'R² to the teacher' : 'agreement with the teacher'}${f.rows ? `, ${f.rows}` : ''}`,
     teacher: 1,
+    teacherText: `${f.metric === 'r2' ? '1' : '100%'} (itself)`,
     student: f.value,
     unit: true,
     fmt: (v) => (f.metric === 'r2' ? formatNumber(v, 3) : `${(100 * v).toFixed(1)}%`),
@@ -84,7 +87,7 @@ function rows(input: DistillChartInput): Row[] {
     const speedup = sp.studentMs > 0 ? sp.teacherMs / sp.studentMs : Infinity;
     out.push({
       name: 'ms per example',
-      note: `forward time${Number.isFinite(speedup) ? ` (student ${formatNumber(speedup, 2)}× ${speedup >= 1 ? 'faster' : 'as fast'})` : ''}`,
+      note: `forward time${Number.isFinite(speedup) && speedup > 0 ? ` (student ${speedup >= 1 ? `${formatNumber(speedup, 3)}× faster` : `${formatNumber(1 / speedup, 3)}× slower`})` : ''}`,
       teacher: sp.teacherMs,
       student: sp.studentMs,
       unit: false,
@@ -130,7 +133,7 @@ function scene(input: DistillChartInput): Scene {
     if (r.teacher !== null) {
       const w = len(r.teacher);
       items.push({ kind: 'rect', x: left, y: bars, w, h: 11, fill: TEACHER });
-      items.push({ kind: 'text', x: left + w + 5, y: bars + 10, text: r.fmt(r.teacher), color: MUTED });
+      items.push({ kind: 'text', x: left + w + 5, y: bars + 10, text: r.teacherText ?? r.fmt(r.teacher), color: MUTED });
     } else {
       items.push({ kind: 'text', x: left, y: bars + 10, text: 'teacher: unknown', color: MUTED });
     }
@@ -148,12 +151,15 @@ function scene(input: DistillChartInput): Scene {
     const plotH = 110;
     const plotL = left + 34;
     const plotW = barW - 34;
-    let lo = Math.min(...loss);
+    // The axis starts at 0 for non-negative losses (the usual case) and ends on a tick.
+    let lo = Math.min(0, ...loss);
     let hi = Math.max(...loss);
-    if (hi === lo) [lo, hi] = [lo - (Math.abs(lo) || 1) * 0.1, hi + (Math.abs(hi) || 1) * 0.1];
-    const ticks = niceTicks(lo, hi, 4);
-    lo = Math.min(lo, ticks[0]!);
-    hi = Math.max(hi, ticks[ticks.length - 1]!);
+    if (hi === lo) hi = lo + 1;
+    let ticks = niceTicks(lo, hi, 4);
+    const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : hi - lo;
+    lo = Math.min(lo, Math.floor(lo / step + 1e-9) * step);
+    hi = Math.max(hi, Math.ceil(hi / step - 1e-9) * step);
+    ticks = niceTicks(lo, hi, 4);
     const sy = (v: number) => plotTop + plotH - ((v - lo) / (hi - lo)) * plotH;
     const sx = (i: number) => plotL + (loss.length === 1 ? plotW / 2 : (i / (loss.length - 1)) * plotW);
     for (const t of ticks) {
