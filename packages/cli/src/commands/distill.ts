@@ -9,6 +9,8 @@ import { InvalidArgumentError, ShapeError } from '@glasswing/core';
 import type { Model } from '@glasswing/core';
 import { distill, distillTree, writeStudent } from '@glasswing/tfjs';
 import type { DistillProgress, StudentArchitecture, StudentLayer } from '@glasswing/tfjs';
+import { distillChartPng, distillChartSvg } from '@glasswing/viz';
+import type { DistillChartInput } from '@glasswing/viz';
 import { describeChoice } from '../adapter-choice.js';
 import { PROGRESS_FLAGS, UsageError, parseChoice, parseFlags, parseInteger, parseNumber, parseProgressSwitches } from '../args.js';
 import type { FlagKind } from '../args.js';
@@ -46,6 +48,8 @@ export const DISTILL_FLAGS: Readonly<Record<string, FlagKind>> = {
   adapter: 'value',
   'out-model': 'value',
   out: 'value',
+  png: 'value',
+  svg: 'value',
   ...PROGRESS_FLAGS,
   help: 'switch',
 };
@@ -101,6 +105,10 @@ Options:
                             tfjs-cpu, tfjs-wasm, onnx-node, onnx-web, gpujs, gpujs-cpu,
                             gpujs-webasm or gpujs-headlessgl (default: the fastest installed)
   --out <file.json>         write the JSON report here instead of stdout
+  --png <file.png>          write the summary picture: teacher vs student bars for fidelity,
+                            accuracy (with --labels), parameters and ms per example, and the
+                            training loss per epoch (network students)
+  --svg <file.svg>          the same picture as SVG
   --progress, --no-progress progress bar with ETA on stderr: always / never (default: when
                             stderr is a terminal)
   -h, --help                show this help
@@ -143,6 +151,8 @@ export interface DistillRequest {
   readonly adapter?: AdapterId;
   readonly outModel?: string;
   readonly out?: string;
+  readonly png?: string;
+  readonly svg?: string;
   readonly progress?: boolean;
 }
 
@@ -199,6 +209,8 @@ export function parseDistillArgs(argv: readonly string[]): DistillRequest | 'hel
     ...(v['adapter'] !== undefined ? { adapter: parseChoice('adapter', v['adapter'], ADAPTERS) } : {}),
     ...(v['out-model'] !== undefined ? { outModel: v['out-model'] } : {}),
     ...(v['out'] !== undefined ? { out: v['out'] } : {}),
+    ...(v['png'] !== undefined ? { png: v['png'] } : {}),
+    ...(v['svg'] !== undefined ? { svg: v['svg'] } : {}),
     ...(progress !== undefined ? { progress } : {}),
   };
 }
@@ -295,6 +307,11 @@ export async function runDistill(argv: readonly string[], io: ResolvedIO): Promi
       throw asInterruption(err, signal, bar, `distill on ${choice.adapter}`);
     }
     bar.finish(summary);
+    if (req.png !== undefined || req.svg !== undefined) {
+      const picture = distillPicture(json as unknown as DistillReportLike);
+      if (req.png !== undefined) writeFile(resolvePath(io.cwd, req.png), distillChartPng(picture), 'PNG file');
+      if (req.svg !== undefined) writeFile(resolvePath(io.cwd, req.svg), distillChartSvg(picture), 'SVG file');
+    }
     const text = JSON.stringify(json);
     if (req.out !== undefined) writeFile(resolvePath(io.cwd, req.out), text + '\n', 'output file');
     else io.out(text + '\n');
@@ -302,6 +319,43 @@ export async function runDistill(argv: readonly string[], io: ResolvedIO): Promi
   } finally {
     await model.dispose();
   }
+}
+
+/** What the picture reads of a distill / distillTree report (plus the student kind). */
+export interface DistillReportLike {
+  readonly student?: string;
+  readonly trainRows: number;
+  readonly holdoutRows: number;
+  readonly architecture?: readonly string[];
+  readonly fidelity: { readonly metric: 'agreement' | 'r2'; readonly train: number; readonly holdout: number | null };
+  readonly accuracy: { readonly metric: 'accuracy' | 'r2'; readonly student: { readonly train: number; readonly holdout: number | null }; readonly teacher: { readonly train: number; readonly holdout: number | null } } | null;
+  readonly size: { readonly teacherParameters: number | null; readonly studentParameters: number };
+  readonly speed: { readonly teacherMsPerExample: number; readonly studentMsPerExample: number; readonly teacherBackend: string; readonly studentBackend: string } | null;
+  readonly loss?: readonly number[];
+}
+
+/** The summary picture's input from a distill report: held-out measures where there are held-out rows. */
+export function distillPicture(r: DistillReportLike, title?: string): DistillChartInput {
+  const held = r.holdoutRows > 0;
+  const rows = held ? `${r.holdoutRows} held-out rows` : `${r.trainRows} training rows`;
+  const arch = r.architecture && r.architecture.length > 0 ? r.architecture.join(', ') : undefined;
+  const speed = r.speed ? ` · timed on ${r.speed.teacherBackend === r.speed.studentBackend ? r.speed.teacherBackend : `${r.speed.teacherBackend} / ${r.speed.studentBackend}`}` : '';
+  return {
+    ...(title !== undefined ? { title } : {}),
+    subtitle: `${r.student === 'tree' && arch ? arch : `${r.student ?? 'student'}${arch ? `: ${arch}` : ''}`}${speed}`, // a tree's line names it
+    fidelity: { metric: r.fidelity.metric, value: held ? r.fidelity.holdout! : r.fidelity.train, rows },
+    accuracy: r.accuracy
+      ? {
+          metric: r.accuracy.metric,
+          teacher: held ? r.accuracy.teacher.holdout! : r.accuracy.teacher.train,
+          student: held ? r.accuracy.student.holdout! : r.accuracy.student.train,
+          rows,
+        }
+      : null,
+    size: { teacher: r.size.teacherParameters, student: r.size.studentParameters },
+    speed: r.speed ? { teacherMs: r.speed.teacherMsPerExample, studentMs: r.speed.studentMsPerExample } : null,
+    ...(r.loss && r.loss.length > 0 ? { loss: r.loss } : {}),
+  };
 }
 
 interface ReportLike {

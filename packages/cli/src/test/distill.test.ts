@@ -43,7 +43,9 @@ describe('glasswing distill', () => {
   it('an MLP student of the credit model: ≥ 95 % held-out fidelity, report fields, student written, summary line', async () => {
     const out = join(dir, 'mlp');
     const report = join(dir, 'report.json');
-    const r = await run(['distill', '--model', MODEL, '--data', DATA, '--labels', LABELS, '--student', 'mlp', '--hidden', '16,8', '--epochs', '30', '--augment', '4', '--seed', '1', '--adapter', 'tfjs-cpu', '--out-model', out, '--out', report, '--progress']);
+    const png = join(dir, 'pictures', 'distill.png');
+    const svg = join(dir, 'pictures', 'distill.svg');
+    const r = await run(['distill', '--model', MODEL, '--data', DATA, '--labels', LABELS, '--student', 'mlp', '--hidden', '16,8', '--epochs', '30', '--augment', '4', '--seed', '1', '--adapter', 'tfjs-cpu', '--out-model', out, '--out', report, '--progress', '--png', png, '--svg', svg]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^distill \[/); // the progress bar (forced by --progress)
@@ -62,6 +64,18 @@ describe('glasswing distill', () => {
     expect(j.speed!.teacherBackend).toBe('tfjs-cpu');
     expect(j.speed!.studentBackend).toBe('tfjs-cpu');
     expect(j.loss).toHaveLength(30);
+    // --png / --svg: the summary picture of this report (a real PNG of the SVG's size at scale 2, with every row).
+    const bytes = readFileSync(png);
+    expect(Array.from(bytes.subarray(0, 8))).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+    expect(bytes.length).toBeGreaterThan(5000);
+    const [pw, ph] = [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+    const text = readFileSync(svg, 'utf8');
+    const sw = Number(/width="([\d.]+)"/.exec(text)![1]);
+    expect(Math.abs(pw - 2 * sw)).toBeLessThanOrEqual(1);
+    expect(ph).toBeGreaterThan(600); // four measures and the loss curve
+    for (const t of ['fidelity', 'accuracy', 'parameters', 'ms per example', 'training loss', '200 held-out rows', 'dense 8→16 relu', `${(100 * j.fidelity.holdout!).toFixed(1)}%`, `${(100 * j.accuracy!.student.holdout).toFixed(1)}%`, '>298<', `>${j.size.teacherParameters}<`]) {
+      expect(text).toContain(t);
+    }
   }, 60_000);
 
   it('the saved student loads on every adapter with the outputs it had in training', async () => {
@@ -118,7 +132,8 @@ describe('glasswing distill', () => {
   }, 60_000);
 
   it('--student tree: the surrogate tree as student, with rules, fidelity, size and speed', async () => {
-    const r = await run(['distill', '--model', MODEL, '--data', DATA, '--labels', LABELS, '--student', 'tree', '--max-depth', '4', '--min-leaf', '10', '--classes', 'deny,approve', '--adapter', 'reference']);
+    const svg = join(dir, 'tree.svg');
+    const r = await run(['distill', '--model', MODEL, '--data', DATA, '--labels', LABELS, '--student', 'tree', '--max-depth', '4', '--min-leaf', '10', '--classes', 'deny,approve', '--adapter', 'reference', '--svg', svg]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^distill: tree student, fidelity agreement 0\.\d+ on 200 held-out rows, \d+ vs \d+ parameters/);
     const j = JSON.parse(r.stdout) as Report;
@@ -128,6 +143,11 @@ describe('glasswing distill', () => {
     expect(j.size.studentParameters).toBe(j.tree!.nodes.length);
     expect(j.rules!.some((x) => /THEN approve/.test(x.text))).toBe(true);
     expect(j.speed!.studentBackend).toMatch(/decision tree/);
+    // The picture: no loss curve for a tree; its size in nodes.
+    const text = readFileSync(svg, 'utf8');
+    expect(text).toContain(`>${j.size.studentParameters}<`);
+    expect(text).toContain('decision tree: depth');
+    expect(text).not.toContain('training loss');
   }, 60_000);
 
   it('the demo CNN with JSON image data: a CNN student by default (NHWC), labels as a JSON array', async () => {
@@ -178,6 +198,6 @@ describe('glasswing distill', () => {
     const h = await run(['distill', '--help']);
     expect(h.code).toBe(0);
     expect(h.stdout).toMatch(/^Usage: glasswing distill/);
-    for (const flag of ['--labels', '--student', '--hidden', '--filters', '--architecture', '--temperature', '--hard-weight', '--epochs', '--batch-size', '--learning-rate', '--augment', '--holdout', '--seed', '--out-model', '--out']) expect(h.stdout).toContain(flag);
+    for (const flag of ['--labels', '--student', '--hidden', '--filters', '--architecture', '--temperature', '--hard-weight', '--epochs', '--batch-size', '--learning-rate', '--augment', '--holdout', '--seed', '--out-model', '--out', '--png', '--svg']) expect(h.stdout).toContain(flag);
   }, 60_000);
 });
