@@ -23,6 +23,7 @@ import { featureVisualizationSection } from './feature-visualization-section.js'
 import { counterfactualSection } from './counterfactual-section.js';
 import { surrogateSection } from './surrogate-section.js';
 import { influenceSection } from './influence-section.js';
+import { distillSection } from './distill-section.js';
 
 export interface ReportSpec {
   readonly opened: OpenedModel;
@@ -155,6 +156,8 @@ export async function buildReport(spec: ReportSpec, io: ResolvedIO): Promise<str
   if (surrogate) sections.push(surrogate);
   const influence = await influenceSection(spec, model);
   if (influence) sections.push(influence);
+  const distillation = await distillSection(spec, model);
+  if (distillation) sections.push(distillation);
   return renderPage({
     title: `Glasswing report: ${spec.info.name}`,
     subtitle: `${spec.modelLabel} · ${KIND_NAMES[spec.info.kind] ?? spec.info.kind} · backend ${spec.info.backend} · glasswing ${cliVersion()}`,

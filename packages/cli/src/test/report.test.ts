@@ -6,6 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { encodeModel, makeModel, makeNode, makeValueInfo, tensorToProto } from '@glasswing/onnx';
 import { defaultMethods, reportOptions } from '../report/methods.js';
@@ -76,7 +77,34 @@ describe('glasswing report', () => {
     // bar charts per method and example, waterfall + force plots for the 3 additive methods
     expect((html.match(/<svg\b/g) ?? []).length).toBeGreaterThanOrEqual(1 + 5 + 2 * (5 + 3 * 2));
     expect(html).toContain('Summary over the examples');
+    // Two rows only: the Distillation section is a note asking for more.
+    expect(html).toContain('Distillation needs at least 10 dataset rows; the report has 2');
   });
+
+  it('a tabular model with a dataset: the Distillation section (picture + table); the student size is hand-counted', async () => {
+    const credit = fileURLToPath(new URL('../../../../apps/demo/credit/', import.meta.url));
+    const rows = readFileSync(join(credit, 'data.csv'), 'utf8').trim().split('\n').slice(1, 201).map((l) => l.split(',').map(Number));
+    const data = writeJson(dir, 'credit-data.json', rows);
+    const x = writeJson(dir, 'credit-x.json', rows.slice(0, 2));
+    const out = join(dir, 'credit.html');
+    const r = await run(['report', '--model', join(credit, 'model.json'), '--input', x, '--data', data, '--methods', 'saliency', '--adapter', 'reference', '--seed', '3', '--out', out, '--no-progress']);
+    expect(r.code).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expectSelfContained(html);
+    const at = html.indexOf('<section id="distillation">');
+    expect(at).toBeGreaterThan(0);
+    const body = html.slice(at, html.indexOf('</section>', at));
+    expect(body).toContain('150 rows trained on, 50 held out');
+    expect((body.match(/<img\b[^>]*alt="distillation summary"/g) ?? []).length).toBe(1);
+    // 8 inputs → 16 → 2: (8·16 + 16) + (16·2 + 2) = 178 parameters; the credit teacher 8 → 16 → 8 → 2 has 542.
+    expect(body).toContain('<td class="num">178 / 542</td>');
+    expect(body).toContain(`<td class="num">${(178 / 542).toPrecision(3)}×</td>`);
+    expect(body).toMatch(/<td class="num">\d[\d.e-]*×<\/td>/); // speedup
+    expect(body).toMatch(/<td class="num">[\d.e-]+ \(reference\) \/ [\d.e-]+ \(reference\)<\/td>/); // both timed on the report's adapter
+    // A small student follows the teacher on most held-out rows (the credit task is near-linear).
+    const fid = Number(/<td class="num">([\d.]+)%<\/td>/.exec(body)![1]);
+    expect(fid).toBeGreaterThanOrEqual(85);
+  }, 60_000);
 
   it('an image model (NCHW conv graph): grids, heat maps with legends, occlusion with a window', async () => {
     const model = writeJson(dir, 'conv.json', convGraphJson());
@@ -95,7 +123,9 @@ describe('glasswing report', () => {
     expect(alts.filter((a) => a.startsWith('weights of '))).toEqual(['weights of conv (conv.w)', 'weights of fc (fc.w)']);
     expect(alts.filter((a) => a.startsWith('feature maps of '))).toEqual(['feature maps of conv']);
     expect(alts.filter((a) => / of conv$/.test(a) && /^(feature visualization|dataset examples)/.test(a))).toEqual(['feature visualization of conv', 'dataset examples of conv']);
-    expect(alts).toHaveLength(13);
+    expect(alts.filter((a) => a === 'influence gallery')).toHaveLength(1);
+    expect(alts).toHaveLength(14); // + the influence gallery; no distillation picture (image model)
+    expect(html).not.toContain('<section id="distillation">'); // tabular models only
     expect(html).toContain('Methods side by side');
     expect(html).toContain('explained target');
     expect(defaultMethods({ gradients: true, layers: true, rules: true }, 'image', 'conv')).toEqual([
