@@ -14,7 +14,10 @@
  * The rows are written to packages/tfjs/test/corpus-results/<adapter>.json (format
  * glasswing-model-corpus/1, rendered into docs/models.md by scripts/gen-models-doc.mjs).
  *
- *   pnpm --filter @glasswing/benchmarks corpus [--adapter onnx-node,reference] [--model inception] [--budget-s 1800] [--out <dir>]
+ *   pnpm --filter @glasswing/benchmarks corpus [--adapter onnx-node,reference] [--model inception] [--budget-s 1800] [--out <dir>] [--resume]
+ *
+ * `--resume` starts from the rows already in `--out` (else the committed ones): methods finished there
+ * are kept and not run again, so runs on slow adapters add up across sessions.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -70,8 +73,9 @@ export interface CorpusRow {
   };
   readonly checks: string[];
   readonly notes: string;
-  readonly runtime?: { readonly seconds: number; readonly peakRssMb: number };
-  /** In the committed file as `runtime` (total seconds, peak RSS); seconds per method only in the local timings file. */
+  /** Wall time of every run of this row added up, the largest peak RSS, and seconds per finished method. */
+  readonly runtime?: { readonly seconds: number; readonly peakRssMb: number; readonly methods?: Record<string, number> };
+  /** Written to the committed file as `runtime`. */
   readonly timing?: { readonly seconds: Record<string, number>; readonly peakRssMb: number; readonly totalS: number };
 }
 
@@ -85,13 +89,22 @@ const deltaOf = (r: AttributionResult): number | undefined => {
 };
 
 /** Runs every corpus method on one model and adapter (in this process). */
-export async function runModel(adapter: string, m: CorpusModel, expected: readonly number[], budgetEnd: number, log: (l: string) => void): Promise<CorpusRow> {
-  const seconds: Record<string, number> = {};
-  const ok: string[] = [];
+export async function runModel(
+  adapter: string,
+  m: CorpusModel,
+  expected: readonly number[],
+  budgetEnd: number,
+  log: (l: string) => void,
+  /** A previous row of this (adapter, model): its `ok` methods are not run again and are kept. */
+  previous?: CorpusRow,
+): Promise<CorpusRow> {
+  const seconds: Record<string, number> = { ...(previous?.runtime?.methods ?? {}) };
+  const done = new Set(previous?.methods.failed.length === 0 ? previous.methods.ok : []);
+  const ok: string[] = [...done];
   const failed: { id: string; error: string }[] = [];
   const skipped: { id: string; reason: string }[] = [];
-  const checks: string[] = [];
-  const notes: string[] = [];
+  const checks: string[] = previous && done.size ? [...previous.checks] : [];
+  const notes: string[] = previous && done.size ? previous.notes.split('; ').filter((n) => !n.startsWith('layer methods on ')) : [];
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
   const t0 = performance.now();
@@ -109,6 +122,7 @@ export async function runModel(adapter: string, m: CorpusModel, expected: readon
     const f0 = (await model.forward({ shape: x.shape, data: new Float32Array(x.data.length) })).data[target]!;
     const dF = y.data[target]! - f0;
     for (const spec of CORPUS_METHODS) {
+      if (done.has(spec.id)) continue;
       const left = budgetEnd - Date.now();
       if (left <= 0) {
         skipped.push({ id: spec.id, reason: 'over the time budget' });
@@ -143,7 +157,7 @@ export async function runModel(adapter: string, m: CorpusModel, expected: readon
     // DeepLIFT's summation-to-delta holds exactly only below the final Softmax (Captum's advice too):
     // checked on the logits, the graph up to the Softmax's input.
     const last = graph.nodes[graph.nodes.length - 1]!;
-    if (last.op === 'Softmax' && budgetEnd > Date.now()) {
+    if (last.op === 'Softmax' && budgetEnd > Date.now() && !checks.includes('DeepLIFT summation-to-delta (logits)')) {
       const logitsGraph: Graph = { ...graph, name: `${graph.name}_logits`, nodes: graph.nodes.slice(0, -1), outputs: [last.inputs[0]!] };
       logits = await adapterById(adapter).create(logitsGraph, {});
       try {
@@ -172,9 +186,9 @@ export async function runModel(adapter: string, m: CorpusModel, expected: readon
     loads: model !== undefined,
     predictionError,
     methods: { ok: ok.sort(), failed, ...(skipped.length ? { skipped } : {}) },
-    checks: checks.sort(),
-    notes: [`layer methods on ${m.layer.split('/').slice(-2).join('/')}`, ...notes].join('; '),
-    timing: { seconds, peakRssMb, totalS },
+    checks: [...new Set(checks)].sort(),
+    notes: [`layer methods on ${m.layer.split('/').slice(-2).join('/')}`, ...new Set(notes)].join('; '),
+    timing: { seconds, peakRssMb: Math.max(peakRssMb, previous?.runtime?.peakRssMb ?? 0), totalS: totalS + (previous?.runtime?.seconds ?? 0) },
   };
 }
 
@@ -183,6 +197,8 @@ interface ChildJob {
   readonly models: readonly string[];
   readonly expected: Record<string, number[]>;
   readonly budgetS: number;
+  /** Rows from an earlier run (`--resume`): their finished methods are kept, not run again. */
+  readonly previous?: readonly CorpusRow[];
 }
 
 function child(args: readonly string[], log: (l: string) => void): Promise<unknown> {
@@ -245,6 +261,8 @@ export async function runCorpus(opts: {
   expectedCache?: string;
   /** Called with every row so far after each (adapter, model) process (to write files as it goes). */
   onRows?: (rows: readonly CorpusRow[]) => void;
+  /** Earlier rows to resume from (methods already finished there are not run again). */
+  previous?: readonly CorpusRow[];
 }): Promise<CorpusRow[]> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const ids = opts.models.map((m) => m.id);
@@ -257,7 +275,12 @@ export async function runCorpus(opts: {
   // One process per (adapter, model): heaps never add up, and each model gets the whole budget.
   for (const adapter of opts.adapters) {
     for (const id of ids) {
-      const job: ChildJob = { adapter, models: [id], expected, budgetS: opts.budgetS };
+      const previous = opts.previous?.filter((r) => r.adapter === adapter && r.model === id);
+      if (previous?.length && previous[0]!.methods.failed.length === 0 && !previous[0]!.methods.skipped?.length) {
+        log(`  ${adapter} ${id}: every method already finished (--resume)`);
+        continue;
+      }
+      const job: ChildJob = { adapter, models: [id], expected, budgetS: opts.budgetS, ...(previous?.length ? { previous } : {}) };
       try {
         rows.push(...((await child(['--child', JSON.stringify(job)], log)) as CorpusRow[]));
       } catch (e) {
@@ -283,7 +306,9 @@ export function resultsFile(adapter: string, rows: readonly CorpusRow[]): string
       .map(({ timing, predictionError, ...r }) => ({
         ...r,
         predictionError: predictionError === null ? null : Number(`1e${Math.ceil(Math.log10(Math.max(predictionError, 1e-9)) - 1e-9)}`),
-        ...(timing ? { runtime: { seconds: Math.round(timing.totalS), peakRssMb: timing.peakRssMb } } : {}),
+        ...(timing
+          ? { runtime: { seconds: Math.round(timing.totalS), peakRssMb: timing.peakRssMb, methods: Object.fromEntries(Object.entries(timing.seconds).sort().map(([k, v]) => [k, Math.round(v * 100) / 100])) } }
+          : {}),
       })),
   };
   return `${JSON.stringify(body, null, 2)}\n`;
@@ -305,7 +330,8 @@ async function main(argv: readonly string[]): Promise<void> {
     const end = Date.now() + job.budgetS * 1000;
     const rows: CorpusRow[] = [];
     for (const m of CORPUS_MODELS.filter((c) => job.models.includes(c.id))) {
-      rows.push(await runModel(job.adapter, m, job.expected[m.id]!, end, (l) => process.stderr.write(`${l}\n`)));
+      const previous = job.previous?.find((r) => r.model === m.id && r.adapter === job.adapter);
+      rows.push(await runModel(job.adapter, m, job.expected[m.id]!, end, (l) => process.stderr.write(`${l}\n`), previous));
     }
     process.stdout.write(`RESULT ${JSON.stringify(rows)}\n`);
     return;
@@ -328,9 +354,17 @@ async function main(argv: readonly string[]): Promise<void> {
       process.stderr.write(`wrote ${file}\n`);
     }
   };
+  // --resume: start from the rows in the output folder (or the committed ones when it has none).
+  const previous: CorpusRow[] = [];
+  if (argv.includes('--resume')) {
+    for (const a of adapters) {
+      const read = (dir: string) => readFile(path.join(dir, `${a}.json`), 'utf8').then((t) => (JSON.parse(t) as { rows: CorpusRow[] }).rows);
+      previous.push(...(await read(out).catch(() => read(RESULTS_DIR)).catch(() => [] as CorpusRow[])));
+    }
+  }
   let pending = Promise.resolve();
   const expectedCache = path.join(out, '..', 'corpus-expected.local.json');
-  const rows = await runCorpus({ adapters, models, budgetS, expectedCache, onRows: (r) => void (pending = pending.then(() => write(r))) });
+  const rows = await runCorpus({ adapters, models, budgetS, expectedCache, previous, onRows: (r) => void (pending = pending.then(() => write(r))) });
   await pending;
   await write(rows);
   await writeFile(path.join(out, '..', 'corpus-timings.local.json'), JSON.stringify(rows.map((r) => ({ model: r.model, adapter: r.adapter, ...r.timing })), null, 2)).catch(() => undefined);
