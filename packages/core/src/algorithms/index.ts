@@ -30,3 +30,4 @@ export * from './internals/index.js';
 export * from './counterfactual/index.js';
 export * from './surrogate/index.js';
 export * from './influence/index.js';
+export * from './metrics/index.js';

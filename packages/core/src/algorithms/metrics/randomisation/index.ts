@@ -1,0 +1,2 @@
+/** Metrics family randomisation (issue 14): one line per metric file. */
+export {};

@@ -1,0 +1,2 @@
+/** Metrics family robustness (issue 14): one line per metric file. */
+export {};
