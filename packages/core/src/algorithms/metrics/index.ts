@@ -20,3 +20,5 @@ export {
   type MetricFamily,
   type MetricSpec,
 } from '../_utils/metric-spec.js';
+export { edgeExplainer, edgeMaps, randomExplainer, imageDims } from '../_utils/control-explainers.js';
+export { checkMaps, rowOf } from '../_utils/metric-maps.js';
