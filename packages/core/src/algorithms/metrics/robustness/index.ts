@@ -1,2 +1,4 @@
 /** Metrics family robustness (issue 14): one line per metric file. */
-export {};
+export * from './sensitivity-max.js';
+export * from './avg-sensitivity.js';
+export * from './local-lipschitz.js';
