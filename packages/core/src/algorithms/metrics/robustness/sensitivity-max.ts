@@ -9,12 +9,13 @@
  * 0.02, the L∞ ball of `default_perturb_func`), ‖·‖ = `norm` (Captum `norm_ord`, default 'fro': the
  * 2-norm of the flattened difference; 'inf' or any p ≥ 1). Lower is better (a more robust map).
  *
- * As Captum: the difference is divided by the norm of the original explanation, a zero norm counted
- * as 1 (`normalise: false` gives the plain ‖Φ(x) − Φ(x + δ)‖ of Captum releases before the
- * normalisation and of the paper); the perturbed input is explained for the same target as the
- * original. Unlike Captum, Φ(x) is the `attributions` given (Captum recomputes it with the explainer:
- * the same for a deterministic explainer). Perturbations are drawn from core's seeded generator, so
- * a seed gives the same number on every adapter and chunking (`perturbationsPerEval`).
+ * As Captum's `sensitivity_max` (and the authors' code): the difference is divided by the norm of
+ * the original explanation, a zero norm counted as 1; `normalise: false` gives the plain
+ * max ‖Φ(x) − Φ(x + δ)‖ of the paper's formula. The perturbed input is explained for the same target
+ * as the original. Unlike Captum, Φ(x) is the `attributions` given (Captum recomputes it with the
+ * explainer: the same for a deterministic explainer). Perturbations are drawn from core's seeded
+ * generator (not torch's), so a seed gives the same number on every adapter and chunking
+ * (`perturbationsPerEval`), but not Captum's random draws.
  * details: `explainerCalls`, `targets`, per-example `argmaxSample` (which sample gave the max).
  */
 import { metricSpec, meanOf, type MetricInput, type MetricOptions, type MetricResult } from '../../_utils/metric-spec.js';

@@ -47,7 +47,22 @@ function fixedPerturbation(): Perturbation {
 }
 const norm2 = (v: number[]) => Math.hypot(...v);
 
+/*
+ * Captum's sensitivity_max, read line by line: perturbations x + U(−r, r) per value
+ * (default_perturb_func), the explanation difference flattened per row, torch.norm(p='fro', dim=1)
+ * — the 2-norm of that row — divided by the same norm of the original explanation with 0 replaced by
+ * 1, then the max over the n_perturb_samples rows of each example. The expected values below follow
+ * those steps by hand.
+ */
 describe('sensitivity-max (Captum sensitivity_max)', () => {
+  it('divides by 1 where the original explanation is all zero (Captum torch.where(norm == 0, 1, norm))', async () => {
+    // Φ(x) given as 0; the explainer returns w ⊙ x′, so each difference is ‖w ⊙ (x + δ)‖.
+    const input = { ...(await inputFor(ixg)), attributions: { shape: [2, 3], data: new Float32Array(6) } };
+    const r = await sensitivityMax(input, { nPerturbSamples: 3, perturb: fixedPerturbation() });
+    // Example 0, x + δ₃ = (1.02, 1.02, 1.02) gives the largest: 1.02·√14.
+    expect(r.scores[0]).toBeCloseTo(1.02 * Math.sqrt(14), 5);
+  });
+
   it('is exactly 0 for saliency on a linear model (the gradient does not depend on x)', async () => {
     const r = await sensitivityMax(await inputFor(saliency), { seed: 3 });
     expect(r.scores).toEqual([0, 0]);
@@ -117,6 +132,13 @@ describe('sensitivity-max (Captum sensitivity_max)', () => {
     const ac = new AbortController();
     ac.abort();
     await expect(sensitivityMax(input, { signal: ac.signal })).rejects.toBeInstanceOf(AbortError);
+    // Aborted between explainer calls: stops after the first of 10 calls.
+    const mid = new AbortController();
+    let calls = 0;
+    const counting: Explainer = async (m, xp, o) => (calls++, ixg(m, xp, o));
+    const run = sensitivityMax({ ...input, explain: counting }, { perturbationsPerEval: 2, signal: mid.signal, onProgress: () => mid.abort() });
+    await expect(run).rejects.toBeInstanceOf(AbortError);
+    expect(calls).toBe(1);
   });
 });
 
