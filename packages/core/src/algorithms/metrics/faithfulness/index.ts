@@ -1,2 +1,3 @@
 /** Metrics family faithfulness (issue 14): one line per metric file. */
-export {};
+export * from './infidelity.js';
+export * from './pixel-flipping.js';
