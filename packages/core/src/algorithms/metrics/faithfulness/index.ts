@@ -1,3 +1,4 @@
 /** Metrics family faithfulness (issue 14): one line per metric file. */
 export * from './infidelity.js';
 export * from './pixel-flipping.js';
+export * from './road.js';
