@@ -2,3 +2,6 @@
 export * from './infidelity.js';
 export * from './pixel-flipping.js';
 export * from './road.js';
+export * from './monotonicity.js';
+export * from './monotonicity-correlation.js';
+export * from './faithfulness-correlation.js';
