@@ -20,7 +20,7 @@ describe('faithfulness correlation (Bhatt et al.; Quantus FaithfulnessCorrelatio
     const r = await faithfulnessCorrelation({ model, x, target: 0, attributions: a }, { nRuns: 30, subsetSize: 4, baseline: b });
     expect(r.scores[0]).toBeCloseTo(1, 5);
     // −a: exactly −1. A map unrelated to w: clearly below 1.
-    expect((await faithfulnessCorrelation({ model, x, target: 0, attributions: t([1, d], a.data.map((v) => -v)) }, { nRuns: 30, subsetSize: 4, baseline: b })).scores[0]).toBeCloseTo(-1, 5);
+    expect((await faithfulnessCorrelation({ model, x, target: 0, attributions: t([1, d], Array.from(a.data, (v) => -v)) }, { nRuns: 30, subsetSize: 4, baseline: b })).scores[0]).toBeCloseTo(-1, 5);
     const rand = await faithfulnessCorrelation({ model, x, target: 0, attributions: t([1, d], Array.from({ length: d }, () => rng.normal())) }, { nRuns: 30, subsetSize: 4, baseline: b });
     expect(rand.scores[0]).toBeLessThan(0.9);
     // subsetSize clipped to the 12 features: every run removes everything, both sides constant → 0.
