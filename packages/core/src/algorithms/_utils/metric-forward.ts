@@ -9,7 +9,7 @@
 import type { Model } from '../../model.js';
 import { sizeOf, type Tensor } from '../../tensor.js';
 import { InvalidArgumentError } from '../../errors.js';
-import { ModelCaller, validateInput, validateTarget, type ResolvedTarget } from './common.js';
+import { ModelCaller, resolveBaselines, validateInput, validateTarget, type ResolvedTarget } from './common.js';
 import { resolveBatching, evaluatePerturbations, perturbationCalls, type Batching } from './perturbation/batching.js';
 import { evaluateInputs, inputCalls, type TargetReader } from './perturbation/target.js';
 import { checkMaps } from './metric-maps.js';
@@ -190,4 +190,28 @@ export function groupOrder(row: ArrayLike<number>, mask: FeatureMask, i: number,
   }
   ids.sort((a, b) => (descending ? score[b]! - score[a]! : score[a]! - score[b]!) || a - b);
   return Int32Array.from(ids);
+}
+
+/** A metric's replacement value: a number, a tensor like x's rows, or Quantus' per-example 'black' (min x), 'white' (max x), 'mean'. */
+export type MetricBaseline = number | Tensor | 'black' | 'white' | 'mean' | string;
+
+/** Resolves a MetricBaseline (numeric strings accepted, CLI `k=v`) to [n, ...inputShape] values. */
+export function resolveMetricBaseline(value: MetricBaseline | undefined, x: Tensor, inputShape: readonly number[]): Float32Array {
+  const n = x.shape[0]!;
+  if (value === 'black' || value === 'white' || value === 'mean') {
+    const per = sizeOf(inputShape);
+    const out = new Float32Array(n * per);
+    for (let i = 0; i < n; i++) {
+      const row = x.data.subarray(i * per, (i + 1) * per);
+      let v = value === 'black' ? Infinity : value === 'white' ? -Infinity : 0;
+      for (let j = 0; j < per; j++) v = value === 'black' ? Math.min(v, row[j]!) : value === 'white' ? Math.max(v, row[j]!) : v + row[j]! / per;
+      out.fill(v, i * per, (i + 1) * per);
+    }
+    return out;
+  }
+  if (typeof value === 'string') {
+    if (value.trim() === '' || !Number.isFinite(Number(value))) throw new InvalidArgumentError(`baseline must be a number, a tensor, 'black', 'white' or 'mean', got '${value}'`);
+    return resolveBaselines(Number(value), n, inputShape).data;
+  }
+  return resolveBaselines(value, n, inputShape).data;
 }

@@ -12,12 +12,10 @@
  * of features); baseline 0 (Quantus "black"); no normalisation of the map (Pearson ρ does not
  * change under a positive rescaling).
  */
-import type { Tensor } from '../../../tensor.js';
 import { createRng } from '../../../random/prng.js';
-import { resolveBaselines } from '../../_utils/common.js';
 import { resolveFeatureMask, type FeatureMaskInput } from '../../_utils/perturbation/feature-mask.js';
 import { metricSpec, meanOf, type MetricInput, type MetricOptions, type MetricResult } from '../../_utils/metric-spec.js';
-import { evaluateMetricRows, intOption, metricContext, numberOption, pearson } from '../../_utils/metric-forward.js';
+import { evaluateMetricRows, intOption, metricContext, pearson, resolveMetricBaseline, type MetricBaseline } from '../../_utils/metric-forward.js';
 
 export interface FaithfulnessCorrelationOptions extends MetricOptions {
   /** Random subsets per example (Quantus `nr_runs`). Default 100. */
@@ -25,7 +23,7 @@ export interface FaithfulnessCorrelationOptions extends MetricOptions {
   /** Features per subset (Quantus `subset_size`), clipped to the number of features. Default 224. */
   readonly subsetSize?: number;
   /** Replacement value: a number or a tensor like x's rows. Default 0. */
-  readonly baseline?: number | Tensor;
+  readonly baseline?: MetricBaseline;
   readonly featureMask?: FeatureMaskInput;
   readonly softmax?: boolean;
 }
@@ -36,7 +34,7 @@ export async function faithfulnessCorrelation(input: MetricInput, options: Faith
   const runs = intOption(options.nRuns, 'nRuns', 100, 2);
   const size = intOption(options.subsetSize, 'subsetSize', 224);
   const { n, per, x } = m;
-  const baseline = resolveBaselines(typeof options.baseline === 'string' ? numberOption(options.baseline, 'baseline', 0) : options.baseline, n, m.model.inputShape).data;
+  const baseline = resolveMetricBaseline(options.baseline, x, m.model.inputShape);
   const mask = resolveFeatureMask(options.featureMask, n, m.model.inputShape);
   const F = mask.groups;
   const k = Math.min(size, F);

@@ -9,25 +9,30 @@
  *   score = Spearman ρ(a, v)   (ranks with ties averaged; 0 when either side is constant).
  *
  * Replacement (`baseline`): 'uniform' (default, Quantus' default `perturb_baseline="uniform"`)
- * draws each replaced value uniformly in [min x, max x] of the example from a seeded stream per
- * example; a number replaces by that value (then one draw tells everything). Higher is better.
+ * draws each replaced value uniformly in [`uniformLow`, `uniformHigh`] = [0, 1] (Quantus'
+ * defaults) from a seeded stream per example; a number, 'black' (min x), 'white' (max x) or 'mean'
+ * replaces by that value (then one draw tells everything). Higher is better.
  * Differences from Quantus: `nSamples` default 10 (Quantus 100: cost is steps × nSamples forward
- * rows per example); no normalisation of the map; Quantus' sign flip of v when |f(x)| < eps is
- * left out.
+ * rows per example); no normalisation of the map; the raw output by default (Quantus reads
+ * softmax probabilities by default: pass `softmax: true`); Quantus scales v by 1/f(x)² (when
+ * |f(x)| ≥ eps) — a per-example constant that leaves Spearman's ρ unchanged, so it is left out.
  */
 import { InvalidArgumentError } from '../../../errors.js';
 import { createRng } from '../../../random/prng.js';
 import { resolveFeatureMask, type FeatureMaskInput } from '../../_utils/perturbation/feature-mask.js';
 import { metricSpec, meanOf, type MetricInput, type MetricOptions, type MetricResult } from '../../_utils/metric-spec.js';
-import { boolOption, evaluateMetricRows, groupOrder, intOption, metricContext, numberOption, spearman } from '../../_utils/metric-forward.js';
+import { boolOption, evaluateMetricRows, groupOrder, intOption, metricContext, numberOption, resolveMetricBaseline, spearman, type MetricBaseline } from '../../_utils/metric-forward.js';
 
 export interface MonotonicityCorrelationOptions extends MetricOptions {
   /** Draws per step (Quantus `nr_samples`). Default 10. */
   readonly nSamples?: number;
   /** Features per step. Default 1. */
   readonly featuresInStep?: number;
-  /** 'uniform' or a number. Default 'uniform'. */
-  readonly baseline?: 'uniform' | number | string;
+  /** 'uniform', a number, 'black', 'white' or 'mean'. Default 'uniform'. */
+  readonly baseline?: 'uniform' | MetricBaseline;
+  /** Range of the uniform replacement. Default [0, 1]. */
+  readonly uniformLow?: number;
+  readonly uniformHigh?: number;
   /** Use |attribution|. Default true. */
   readonly absolute?: boolean;
   readonly featureMask?: FeatureMaskInput;
@@ -42,16 +47,15 @@ export async function monotonicityCorrelation(input: MetricInput, options: Monot
   const absolute = boolOption(options.absolute, 'absolute', true);
   const b = options.baseline ?? 'uniform';
   const uniform = b === 'uniform';
-  const fixed = uniform ? 0 : numberOption(b, 'baseline', 0);
-  if (!uniform && typeof b !== 'number' && typeof b !== 'string') throw new InvalidArgumentError(`baseline must be 'uniform' or a number, got ${String(b)}`);
   const { n, per, x } = m;
+  const fixed = uniform ? undefined : resolveMetricBaseline(b, x, m.model.inputShape);
+  const low = numberOption(options.uniformLow, 'uniformLow', 0);
+  const high = numberOption(options.uniformHigh, 'uniformHigh', 1);
+  if (!(high >= low)) throw new InvalidArgumentError(`uniformHigh (${high}) must be ≥ uniformLow (${low})`);
   const mask = resolveFeatureMask(options.featureMask, n, m.model.inputShape);
   const a = m.attributions.data;
   const orders = Array.from({ length: n }, (_, i) => groupOrder(a.subarray(i * per, (i + 1) * per), mask, i, absolute, false));
   const T = Math.max(...orders.map((o) => Math.ceil(o.length / fis)));
-  const lo = new Float64Array(n).fill(Infinity);
-  const hi = new Float64Array(n).fill(-Infinity);
-  for (let i = 0; i < n; i++) for (let j = 0; j < per; j++) { lo[i] = Math.min(lo[i]!, x.data[i * per + j]!); hi[i] = Math.max(hi[i]!, x.data[i * per + j]!); }
   const base = createRng(m.seed);
   const rngs = Array.from({ length: n }, (_, i) => base.derive(i));
   const rows = await evaluateMetricRows(m, T * samples, (p, r, dst, off) => {
@@ -60,7 +64,7 @@ export async function monotonicityCorrelation(input: MetricInput, options: Monot
     dst.set(x.data.subarray(r * per, (r + 1) * per), off);
     for (let q = t * fis; q < Math.min(order.length, (t + 1) * fis); q++) {
       const els = mask.elements(r, order[q]!);
-      for (let e = 0; e < els.length; e++) dst[off + els[e]!] = uniform ? lo[r]! + (hi[r]! - lo[r]!) * rngs[r]!.uniform() : fixed;
+      for (let e = 0; e < els.length; e++) dst[off + els[e]!] = fixed ? fixed[r * per + els[e]!]! : low + (high - low) * rngs[r]!.uniform();
     }
   });
   const scores: number[] = [];
@@ -94,7 +98,7 @@ export const monotonicityCorrelationMetric = metricSpec({
   family: 'faithfulness',
   higherIsBetter: true,
   needs: {},
-  defaults: { nSamples: 10, featuresInStep: 1, baseline: 'uniform', absolute: true, softmax: false },
+  defaults: { nSamples: 10, featuresInStep: 1, baseline: 'uniform', uniformLow: 0, uniformHigh: 1, absolute: true, softmax: false },
   source: 'Nguyen & Martínez 2020; Quantus MonotonicityCorrelation',
   run: (input, options) => monotonicityCorrelation(input, options as MonotonicityCorrelationOptions),
 });

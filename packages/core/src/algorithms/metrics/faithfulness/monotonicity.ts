@@ -13,17 +13,15 @@
  * the map (a positive rescaling changes no ranking); baseline 0 by default (Quantus "black").
  * The curve of outputs is returned (x = fraction of features inserted).
  */
-import type { Tensor } from '../../../tensor.js';
-import { resolveBaselines } from '../../_utils/common.js';
 import { resolveFeatureMask, type FeatureMaskInput } from '../../_utils/perturbation/feature-mask.js';
 import { metricSpec, meanOf, type MetricInput, type MetricOptions, type MetricResult } from '../../_utils/metric-spec.js';
-import { boolOption, evaluateMetricRows, groupOrder, intOption, metricContext, numberOption } from '../../_utils/metric-forward.js';
+import { boolOption, evaluateMetricRows, groupOrder, intOption, metricContext, resolveMetricBaseline, type MetricBaseline } from '../../_utils/metric-forward.js';
 
 export interface MonotonicityOptions extends MetricOptions {
   /** Features inserted per step (Quantus `features_in_step`). Default 1. */
   readonly featuresInStep?: number;
   /** The starting value of every feature: a number or a tensor like x's rows. Default 0. */
-  readonly baseline?: number | Tensor;
+  readonly baseline?: MetricBaseline;
   /** Rank by |attribution|. Default true. */
   readonly absolute?: boolean;
   readonly featureMask?: FeatureMaskInput;
@@ -36,7 +34,7 @@ export async function monotonicity(input: MetricInput, options: MonotonicityOpti
   const fis = intOption(options.featuresInStep, 'featuresInStep', 1);
   const absolute = boolOption(options.absolute, 'absolute', true);
   const { n, per, x } = m;
-  const baseline = resolveBaselines(typeof options.baseline === 'string' ? numberOption(options.baseline, 'baseline', 0) : options.baseline, n, m.model.inputShape).data;
+  const baseline = resolveMetricBaseline(options.baseline, x, m.model.inputShape);
   const mask = resolveFeatureMask(options.featureMask, n, m.model.inputShape);
   const orders = Array.from({ length: n }, (_, i) => groupOrder(m.attributions.data.subarray(i * per, (i + 1) * per), mask, i, absolute, false));
   const stepsOf = orders.map((o) => Math.ceil(o.length / fis));

@@ -22,17 +22,16 @@
  */
 import type { Tensor } from '../../../tensor.js';
 import { InvalidArgumentError } from '../../../errors.js';
-import { resolveBaselines } from '../../_utils/common.js';
 import { resolveFeatureMask, type FeatureMaskInput } from '../../_utils/perturbation/feature-mask.js';
 import { imageDims, type ImageLayout } from '../../_utils/control-explainers.js';
 import { metricSpec, meanOf, type MetricCurve, type MetricInput, type MetricOptions, type MetricResult } from '../../_utils/metric-spec.js';
-import { boolOption, evaluateMetricRows, groupOrder, intOption, metricContext, numberOption, trapezoid } from '../../_utils/metric-forward.js';
+import { boolOption, evaluateMetricRows, groupOrder, intOption, metricContext, numberOption, trapezoid, resolveMetricBaseline, type MetricBaseline } from '../../_utils/metric-forward.js';
 
 export interface PixelFlippingOptions extends MetricOptions {
   /** Points per curve − 1 (x = 0, 1/steps, …, 1). Default 100. */
   readonly steps?: number;
   /** Value of removed features (deletion) and of the insertion start: a number or a tensor like x's rows. Default 0. */
-  readonly baseline?: number | Tensor;
+  readonly baseline?: MetricBaseline;
   /** Groups of elements moved together (superpixels); as the perturbation methods take it. */
   readonly featureMask?: FeatureMaskInput;
   /** Rank by |summed attribution|. Default false (signed: most positive first). */
@@ -96,7 +95,7 @@ export async function flipCurves(
   if (start !== 'baseline' && start !== 'blur') throw new InvalidArgumentError(`insertionStart must be 'baseline' or 'blur', got ${String(start)}`);
   const sigma = numberOption(options.blurSigma, 'blurSigma', 5, 0);
   const { n, per, x } = m;
-  const baseline = resolveBaselines(typeof options.baseline === 'string' ? numberOption(options.baseline, 'baseline', 0) : options.baseline, n, m.model.inputShape).data;
+  const baseline = resolveMetricBaseline(options.baseline, x, m.model.inputShape);
   const mask = resolveFeatureMask(options.featureMask, n, m.model.inputShape);
   const insertStart = which.some((w) => w.kind === 'insertion') && start === 'blur' ? gaussianBlur(x, m.model.inputShape, sigma, options.layout) : baseline;
   const orders = { morf: [] as Int32Array[], lerf: [] as Int32Array[] };

@@ -29,6 +29,15 @@ describe('faithfulness correlation (Bhatt et al.; Quantus FaithfulnessCorrelatio
     expect(all.details!['subsetSize']).toBe(d);
   });
 
+  it("Quantus' 'black' baseline is the example's minimum: a = w⊙(x − min x) scores exactly 1", async () => {
+    const { model } = linearModel(w);
+    const min = Math.min(...xv.map((v) => Math.fround(v)));
+    const a = t([1, d], w.map((wj, j) => wj * (xv[j]! - min)));
+    const r = await faithfulnessCorrelation({ model, x, target: 0, attributions: a }, { nRuns: 30, subsetSize: 5, baseline: 'black' });
+    expect(r.scores[0]).toBeCloseTo(1, 5);
+    await expect(faithfulnessCorrelation({ model, x, target: 0, attributions: a }, { baseline: 'grey' })).rejects.toThrow(InvalidArgumentError);
+  });
+
   it('groups of a feature mask count as one feature', async () => {
     const { model } = linearModel(w);
     const a = t([1, d], w.map((wj, j) => wj * xv[j]!));

@@ -55,11 +55,11 @@ describe('monotonicity correlation (Nguyen & Martínez; Quantus MonotonicityCorr
   });
 
   it('with uniform replacement tracks E[(w_j (u − x_j))²] (statistical, seeded)', async () => {
-    // u ~ U[lo, hi] with lo, hi the example's min and max: E[(u − x)²] = ((hi − x)³ + (x − lo)³) / (3 (hi − lo)).
+    // u ~ U[0, 1] (Quantus' default range): E[(u − x)²] = ((1 − x)³ + x³) / 3.
     const rng = createRng(9);
     const d = 8;
     const w = Array.from({ length: d }, (_, j) => 2 ** j);
-    const xv = Array.from({ length: d }, (_, j) => (j === 0 ? 0 : j === 1 ? 1 : rng.uniform()));
+    const xv = Array.from({ length: d }, () => rng.uniform());
     const ev = (v: number) => ((1 - v) ** 3 + v ** 3) / 3;
     const a = t([1, d], w.map((wj, j) => Math.abs(wj) * Math.sqrt(ev(xv[j]!))));
     const { model } = linearModel(w);
@@ -72,7 +72,8 @@ describe('monotonicity correlation (Nguyen & Martínez; Quantus MonotonicityCorr
   it('errors, abort, registry', async () => {
     const { model } = linearModel([1, 2, 3, 4]);
     await expect(monotonicityCorrelation({ model, x, attributions: t([1, 4], [1, 2, 3, 4]) }, { nSamples: 0 })).rejects.toThrow(InvalidArgumentError);
-    await expect(monotonicityCorrelation({ model, x, attributions: t([1, 4], [1, 2, 3, 4]) }, { baseline: 'black' })).rejects.toThrow(InvalidArgumentError);
+    await expect(monotonicityCorrelation({ model, x, attributions: t([1, 4], [1, 2, 3, 4]) }, { baseline: 'grey' })).rejects.toThrow(InvalidArgumentError);
+    await expect(monotonicityCorrelation({ model, x, attributions: t([1, 4], [1, 2, 3, 4]) }, { uniformLow: 1, uniformHigh: 0 })).rejects.toThrow(InvalidArgumentError);
     const ac = new AbortController();
     ac.abort();
     await expect(monotonicityCorrelation({ model, x, attributions: t([1, 4], [1, 2, 3, 4]) }, { signal: ac.signal })).rejects.toThrow(AbortError);
