@@ -10,7 +10,9 @@
  * |attribution| with `absolute` (default true, Quantus' default `abs=True`), ties by lower feature
  * index; features are input elements or the groups of `featureMask`. y = the raw target output
  * (`softmax` for its probability). Higher is better. Differences from Quantus: no normalisation of
- * the map (a positive rescaling changes no ranking); baseline 0 by default (Quantus "black").
+ * the map (a positive rescaling changes no ranking); baseline 0 by default (Quantus "black" = min x,
+ * available as 'black'); the inserted values are x's, as the definition says (some Quantus versions
+ * pass the running baseline image to their replacement function, which re-writes the baseline).
  * The curve of outputs is returned (x = fraction of features inserted).
  */
 import { resolveFeatureMask, type FeatureMaskInput } from '../../_utils/perturbation/feature-mask.js';
