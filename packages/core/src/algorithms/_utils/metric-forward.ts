@@ -41,8 +41,7 @@ export function metricContext(input: MetricInput, options: MetricOptions & { rea
   const seed = options.seed ?? 0;
   if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new InvalidArgumentError(`seed must be an integer, got ${String(seed)}`);
   const batching = resolveBatching({ perturbationsPerEval: options.perturbationsPerEval }, model.inputShape);
-  const softmax = options.softmax ?? false;
-  if (typeof softmax !== 'boolean') throw new InvalidArgumentError(`softmax must be a boolean, got ${String(softmax)}`);
+  const softmax = boolOption(options.softmax, 'softmax', false);
   return {
     model, x, attributions, n, per: sizeOf(model.inputShape), seed, batching, target, softmax,
     ctx: new ModelCaller(model, options.signal, options.onProgress),

@@ -50,7 +50,7 @@ export type FlipKind = 'deletion' | 'insertion';
 export type FlipOrder = 'morf' | 'lerf';
 
 /** Separable Gaussian blur of each image of x (edges clamped); σ = 0 returns a copy. */
-export function gaussianBlur(x: Tensor, inputShape: readonly number[], sigma: number, layout?: ImageLayout): Float32Array {
+export function pixelFlippingBlur(x: Tensor, inputShape: readonly number[], sigma: number, layout?: ImageLayout): Float32Array {
   const { h, w, c, layout: l } = imageDims(inputShape, layout);
   const out = Float32Array.from(x.data);
   if (sigma === 0) return out;
@@ -97,7 +97,7 @@ export async function flipCurves(
   const { n, per, x } = m;
   const baseline = resolveMetricBaseline(options.baseline, x, m.model.inputShape);
   const mask = resolveFeatureMask(options.featureMask, n, m.model.inputShape);
-  const insertStart = which.some((w) => w.kind === 'insertion') && start === 'blur' ? gaussianBlur(x, m.model.inputShape, sigma, options.layout) : baseline;
+  const insertStart = which.some((w) => w.kind === 'insertion') && start === 'blur' ? pixelFlippingBlur(x, m.model.inputShape, sigma, options.layout) : baseline;
   const orders = { morf: [] as Int32Array[], lerf: [] as Int32Array[] };
   for (let i = 0; i < n; i++) {
     const row = m.attributions.data.subarray(i * per, (i + 1) * per);

@@ -234,7 +234,7 @@ export const roadMorfMetric = entry('road-morf', 'ROAD MoRF curve AUC', false, r
 export const roadLerfMetric = entry('road-lerf', 'ROAD LeRF curve AUC', true, roadLerf);
 
 /** A Tensor view of one imputed example (tests, pictures). */
-export function imputeExample(x: Tensor, inputShape: readonly number[], removed: Uint8Array, noise = 0, seed = 0, layout?: ImageLayout): Tensor {
+export function roadImpute(x: Tensor, inputShape: readonly number[], removed: Uint8Array, noise = 0, seed = 0, layout?: ImageLayout): Tensor {
   const g = imageDims(inputShape, layout);
   const out = new Float32Array(x.data.length);
   noisyLinearImpute(x.data, g, removed, noise, createRng(seed), out);

@@ -79,3 +79,18 @@ describe('infidelity (Captum infidelity)', () => {
     await expect(infidelity({ model, x, attributions: t([1, 4], w) }, { signal: ac.signal })).rejects.toThrow(AbortError);
   });
 });
+
+describe('faithfulness metrics: failures surface as typed errors', () => {
+  it('a model returning NaN is a NumericError; an abort between calls stops the run', async () => {
+    const { fromFunction } = await import('../../../function-model.js');
+    const { NumericError } = await import('../../../errors.js');
+    const { deletion } = await import('../faithfulness/pixel-flipping.js');
+    const nan = fromFunction(async (x) => ({ shape: [x.shape[0]!, 1], data: new Float32Array(x.shape[0]!).fill(NaN) }), { inputShape: [4], outputShape: [1] });
+    await expect(infidelity({ model: nan, x, attributions: t([1, 4], w) })).rejects.toThrow(NumericError);
+    const { model, rows } = linearModel(w);
+    const ac = new AbortController();
+    const run = deletion({ model, x, attributions: t([1, 4], w) }, { steps: 20, perturbationsPerEval: 1, signal: ac.signal, onProgress: (p) => p.done === 3 && ac.abort() });
+    await expect(run).rejects.toThrow(AbortError);
+    expect(rows.count).toBe(3); // f(x) and two points, then nothing
+  });
+});

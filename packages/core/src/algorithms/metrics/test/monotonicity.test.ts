@@ -65,8 +65,12 @@ describe('monotonicity correlation (Nguyen & Martínez; Quantus MonotonicityCorr
     const { model } = linearModel(w);
     const r1 = await monotonicityCorrelation({ model, x: t([1, d], xv), attributions: a }, { nSamples: 400, seed: 1 });
     expect(r1.scores[0]).toBeGreaterThan(0.9);
-    const r2 = await monotonicityCorrelation({ model, x: t([1, d], xv), attributions: a }, { nSamples: 400, seed: 1, perturbationsPerEval: 7 });
+    const events: { done: number; total: number }[] = [];
+    const r2 = await monotonicityCorrelation({ model, x: t([1, d], xv), attributions: a }, { nSamples: 400, seed: 1, perturbationsPerEval: 7, onProgress: (p) => events.push(p) });
     expect(r2.scores).toEqual(r1.scores);
+    expect(events.at(-1)).toEqual({ done: 1 + Math.ceil((d * 400) / 7), total: 1 + Math.ceil((d * 400) / 7) });
+    const r3 = await monotonicityCorrelation({ model, x: t([1, d], xv), attributions: a }, { nSamples: 400, seed: 2 });
+    expect(r3.details!['variances']).not.toEqual(r1.details!['variances']);
   });
 
   it('errors, abort, registry', async () => {

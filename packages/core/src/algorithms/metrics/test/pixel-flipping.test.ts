@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deletion, insertion, morfLerf, gaussianBlur, deletionMetric, insertionMetric, morfLerfMetric } from '../faithfulness/pixel-flipping.js';
+import { deletion, insertion, morfLerf, pixelFlippingBlur, deletionMetric, insertionMetric, morfLerfMetric } from '../faithfulness/pixel-flipping.js';
 import { METRICS } from '../registry.js';
 import { AbortError, InvalidArgumentError, ShapeError } from '../../../errors.js';
 import { linearModel, t } from './faith-helpers.js';
@@ -60,7 +60,7 @@ describe('pixel flipping: deletion / insertion curves', () => {
 
   it('insertion from a blur: a constant image blurs to itself', async () => {
     const img = t([1, 3, 3, 1], Array(9).fill(0.7));
-    expect(Array.from(gaussianBlur(img, [3, 3, 1], 2))).toEqual(Array(9).fill(0).map(() => expect.closeTo(0.7, 6)));
+    expect(Array.from(pixelFlippingBlur(img, [3, 3, 1], 2))).toEqual(Array(9).fill(0).map(() => expect.closeTo(0.7, 6)));
     const { model } = linearModel(Array(9).fill(1), [3, 3, 1]);
     const r = await insertion({ model, x: img, attributions: t([1, 3, 3, 1], [...Array(9).keys()]) }, { steps: 3, insertionStart: 'blur', blurSigma: 1 });
     expect(r.curves![0]!.y[0]!.every((v) => Math.abs(v - 6.3) < 1e-5)).toBe(true);
@@ -83,5 +83,15 @@ describe('pixel flipping: deletion / insertion curves', () => {
     ac.abort();
     await expect(morfLerf({ model, x, attributions: a }, { signal: ac.signal })).rejects.toThrow(AbortError);
     expect([METRICS['deletion'], METRICS['insertion'], METRICS['morf-lerf']]).toEqual([deletionMetric, insertionMetric, morfLerfMetric]);
+  });
+});
+
+describe('METRICS entries take the CLI form of their options (strings)', () => {
+  it("run with every default given as a string gives the typed defaults' result", async () => {
+    const { model } = linearModel(w);
+    const typed = await deletionMetric.run({ model, x, attributions: a }, { steps: 4, softmax: true, baseline: 0.5 });
+    const strings = await deletionMetric.run({ model, x, attributions: a }, { steps: '4', softmax: 'true', baseline: '0.5' });
+    expect(strings.scores).toEqual(typed.scores);
+    await expect(deletionMetric.run({ model, x, attributions: a }, { softmax: 'yes' })).rejects.toThrow(InvalidArgumentError);
   });
 });

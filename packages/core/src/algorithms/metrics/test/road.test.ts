@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imputeExample, noisyLinearImpute, road, roadLerf, roadMorf, roadMetric, roadMorfMetric, roadLerfMetric } from '../faithfulness/road.js';
+import { roadImpute, noisyLinearImpute, road, roadLerf, roadMorf, roadMetric, roadMorfMetric, roadLerfMetric } from '../faithfulness/road.js';
 import { METRICS } from '../registry.js';
 import { createRng } from '../../../random/prng.js';
 import { AbortError, InvalidArgumentError, ShapeError } from '../../../errors.js';
@@ -16,7 +16,7 @@ describe('noisy linear imputation', () => {
     const img = t([1, h, w, 2], Array.from({ length: h * w * 2 }, (_, k) => ramp(Math.floor(k / 2 / w), Math.floor(k / 2) % w, k % 2)));
     const removed = new Uint8Array(h * w);
     for (const [y, x] of [[2, 2], [2, 3], [3, 2], [3, 3], [3, 4], [1, 5]]) removed[y! * w + x!] = 1;
-    const out = imputeExample(img, [h, w, 2], removed);
+    const out = roadImpute(img, [h, w, 2], removed);
     for (let k = 0; k < out.data.length; k++) expect(out.data[k]).toBeCloseTo(img.data[k]!, 5);
   });
 
