@@ -9,7 +9,11 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { METHODS, edgeExplainer, modelParameterRandomisation, randomLogit, type Explainer, type Graph, type Model, type Tensor } from '@glasswing/core';
+import { randomisationStripPng, randomisationStripSvg } from '@glasswing/viz';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createModel, loadGraphFile, type AdapterId } from '../model-file.js';
+import { pngSize, tempDir } from './helpers.js';
 
 const DEMO = fileURLToPath(new URL('../../../../apps/demo/model/model.json', import.meta.url));
 
@@ -53,6 +57,29 @@ describe('randomisation sanity checks on the demo CNN', () => {
         lines.push(`${id}: ${curve.xNames!.map((n, s) => `${n} ${meanAt(s).toFixed(3)}`).join(', ')}; score ${r.mean.toFixed(3)}`);
         // After every layer is random, the |map| ranking is far from the trained model's, for every example.
         results[id] = curve.y.map((row) => [...row]);
+        if (id === 'saliency') {
+          // Adebayo's figure for example 0: input, original map, then the map after each cascading step.
+          const per = 20 * 20;
+          const first = (t: Tensor): Tensor => ({ shape: [20, 20, 1], data: t.data.slice(0, per) });
+          const kept = await modelParameterRandomisation({ model, x, attributions, explain, rebuild }, { seed: 0, keepMaps: true });
+          const stepMaps = kept.details!['maps'] as Tensor[];
+          expect(kept.curves![0]!.y).toEqual(curve.y);
+          const full = {
+            image: first(x),
+            maps: [first(attributions), ...stepMaps.map(first)],
+            labels: ['original', ...curve.xNames!],
+            similarities: curve.y[0]!,
+            title: 'Cascading randomisation (top layer first): saliency, example 0',
+          };
+          const dir = tempDir();
+          const png = randomisationStripPng(full);
+          writeFileSync(join(dir, 'randomisation.png'), png);
+          writeFileSync(join(dir, 'randomisation.svg'), randomisationStripSvg(full));
+          lines.push(`picture: ${join(dir, 'randomisation.png')}`);
+          expect(pngSize(png).width).toBeGreaterThan(6 * 96);
+          const svg = randomisationStripSvg(full);
+          for (const name of curve.xNames!) expect(svg).toContain(`>${name} rho `);
+        }
         // Every layer randomised: the |map| has changed (far from the trained model's).
         for (const row of curve.y) expect(row[3]!).toBeLessThan(id === 'saliency' ? 0.2 : 0.75);
         // The first randomised layer (the logits) already moves it.

@@ -36,6 +36,10 @@
  * the per-example score and the per-layer values are the curve. The explainer sees a model built
  * by `input.rebuild(graph)` (the same adapter as `model`); every such model is disposed.
  *
+ * `details`: `layers` (names, in the order randomised), the options used and, with `keepMaps`,
+ * `maps` (each step's re-explained maps, [N, ...inputShape] per step, for Adebayo's figure:
+ * @glasswing/viz `randomisationStrip`).
+ *
  * Progress counts re-explanations (one per step) and the forward pass that fixes the target when
  * none is given.
  */
@@ -46,7 +50,7 @@ import { CapabilityError, InvalidArgumentError } from '../../../errors.js';
 import { createRng, type Rng } from '../../../random/prng.js';
 import { metricSpec, meanOf, type MetricInput, type MetricOptions, type MetricResult } from '../../_utils/metric-spec.js';
 import { checkMaps } from '../../_utils/metric-maps.js';
-import { compareRows, comparisonOf, fixedTarget, seedOption, throwIfAbortedReason } from '../../_utils/randomisation-common.js';
+import { boolOption, compareRows, comparisonOf, fixedTarget, seedOption, throwIfAbortedReason } from '../../_utils/randomisation-common.js';
 
 export type RandomisationMode = 'cascading' | 'independent';
 export type RandomInit = 'normal' | 'glorot';
@@ -59,6 +63,8 @@ export interface ModelParameterRandomisationOptions extends MetricOptions {
   readonly init?: RandomInit;
   /** Image layout for SSIM when the input shape does not say (default: the graph's, else guessed). */
   readonly layout?: 'NHWC' | 'NCHW';
+  /** Keep each step's maps ([N, ...inputShape] per step) in `details.maps`, for pictures (default false). */
+  readonly keepMaps?: boolean;
 }
 
 /** A layer whose weights the test re-initialises. */
@@ -160,6 +166,7 @@ export async function modelParameterRandomisation(input: MetricInput, options: M
   const init = checkChoice<RandomInit>(opts.init, 'init', ['normal', 'glorot'], 'normal');
   const cmp = comparisonOf(model, opts, { similarity: 'spearman', abs: true, normalise: true });
   const seed = seedOption(opts.seed);
+  const keepMaps = boolOption(opts.keepMaps, 'keepMaps', false);
   const layers = randomisableLayers(graph);
   if (layers.length === 0) throw new InvalidArgumentError(`the model's graph has no layer with weight initializers (Conv, ConvTranspose, Gemm, MatMul) to randomise`);
   const { signal, onProgress } = options;
@@ -175,6 +182,7 @@ export async function modelParameterRandomisation(input: MetricInput, options: M
   if (forwards > 0) onProgress?.({ done, total });
 
   const y: number[][] = Array.from({ length: n }, () => []);
+  const kept: Tensor[] = [];
   for (let s = 0; s < order.length; s++) {
     throwIfAbortedReason(signal);
     const chosen = mode === 'cascading' ? order.slice(0, s + 1) : [order[s]!];
@@ -187,6 +195,7 @@ export async function modelParameterRandomisation(input: MetricInput, options: M
       await randomModel.dispose();
     }
     compareRows(attributions, maps, n, size, cmp).forEach((v, i) => y[i]!.push(v));
+    if (keepMaps) kept.push(maps);
     onProgress?.({ done: ++done, total });
   }
   const scores = y.map((row) => meanOf(row));
@@ -204,7 +213,16 @@ export async function modelParameterRandomisation(input: MetricInput, options: M
         y,
       },
     ],
-    details: { layers: order.map((l) => l.name), mode, similarity: cmp.measure, abs: cmp.abs, normalise: cmp.normalise, init, seed },
+    details: {
+      layers: order.map((l) => l.name),
+      mode,
+      similarity: cmp.measure,
+      abs: cmp.abs,
+      normalise: cmp.normalise,
+      init,
+      seed,
+      ...(keepMaps ? { maps: kept } : {}),
+    },
   };
 }
 
