@@ -46,7 +46,7 @@
 import type { Graph, GraphNode } from '../../../ir/graph.js';
 import type { Tensor } from '../../../tensor.js';
 import { sizeOf } from '../../../tensor.js';
-import { CapabilityError, InvalidArgumentError } from '../../../errors.js';
+import { CapabilityError, InvalidArgumentError, UnknownLayerError } from '../../../errors.js';
 import { createRng, type Rng } from '../../../random/prng.js';
 import { metricSpec, meanOf, type MetricInput, type MetricOptions, type MetricResult } from '../../_utils/metric-spec.js';
 import { checkMaps } from '../../_utils/metric-maps.js';
@@ -63,6 +63,11 @@ export interface ModelParameterRandomisationOptions extends MetricOptions {
   readonly init?: RandomInit;
   /** Image layout for SSIM when the input shape does not say (default: the graph's, else guessed). */
   readonly layout?: 'NHWC' | 'NCHW';
+  /**
+   * Only these layers (names of weight nodes; an array or a comma-separated string), still top
+   * first. Default: every weight layer. Each step rebuilds the model, so large models may want few.
+   */
+  readonly layers?: string | readonly string[];
   /** Keep each step's maps ([N, ...inputShape] per step) in `details.maps`, for pictures (default false). */
   readonly keepMaps?: boolean;
 }
@@ -153,6 +158,18 @@ function checkChoice<T extends string>(value: unknown, name: string, choices: re
   throw new InvalidArgumentError(`${name} must be one of ${choices.join(', ')}, got ${String(value)}`);
 }
 
+/** The layers named by the `layers` option (all when absent), in graph order. */
+function selectLayers(all: readonly RandomisableLayer[], names: unknown): RandomisableLayer[] {
+  if (names === undefined || names === '') return [...all];
+  const list = typeof names === 'string' ? names.split(',').map((v) => v.trim()).filter((v) => v !== '') : Array.isArray(names) ? (names as unknown[]) : undefined;
+  if (!list || list.length === 0 || list.some((v) => typeof v !== 'string')) throw new InvalidArgumentError('layers must be layer names (an array or a comma-separated string)');
+  const known = all.map((l) => l.name);
+  for (const name of list as string[]) {
+    if (!known.includes(name)) throw new UnknownLayerError(name, known, `layers: '${name}' is not a layer with weights; weight layers: ${known.join(', ')}`);
+  }
+  return all.filter((l) => (list as string[]).includes(l.name));
+}
+
 /** The model-parameter randomisation test of `input.attributions` (see the header). */
 export async function modelParameterRandomisation(input: MetricInput, options: ModelParameterRandomisationOptions = {}): Promise<MetricResult> {
   const { model, x, attributions } = input;
@@ -167,8 +184,9 @@ export async function modelParameterRandomisation(input: MetricInput, options: M
   const cmp = comparisonOf(model, opts, { similarity: 'spearman', abs: true, normalise: true });
   const seed = seedOption(opts.seed);
   const keepMaps = boolOption(opts.keepMaps, 'keepMaps', false);
-  const layers = randomisableLayers(graph);
-  if (layers.length === 0) throw new InvalidArgumentError(`the model's graph has no layer with weight initializers (Conv, ConvTranspose, Gemm, MatMul) to randomise`);
+  const all = randomisableLayers(graph);
+  if (all.length === 0) throw new InvalidArgumentError(`the model's graph has no layer with weight initializers (Conv, ConvTranspose, Gemm, MatMul) to randomise`);
+  const layers = selectLayers(all, opts.layers);
   const { signal, onProgress } = options;
   throwIfAbortedReason(signal);
 
@@ -233,7 +251,7 @@ export const modelParameterRandomisationMetric = metricSpec({
   family: 'randomisation',
   higherIsBetter: false,
   needs: { explain: true, rebuild: true },
-  defaults: { mode: 'cascading', similarity: 'spearman', abs: true, normalise: true, init: 'normal', seed: 0 },
+  defaults: { mode: 'cascading', similarity: 'spearman', abs: true, normalise: true, init: 'normal', layers: '', keepMaps: false, seed: 0 },
   source: 'Adebayo et al. 2018 (Sanity checks for saliency maps, §3.1); Quantus ModelParameterRandomisation',
   run: (input, options) => modelParameterRandomisation(input, options ?? {}),
 });

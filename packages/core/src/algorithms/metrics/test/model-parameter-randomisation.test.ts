@@ -12,7 +12,7 @@ import { edgeExplainer } from '../../_utils/control-explainers.js';
 import { createReferenceModel } from '../../../reference-model.js';
 import { fromFunction } from '../../../function-model.js';
 import { createRng } from '../../../random/prng.js';
-import { AbortError, CapabilityError, InvalidArgumentError } from '../../../errors.js';
+import { AbortError, CapabilityError, InvalidArgumentError, UnknownLayerError } from '../../../errors.js';
 import type { Graph } from '../../../ir/graph.js';
 import type { Explainer } from '../../_utils/metric-spec.js';
 import { convGraph, countingRebuild, gradientExplainer, images, linearGraph, t } from './randomisation-models.js';
@@ -121,6 +121,13 @@ describe('model-parameter randomisation: the metric', () => {
     // Step s of the cascade replaced exactly the top s layers' weights.
     const changed = (gg: Graph) => ['conv1.w', 'conv2.w', 'fc1.w', 'out.w'].filter((k) => gg.initializers[k] !== g.initializers[k]);
     expect(c.built.map(changed)).toEqual([['out.w'], ['fc1.w', 'out.w'], ['conv2.w', 'fc1.w', 'out.w'], ['conv1.w', 'conv2.w', 'fc1.w', 'out.w']]);
+    // `layers` picks a subset, still top first; the weights of a layer do not depend on the subset.
+    const sub = countingRebuild();
+    const some = await modelParameterRandomisation({ model, x, attributions, explain, rebuild: sub.rebuild }, { seed: 5, layers: 'conv1, out' });
+    expect(some.curves![0]!.xNames).toEqual(['out', 'conv1']);
+    expect(sub.built.map(changed)).toEqual([['out.w'], ['conv1.w', 'out.w']]);
+    expect(sub.built[0]!.initializers['out.w']).toEqual(c.built[0]!.initializers['out.w']);
+    await expect(modelParameterRandomisation({ model, x, attributions, explain, rebuild: sub.rebuild }, { layers: ['relu1'] })).rejects.toThrow(UnknownLayerError);
     const ind = countingRebuild();
     const indep = await modelParameterRandomisation({ model, x, attributions, explain, rebuild: ind.rebuild }, { seed: 5, mode: 'independent' });
     expect(ind.built.map(changed)).toEqual([['out.w'], ['fc1.w'], ['conv2.w'], ['conv1.w']]);
