@@ -7,6 +7,7 @@
  *   - the same cascading run agrees across adapters (rebuild = createModel(graph, adapter)).
  */
 import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
 import { fileURLToPath } from 'node:url';
 import { METHODS, edgeExplainer, modelParameterRandomisation, randomLogit, type Explainer, type Graph, type Model, type Tensor } from '@glasswing/core';
 import { randomisationStripPng, randomisationStripSvg } from '@glasswing/viz';
@@ -118,6 +119,12 @@ describe('randomisation sanity checks on the demo CNN', () => {
       });
     const ref = await run('reference');
     const got = await run(adapter);
+    if (adapter === 'tfjs-cpu' || adapter === 'tfjs-wasm') {
+      // Every randomised model built on the adapter is disposed: a second run leaves no tensor behind.
+      const before = tf.memory().numTensors;
+      await run(adapter);
+      expect(tf.memory().numTensors).toBe(before);
+    }
     expect(got.curves![0]!.xNames).toEqual(ref.curves![0]!.xNames);
     // Spearman of 400 float32 gradients: near-ties may swap order between backends; the ranks
     // move by little, so the correlations agree to 1e-3.

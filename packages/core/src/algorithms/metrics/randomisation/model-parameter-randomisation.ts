@@ -42,6 +42,8 @@
  *
  * Progress counts re-explanations (one per step) and the forward pass that fixes the target when
  * none is given.
+ * `perturbationsPerEval` does not apply: the model calls are the explainer's own (it batches them);
+ * `signal` is checked between steps and passed to the explainer.
  */
 import type { Graph, GraphNode } from '../../../ir/graph.js';
 import type { Tensor } from '../../../tensor.js';

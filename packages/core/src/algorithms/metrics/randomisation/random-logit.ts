@@ -14,6 +14,8 @@
  * default uniform 7×7 form on the whole map (channels averaged). Needs class-index targets (an
  * explicit output-seed tensor has no "other class": InvalidArgumentError) and at least 2 outputs.
  * Progress counts the forward pass that fixes the target when none is given and the re-explanation.
+ * `perturbationsPerEval` does not apply: the model calls are the explainer's own (it batches them);
+ * `signal` is checked between steps and passed to the explainer.
  */
 import { sizeOf } from '../../../tensor.js';
 import { InvalidArgumentError } from '../../../errors.js';
