@@ -82,3 +82,7 @@ export type { InfluenceGalleryInput, InfluenceGalleryItem } from './influence.js
 // Distillation (issue 13): teacher vs student bars and the training-loss curve.
 export { distillChartSvg, distillChartPng } from './distill.js';
 export type { DistillChartInput } from './distill.js';
+
+// Randomisation sanity check (Adebayo et al. 2018): the original map and the map after each randomisation step.
+export { randomisationStrip, randomisationStripPng, randomisationStripSvg, randomisationPanels } from './randomisation.js';
+export type { RandomisationStripOptions } from './randomisation.js';

@@ -22,3 +22,15 @@ export {
 } from '../_utils/metric-spec.js';
 export { edgeExplainer, edgeMaps, randomExplainer, imageDims } from '../_utils/control-explainers.js';
 export { checkMaps, rowOf } from '../_utils/metric-maps.js';
+export {
+  mapSimilarity,
+  prepareMap,
+  pearson as pearsonSimilarity,
+  spearman as spearmanSimilarity,
+  ssim,
+  mapGeometry,
+  SIMILARITY_MEASURES,
+  type SimilarityMeasure,
+  type SimilarityOptions,
+  type MapGeometry,
+} from '../_utils/map-similarity.js';
