@@ -11,6 +11,7 @@ import { DISPOSE_TEST_ID, disposeCheck } from './checks/dispose.js';
 import { POOL_TIES_TEST_ID, poolTiesCheck } from './checks/pool-ties.js';
 import { RULE_AXIOM_CHECKS } from './checks/rule-axioms.js';
 import { INTERNALS_MODEL_CHECKS } from './checks/internals-model.js';
+import { METRICS_MODEL_CHECKS } from './checks/metrics.js';
 import { conformanceGraphs } from './graphs/index.js';
 import type { ConformanceOptions } from './options.js';
 import { conformanceTestIds } from './runner.js';
@@ -82,7 +83,7 @@ export function describeAdapterConformance(options: ConformanceOptions): void {
           await axiom.run(options.createModel, tolerance);
         });
       }
-      for (const check of INTERNALS_MODEL_CHECKS) {
+      for (const check of [...INTERNALS_MODEL_CHECKS, ...METRICS_MODEL_CHECKS]) {
         register(check.id, async (skip) => {
           const probe = await options.createModel(graphs[0]!.graph);
           const caps = probe.capabilities;

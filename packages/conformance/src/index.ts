@@ -18,3 +18,4 @@ export { INTERNALS_CHECKS, fvRuns, FV_STEPS } from './checks/internals.js';
 export { ATTENTION_CHECKS } from './checks/attention.js';
 export { INTERNALS_MODEL_CHECKS, knownFilter, knownFilterGraph } from './checks/internals-model.js';
 export type { ModelLevelCheck } from './checks/internals-model.js';
+export { METRICS_MODEL_CHECKS, linearMetricGraph } from './checks/metrics.js';

@@ -8,6 +8,7 @@ import { DISPOSE_TEST_ID, disposeCheck } from './checks/dispose.js';
 import { POOL_TIES_TEST_ID, poolTiesCheck } from './checks/pool-ties.js';
 import { RULE_AXIOM_CHECKS } from './checks/rule-axioms.js';
 import { INTERNALS_MODEL_CHECKS } from './checks/internals-model.js';
+import { METRICS_MODEL_CHECKS } from './checks/metrics.js';
 import { conformanceGraphs } from './graphs/index.js';
 import type { ConformanceOptions } from './options.js';
 
@@ -24,7 +25,7 @@ export interface ConformanceReport {
 /** Every test id the suite registers for these options (what `expectedFailures` may name). */
 export function conformanceTestIds(options: Pick<ConformanceOptions, 'graphs'> = {}): string[] {
   const graphs = options.graphs ?? conformanceGraphs();
-  return [...graphs.flatMap((g) => CONFORMANCE_CHECKS.map((c) => `${g.id}/${c.id}`)), POOL_TIES_TEST_ID, ...RULE_AXIOM_CHECKS.map((c) => c.id), ...INTERNALS_MODEL_CHECKS.map((c) => c.id), DISPOSE_TEST_ID];
+  return [...graphs.flatMap((g) => CONFORMANCE_CHECKS.map((c) => `${g.id}/${c.id}`)), POOL_TIES_TEST_ID, ...RULE_AXIOM_CHECKS.map((c) => c.id), ...INTERNALS_MODEL_CHECKS.map((c) => c.id), ...METRICS_MODEL_CHECKS.map((c) => c.id), DISPOSE_TEST_ID];
 }
 
 export async function runConformanceChecks(options: ConformanceOptions): Promise<ConformanceReport[]> {
@@ -82,7 +83,7 @@ export async function runConformanceChecks(options: ConformanceOptions): Promise
       await axiom.run(options.createModel, tolerance);
     });
   }
-  for (const check of INTERNALS_MODEL_CHECKS) {
+  for (const check of [...INTERNALS_MODEL_CHECKS, ...METRICS_MODEL_CHECKS]) {
     await record(check.id, async () => {
       const probe = await options.createModel(graphs[0]!.graph);
       const caps = probe.capabilities;

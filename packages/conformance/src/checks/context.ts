@@ -27,6 +27,12 @@ export interface ConformanceTolerance {
    * few Adam steps; attention rollout / flow / gradient-weighted products). Default atol 1e-4, rtol 1e-3.
    */
   readonly internals?: Tolerance;
+  /**
+   * Explanation-quality metrics (scores and curves) on the model under test vs on the reference
+   * executor, same maps and seed (`metrics-agree`). Default atol 1e-3, rtol 1e-2 (scores pass
+   * through re-explanations and rank statistics).
+   */
+  readonly metrics?: Tolerance;
 }
 
 export interface ResolvedTolerance {
@@ -36,6 +42,7 @@ export interface ResolvedTolerance {
   readonly completeness: number;
   readonly attribution: Tolerance;
   readonly internals: Tolerance;
+  readonly metrics: Tolerance;
 }
 
 export function resolveTolerance(t: ConformanceTolerance | undefined): ResolvedTolerance {
@@ -46,6 +53,7 @@ export function resolveTolerance(t: ConformanceTolerance | undefined): ResolvedT
     completeness: t?.completeness ?? 0.01,
     attribution: t?.attribution ?? { atol: 1e-5, rtol: 1e-3 },
     internals: t?.internals ?? { atol: 1e-4, rtol: 1e-3 },
+    metrics: t?.metrics ?? { atol: 1e-3, rtol: 1e-2 },
   };
 }
 
