@@ -101,4 +101,14 @@ describe.skipIf(!HAVE_CHROMIUM)(`browser rows in headless Chromium (${HAVE_CHROM
     expect(json.browser.probe.userAgent).toContain('HeadlessChrome');
     expect(json.results.map((r: { id: string }) => r.id)).toEqual(BROWSER_ADAPTER_IDS.map((a) => `saliency/mlp_tabular/browser:${a}/b1`));
   });
+
+  it("LeNet's gradients on onnx-webgpu: a row saying why it cannot run (WebGPU MaxPool has no Indices output), or the probe's reason", async () => {
+    const ws = browserWorkloads(true).filter((w) => w.id === 'saliency/lenet_mnist/browser:onnx-webgpu/b1');
+    expect(ws).toHaveLength(1);
+    const { results, environment } = await runBrowserWorkloads(ws, { quick: true });
+    const [row] = results;
+    expect(row!.status).toBe('skipped');
+    if (environment.probe!.webgpu.ok) expect(row!.error).toMatch(/WebGPU MaxPool computes no Indices output .*IsTensor\(\) was false/);
+    else expect(row!.error).toBe(environment.probe!.webgpu.reason);
+  });
 });

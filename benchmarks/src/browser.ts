@@ -328,7 +328,7 @@ export function browserNote(env: BrowserEnvironment | undefined): string[] {
   const gl = p.webgl2.ok ? `WebGL2 on ${p.webgl2.renderer}${p.webgl2.software ? ' (software: these WebGL rows say nothing about GPU speed)' : ''}` : `no WebGL2 (${p.webgl2.reason})`;
   const gpu = p.webgpu.ok ? `WebGPU adapter ${p.webgpu.adapter}${p.webgpu.software ? ' (software fallback)' : ''}` : `no WebGPU (${p.webgpu.reason})`;
   return [
-    `Browser rows (\`browser:*\`): Chromium ${env.version} headless (${env.gpuMode === 'gpu' ? 'GPU enabled, --browser-gpu' : 'no GPU: --disable-gpu, WebGL on SwiftShader'}), ` +
+    `Browser rows (\`browser:*\`): Chromium ${env.version} headless (${env.gpuMode === 'gpu' ? 'GPU enabled, --browser-gpu' : 'no GPU: --disable-gpu, WebGL and WebGPU on SwiftShader'}), ` +
       `${p.hardwareConcurrency} logical CPUs, cross-origin isolated: ${p.crossOriginIsolated} (wasm threads); ${gl}; ${gpu}. ` +
       'Glasswing\'s adapters run inside the page, timed there with performance.now(); for these rows the peak RSS column holds the page\'s peak JS heap ' +
       '(performance.memory.usedJSHeapSize; wasm and GPU memory are not in it) and the tf column the tfjs backend\'s peak bytes (tf.profile).',
