@@ -111,4 +111,19 @@ describe.skipIf(!HAVE_CHROMIUM)(`browser rows in headless Chromium (${HAVE_CHROM
     if (environment.probe!.webgpu.ok) expect(row!.error).toMatch(/WebGPU MaxPool computes no Indices output .*IsTensor\(\) was false/);
     else expect(row!.error).toBe(environment.probe!.webgpu.reason);
   });
+
+  it('a Chromium without WebGL or WebGPU (--disable-3d-apis): those rows are skipped saying why, the wasm rows still run', async () => {
+    const ws = browserWorkloads(true).filter((w) => w.method === 'saliency' && w.model === 'mlp_tabular');
+    const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-3d-apis'];
+    const { results, environment } = await runBrowserWorkloads(ws, { quick: true, args });
+    expect(environment.probe!.webgl2).toEqual({ ok: false, reason: "canvas.getContext('webgl2') returned null" });
+    expect(Object.fromEntries(results.map((r) => [r.adapter, [r.status, r.error]]))).toEqual({
+      'browser:tfjs-webgl': ['skipped', "no WebGL context: canvas.getContext('webgl2') returned null; canvas.getContext('webgl') returned null"],
+      'browser:tfjs-wasm': ['ok', undefined],
+      'browser:onnx-web': ['ok', undefined],
+      'browser:onnx-webgpu': ['skipped', expect.stringMatching(/^navigator\.gpu/)],
+      'browser:gpujs-webgl2': ['skipped', "gpu.js offers no 'webgl2' mode here (available: webasm, cpu; canvas.getContext('webgl2') returned null)"],
+    });
+    expect(browserNote(environment).join(' ')).toContain("no WebGL2 (canvas.getContext('webgl2') returned null)");
+  });
 });

@@ -215,6 +215,8 @@ export interface BrowserRunOptions {
   readonly quick?: boolean;
   /** The Chromium executable (default CHROMIUM). */
   readonly chromium?: string;
+  /** Chromium's flags instead of chromiumArgs(gpu) (e.g. a browser without WebGL, in tests). */
+  readonly args?: readonly string[];
   readonly gpu?: BrowserGpuMode;
   /** Abort a row whose single repetition runs past this (seconds). Default 180. */
   readonly hardLimitS?: number;
@@ -256,7 +258,7 @@ export async function runBrowserWorkloads(
   options: BrowserRunOptions = {},
 ): Promise<{ results: BrowserWorkloadResult[]; environment: BrowserEnvironment }> {
   const gpuMode = options.gpu ?? 'software';
-  const args = chromiumArgs(gpuMode);
+  const args = options.args ? [...options.args] : chromiumArgs(gpuMode);
   const executablePath = options.chromium ?? CHROMIUM;
   const env = { chromium: executablePath, gpuMode, args };
   if (!existsSync(executablePath)) {
