@@ -13,7 +13,7 @@ export function gpujsNote(adapters: readonly string[]): string[] {
       (gl ? '' : ' No `gpujs-headlessgl` rows: headless GL did not start here (the optional `gl` build or a display is missing).'),
     'To measure a GPU, run the rows where a GPU drives the GL context: headless GL on a GPU-backed X display',
     '(`scripts/setup-headlessgl.sh`, then `DISPLAY=:0 pnpm --filter @glasswing/benchmarks bench --filter gpujs-headlessgl`;',
-    "under `xvfb-run` it is software GL again), or in a browser with WebGL2 (`fromGpujs(file, { mode: 'webgl2' })`; browser",
-    'rows are not part of this Node harness).',
+    "under `xvfb-run` it is software GL again), or in a browser with WebGL2 (`fromGpujs(file, { mode: 'webgl2' })`; the",
+    '`browser:gpujs-webgl2` rows of `pnpm bench --browser-gpu`).',
   ];
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import { CAPTUM_SOURCE } from './captum-baseline.js';
 import type { WorkloadResult } from './harness.js';
 import { gpujsNote } from './gpujs-note.js';
+import { browserNote, type BrowserEnvironment, type BrowserWorkloadResult } from './browser.js';
 
 export interface BenchReport {
   readonly date: string;
@@ -16,6 +17,8 @@ export interface BenchReport {
   };
   readonly captumSource: string;
   readonly results: readonly WorkloadResult[];
+  /** The browser rows' Chromium and what it offered (--browser). */
+  readonly browser?: BrowserEnvironment;
 }
 
 export function makeReport(results: readonly WorkloadResult[], quick: boolean, loadBefore: number, date = new Date()): BenchReport {
@@ -61,6 +64,7 @@ export function toMarkdown(report: BenchReport): string {
   ];
   const gpujs = [...new Set(report.results.map((r) => r.adapter).filter((a) => a.startsWith('gpujs-')))];
   if (gpujs.length > 0) lines.splice(4, 0, '', ...gpujsNote(gpujs));
+  if (report.browser) lines.splice(4, 0, '', ...browserNote(report.browser));
   for (const r of report.results) {
     if (r.status !== 'ok') {
       lines.push(
@@ -70,7 +74,7 @@ export function toMarkdown(report: BenchReport): string {
     }
     const tf = r.backendPeakMB !== undefined ? `${num(r.backendPeakMB, 1)} / ${r.backendTensorsLeaked ?? '–'}` : '–';
     lines.push(
-      `| ${r.method} | ${r.model} | ${r.adapter} | ${r.batch} | ${params(r)} | ${r.reps} | ${num(r.medianS! * 1000, 2)} | ${num(r.examplesPerSec, 1)} | ${num(r.captumExamplesPerSec, 1)} | ${num(r.ratioToCaptum, 3)} | ${r.modelCalls} | ${num(r.peakRssMB, 0)} | ${num(r.peakArrayBuffersMB, 0)} | ${tf} | ${num(r.firstS !== undefined ? r.firstS * 1000 : undefined, 0)} | ${num(r.createS !== undefined ? r.createS * 1000 : undefined, 0)} |`,
+      `| ${r.method} | ${r.model} | ${r.adapter} | ${r.batch} | ${params(r)} | ${r.reps} | ${num(r.medianS! * 1000, 2)} | ${num(r.examplesPerSec, 1)} | ${num(r.captumExamplesPerSec, 1)} | ${num(r.ratioToCaptum, 3)} | ${r.modelCalls} | ${num(r.peakRssMB ?? (r as BrowserWorkloadResult).peakJsHeapMB, 0)} | ${num(r.peakArrayBuffersMB, 0)} | ${tf} | ${num(r.firstS !== undefined ? r.firstS * 1000 : undefined, 0)} | ${num(r.createS !== undefined ? r.createS * 1000 : undefined, 0)} |`,
     );
   }
   return lines.join('\n') + '\n';
