@@ -3,6 +3,7 @@ import os from 'node:os';
 import { CAPTUM_SOURCE } from './captum-baseline.js';
 import type { WorkloadResult } from './harness.js';
 import { gpujsNote } from './gpujs-note.js';
+import type { PeakMeasurement } from './peak.js';
 
 export interface BenchReport {
   readonly date: string;
@@ -16,6 +17,12 @@ export interface BenchReport {
   };
   readonly captumSource: string;
   readonly results: readonly WorkloadResult[];
+  /** Matmul peak per runtime measured in this run (peak.ts); absent with --no-peak. */
+  readonly peaks?: readonly PeakMeasurement[];
+  /** Rows needing more seconds than this at their runtime's peak were skipped (--max-estimate). */
+  readonly maxEstimateS?: number;
+  /** Wall-clock seconds of the whole run. */
+  readonly wallS?: number;
 }
 
 export function makeReport(results: readonly WorkloadResult[], quick: boolean, loadBefore: number, date = new Date()): BenchReport {
@@ -48,6 +55,24 @@ function params(r: WorkloadResult): string {
     .join(' ');
 }
 
+/** The peaks table and the FLOP columns' key (when the run measured peaks). */
+function peakLines(report: BenchReport): string[] {
+  const lines = [
+    'GFLOP per rep: FLOPs of one repetition\'s model calls, counted from the IR (forward rows × forward FLOPs + gradient rows × (forward + input-gradient FLOPs); multiply-add = 2; docs/benchmarks.md).',
+    '% of peak: achieved GFLOP/s over the matmul GFLOP/s of the row\'s runtime measured in this run (below).',
+    '',
+  ];
+  if (!report.peaks || report.peaks.length === 0) return lines;
+  lines.push('| runtime (peak) | matmul n | best ms | GFLOP/s | how |', '|---|---:|---:|---:|---|');
+  for (const p of report.peaks) {
+    lines.push(`| ${p.runtime} | ${p.n} | ${num(p.bestS !== undefined ? p.bestS * 1000 : undefined, 2)} | ${num(p.gflops, 2)} | ${(p.error ?? p.description).replace(/\|/g, '/')} |`);
+  }
+  if (report.maxEstimateS !== undefined) lines.push('', `Rows needing more than ${report.maxEstimateS} s a repetition even at their runtime's peak are skipped (--max-estimate).`);
+  if (report.wallS !== undefined) lines.push(`Whole run: ${report.wallS.toFixed(1)} s.`);
+  lines.push('');
+  return lines;
+}
+
 export function toMarkdown(report: BenchReport): string {
   const e = report.environment;
   const lines = [
@@ -56,21 +81,22 @@ export function toMarkdown(report: BenchReport): string {
     `Node ${e.node}, ${e.platform}, ${e.cpus} CPUs (${e.cpuModel}), load average before: ${e.loadavg1mBefore.toFixed(2)}.`,
     `Captum column: ${report.captumSource}. Ratio = Glasswing / Captum examples per second (> 1 is faster).`,
     '',
-    '| method | model | adapter | batch | params | reps | median ms | examples/s | Captum ex/s | ratio | model calls | peak RSS MB | peak ArrayBuffers MB | tf peak MB / leaked tensors | first run ms | create ms |',
-    '|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|',
+    ...peakLines(report),
+    '| method | model | adapter | batch | params | reps | median ms | examples/s | Captum ex/s | ratio | model calls | peak RSS MB | peak ArrayBuffers MB | tf peak MB / leaked tensors | first run ms | create ms | GFLOP per rep | achieved GFLOP/s | peak GFLOP/s | % of peak |',
+    '|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|',
   ];
   const gpujs = [...new Set(report.results.map((r) => r.adapter).filter((a) => a.startsWith('gpujs-')))];
   if (gpujs.length > 0) lines.splice(4, 0, '', ...gpujsNote(gpujs));
   for (const r of report.results) {
     if (r.status !== 'ok') {
       lines.push(
-        `| ${r.method} | ${r.model} | ${r.adapter} | ${r.batch} | ${params(r)} | 0 | ${r.status} | – | ${num(r.captumExamplesPerSec, 1)} | – | – | – | – | ${(r.error ?? '').replace(/\|/g, '/').slice(0, r.status === 'skipped' ? 200 : 80)} | – | – |`,
+        `| ${r.method} | ${r.model} | ${r.adapter} | ${r.batch} | ${params(r)} | 0 | ${r.status} | – | ${num(r.captumExamplesPerSec, 1)} | – | – | – | – | ${(r.error ?? '').replace(/\|/g, '/').slice(0, r.status === 'skipped' ? 200 : 80)} | – | – | – | – | – | – |`,
       );
       continue;
     }
     const tf = r.backendPeakMB !== undefined ? `${num(r.backendPeakMB, 1)} / ${r.backendTensorsLeaked ?? '–'}` : '–';
     lines.push(
-      `| ${r.method} | ${r.model} | ${r.adapter} | ${r.batch} | ${params(r)} | ${r.reps} | ${num(r.medianS! * 1000, 2)} | ${num(r.examplesPerSec, 1)} | ${num(r.captumExamplesPerSec, 1)} | ${num(r.ratioToCaptum, 3)} | ${r.modelCalls} | ${num(r.peakRssMB, 0)} | ${num(r.peakArrayBuffersMB, 0)} | ${tf} | ${num(r.firstS !== undefined ? r.firstS * 1000 : undefined, 0)} | ${num(r.createS !== undefined ? r.createS * 1000 : undefined, 0)} |`,
+      `| ${r.method} | ${r.model} | ${r.adapter} | ${r.batch} | ${params(r)} | ${r.reps} | ${num(r.medianS! * 1000, 2)} | ${num(r.examplesPerSec, 1)} | ${num(r.captumExamplesPerSec, 1)} | ${num(r.ratioToCaptum, 3)} | ${r.modelCalls} | ${num(r.peakRssMB, 0)} | ${num(r.peakArrayBuffersMB, 0)} | ${tf} | ${num(r.firstS !== undefined ? r.firstS * 1000 : undefined, 0)} | ${num(r.createS !== undefined ? r.createS * 1000 : undefined, 0)} | ${num(r.flops !== undefined ? r.flops / 1e9 : undefined, 3)} | ${num(r.achievedGflops, 2)} | ${r.peakGflops !== undefined ? `${num(r.peakGflops, 1)} (${r.peakRuntime})` : '–'} | ${num(r.fractionOfPeak !== undefined ? r.fractionOfPeak * 100 : undefined, 1)} |`,
     );
   }
   return lines.join('\n') + '\n';
