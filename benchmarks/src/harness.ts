@@ -135,7 +135,7 @@ export async function runWorkload(
     const target = Array.from({ length: w.batch }, () => rng.int(outputs));
     const sampler = new MemorySampler();
     const hardLimitMs = (options.hardLimitS ?? 180) * 1000;
-    const once = async (): Promise<{ seconds: number; modelCalls: number; rows: { forward: number; gradient: number } }> => {
+    const once = async (): Promise<{ seconds: number; modelCalls: number; rows: { forward: number; gradient: number; maxPerCall: number } }> => {
       const controller = new AbortController();
       const start = performance.now();
       counter.reset();
@@ -162,7 +162,7 @@ export async function runWorkload(
     }
     const times: number[] = [];
     let modelCalls = 0;
-    let rows = { forward: 0, gradient: 0 };
+    let rows = { forward: 0, gradient: 0, maxPerCall: 0 };
     const budgetStart = performance.now();
     while (times.length < reps && (times.length === 0 || performance.now() - budgetStart < w.budgetS * 1000)) {
       const r = await once();

@@ -118,7 +118,8 @@ export function matrixRow(method: (typeof MATRIX_METHODS)[number], model: string
         method,
         options: { samples, baselines: 0, seed: 0 },
         ...(image ? { adapt: (m: Model) => ({ featureMask: patchMask(m.inputShape) }) } : {}),
-        expectedRows: fwd(samples),
+        // Coalitions × background rows per example, the examples themselves, the background once.
+        expectedRows: { forward: batch * samples + batch + 1, gradient: 0 },
       };
     }
     case 'lime':

@@ -9,6 +9,8 @@ import type { GraphFlops, Model } from '@glasswing/core';
 export interface RowCounts {
   readonly forward: number;
   readonly gradient: number;
+  /** The most rows one call evaluated (what bounds a call's activation memory). */
+  readonly maxPerCall: number;
 }
 
 /** FLOPs of `forward` forward-only rows and `gradient` forward + backward rows. */
@@ -20,7 +22,12 @@ export function rowFlops(f: Pick<GraphFlops, 'forward' | 'backward'>, forward: n
 export function countingModel(inner: Model): { model: Model; rows: () => RowCounts; reset: () => void } {
   let forward = 0;
   let gradient = 0;
-  const rowsOf = (x: { shape: readonly number[] }): number => x.shape[0] ?? 1;
+  let maxPerCall = 0;
+  const rowsOf = (x: { shape: readonly number[] }): number => {
+    const n = x.shape[0] ?? 1;
+    maxPerCall = Math.max(maxPerCall, n);
+    return n;
+  };
   const model = new Proxy(inner, {
     get(target, prop) {
       if (prop === 'forward') return (x: Parameters<Model['forward']>[0], o?: Parameters<Model['forward']>[1]) => ((forward += rowsOf(x)), target.forward(x, o));
@@ -35,10 +42,11 @@ export function countingModel(inner: Model): { model: Model; rows: () => RowCoun
   });
   return {
     model,
-    rows: () => ({ forward, gradient }),
+    rows: () => ({ forward, gradient, maxPerCall }),
     reset: () => {
       forward = 0;
       gradient = 0;
+      maxPerCall = 0;
     },
   };
 }
