@@ -46,6 +46,13 @@ function num(v: number | undefined, digits: number): string {
   return v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
+/** Three significant digits (FLOP figures span 1e-6 … 1e3). */
+function sig(v: number | undefined): string {
+  if (v === undefined || !Number.isFinite(v)) return '–';
+  if (v === 0) return '0';
+  return Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : Number(v.toPrecision(3)).toString();
+}
+
 function params(r: WorkloadResult): string {
   const p = r.params as Record<string, unknown>;
   if (r.method === 'integrated-gradients') return `${p['steps']} steps ${p['quadrature']}, chunk ${p['internalBatchSize'] ?? 'default'}`;
@@ -96,7 +103,7 @@ export function toMarkdown(report: BenchReport): string {
     }
     const tf = r.backendPeakMB !== undefined ? `${num(r.backendPeakMB, 1)} / ${r.backendTensorsLeaked ?? '–'}` : '–';
     lines.push(
-      `| ${r.method} | ${r.model} | ${r.adapter} | ${r.batch} | ${params(r)} | ${r.reps} | ${num(r.medianS! * 1000, 2)} | ${num(r.examplesPerSec, 1)} | ${num(r.captumExamplesPerSec, 1)} | ${num(r.ratioToCaptum, 3)} | ${r.modelCalls} | ${num(r.peakRssMB, 0)} | ${num(r.peakArrayBuffersMB, 0)} | ${tf} | ${num(r.firstS !== undefined ? r.firstS * 1000 : undefined, 0)} | ${num(r.createS !== undefined ? r.createS * 1000 : undefined, 0)} | ${num(r.flops !== undefined ? r.flops / 1e9 : undefined, 3)} | ${num(r.achievedGflops, 2)} | ${r.peakGflops !== undefined ? `${num(r.peakGflops, 1)} (${r.peakRuntime})` : '–'} | ${num(r.fractionOfPeak !== undefined ? r.fractionOfPeak * 100 : undefined, 1)} |`,
+      `| ${r.method} | ${r.model} | ${r.adapter} | ${r.batch} | ${params(r)} | ${r.reps} | ${num(r.medianS! * 1000, 2)} | ${num(r.examplesPerSec, 1)} | ${num(r.captumExamplesPerSec, 1)} | ${num(r.ratioToCaptum, 3)} | ${r.modelCalls} | ${num(r.peakRssMB, 0)} | ${num(r.peakArrayBuffersMB, 0)} | ${tf} | ${num(r.firstS !== undefined ? r.firstS * 1000 : undefined, 0)} | ${num(r.createS !== undefined ? r.createS * 1000 : undefined, 0)} | ${sig(r.flops !== undefined ? r.flops / 1e9 : undefined)} | ${sig(r.achievedGflops)} | ${r.peakGflops !== undefined ? `${num(r.peakGflops, 1)} (${r.peakRuntime})` : '–'} | ${sig(r.fractionOfPeak !== undefined ? r.fractionOfPeak * 100 : undefined)} |`,
     );
   }
   return lines.join('\n') + '\n';
