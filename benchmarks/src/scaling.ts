@@ -226,9 +226,9 @@ export function scalingSvg(r: ScalingReport): string {
   curves.forEach((c, i) => {
     const ox = 10 + (i % cols) * W;
     const oy = 40 + Math.floor(i / cols) * H;
-    const px = { l: ox + 48, r: ox + W - 12, t: oy + 30, b: oy + H - 34 };
+    const px = { l: ox + 48, r: ox + W - 12, t: oy + 40, b: oy + H - 34 };
     const xmax = Math.max(...c.points.map((p) => p.x));
-    const ymax = Math.max(...c.points.map((p) => p.seconds)) * 1.1;
+    const ymax = Math.max(...c.points.map((p) => p.seconds), c.fit!.intercept + c.fit!.slope * xmax) * 1.1;
     const sx = (x: number) => px.l + (x / xmax) * (px.r - px.l);
     const sy = (y: number) => px.b - (y / ymax) * (px.b - px.t);
     parts.push(
@@ -238,7 +238,8 @@ export function scalingSvg(r: ScalingReport): string {
       `<text x="${px.r}" y="${px.b + 14}" font-size="9" text-anchor="end">${xmax}</text><text x="${px.l}" y="${px.b + 14}" font-size="9">0</text>`,
       `<text x="${(px.l + px.r) / 2}" y="${px.b + 26}" font-size="10" text-anchor="middle">${c.axis}</text>`,
       `<text x="${px.l - 4}" y="${px.t + 4}" font-size="9" text-anchor="end">${ymax.toPrecision(2)} s</text><text x="${px.l - 4}" y="${px.b}" font-size="9" text-anchor="end">0</text>`,
-      `<line x1="${sx(0).toFixed(1)}" y1="${sy(Math.max(0, c.fit!.intercept)).toFixed(1)}" x2="${sx(xmax).toFixed(1)}" y2="${sy(c.fit!.intercept + c.fit!.slope * xmax).toFixed(1)}" stroke="#D55E00" stroke-dasharray="4 3"/>`,
+      // The fitted line from x = 0 (or where it crosses t = 0) to the largest x.
+      `<line x1="${sx(c.fit!.intercept < 0 && c.fit!.slope > 0 ? -c.fit!.intercept / c.fit!.slope : 0).toFixed(1)}" y1="${sy(Math.max(0, c.fit!.intercept)).toFixed(1)}" x2="${sx(xmax).toFixed(1)}" y2="${sy(c.fit!.intercept + c.fit!.slope * xmax).toFixed(1)}" stroke="#D55E00" stroke-dasharray="4 3"/>`,
       `<polyline fill="none" stroke="#0072B2" stroke-width="1.5" points="${c.points.map((p) => `${sx(p.x).toFixed(1)},${sy(p.seconds).toFixed(1)}`).join(' ')}"/>`,
       ...c.points.map((p) => `<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.seconds).toFixed(1)}" r="3" fill="#0072B2"/>`),
     );
