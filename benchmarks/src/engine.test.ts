@@ -13,12 +13,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { throughputChartSvg } from './chart.js';
 import { bench, defaultWorkloads, matchesFilter, parseArgs } from './cli.js';
-import { ensureLayoutOnnx, layoutGraphNchw, layoutOnnxBytes, toNhwc } from './layouts.js';
+import { ensureLayoutOnnx, ensureLayoutTfjs, layoutGraphNchw, layoutOnnxBytes, toNhwc } from './layouts.js';
+import { importLayersModel, loadLayersArtifacts } from '@glasswing/tfjs';
 import { matrixWorkloads, patchMask, quickWorkloads } from './matrix.js';
 import { loadGraph } from './models.js';
 import { benchScaling, fitLine } from './scaling.js';
 import { countingModel, rowFlops } from './throughput.js';
 import { WORKLOADS } from './workloads.js';
+import { jsMatmul, measurePeaks } from './peak.js';
 
 describe('benchmark engine (issue 15)', () => {
   it('runs a filtered --quick slice end to end: rows carry FLOPs, achieved GFLOP/s and % of peak; markdown and SVG show them', async () => {
@@ -109,6 +111,25 @@ describe('benchmark engine (issue 15)', () => {
     c.reset();
     expect(c.rows()).toEqual({ forward: 0, gradient: 0, maxPerCall: 0 });
     expect(rowFlops({ forward: 10, backward: 7 }, 3, 2)).toBe(3 * 10 + 2 * 17);
+  });
+
+  it("the plain-JS peak kernel computes A·B (checked against the textbook triple loop; n not a multiple of the tile), and a peak is 2n³ / best time", async () => {
+    for (const n of [5, 67, 130]) {
+      const a = Float32Array.from({ length: n * n }, (_, i) => Math.sin(i));
+      const b = Float32Array.from({ length: n * n }, (_, i) => Math.cos(i * 0.5));
+      const c = new Float32Array(n * n);
+      jsMatmul(n, a, b, c);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let k = 0; k < n; k++) s += a[i * n + k]! * b[k * n + j]!;
+          expect(Math.abs(c[i * n + j]! - s), `${n}: ${i},${j}`).toBeLessThan(1e-3);
+        }
+    }
+    const [p] = await measurePeaks(['js'], { n: 64, reps: 2 });
+    expect(p!.gflops).toBeCloseTo((2 * 64 ** 3) / p!.bestS! / 1e9, 9);
+    const [bad] = await measurePeaks(['no-such-runtime']);
+    expect(bad!.error).toMatch(/no matmul microbenchmark/);
   });
 
   it('fits lines and power laws exactly on exact data', () => {
@@ -202,6 +223,27 @@ describe('real layouts (ResNet-18, MobileNetV2)', () => {
     } finally {
       await onnx.dispose();
       await ir.dispose();
+    }
+  });
+
+  it('have a TensorFlow.js copy (functional LayersModel, NHWC) that computes exactly what the NHWC IR graph does, with the same FLOPs', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'glasswing-layouts-'));
+    for (const arch of ['resnet18', 'mobilenet_v2'] as const) {
+      const spec = { arch, size: 32, seed: 5 } as const;
+      const file = await ensureLayoutTfjs(spec, dir);
+      expect(path.basename(file)).toBe('model.json');
+      const tfjsGraph = importLayersModel(await loadLayersArtifacts(file));
+      const irGraph = toNhwc(layoutGraphNchw(spec));
+      expect(countFlops(tfjsGraph).multiplyAdds).toBe(countFlops(irGraph).multiplyAdds);
+      expect(countFlops(tfjsGraph).forward).toBe(countFlops(irGraph).forward);
+      const x = { shape: [2, 32, 32, 3], data: Float32Array.from({ length: 2 * 3072 }, (_, i) => Math.cos(i * 0.21)) };
+      const a = await createReferenceModel(tfjsGraph).forward(x);
+      const b = await createReferenceModel(irGraph).forward(x);
+      expect(a.shape).toEqual([2, 1000]);
+      // Same arithmetic in the same order (explicit zero padding adds zeros): equal to the last bit.
+      expect(Array.from(a.data)).toEqual(Array.from(b.data));
+      const last = arch === 'resnet18' ? 'layer4/layer4.1/relu_1' : 'features/features.18/features.18.2';
+      expect(createReferenceModel(tfjsGraph).layerNames).toContain(last);
     }
   });
 

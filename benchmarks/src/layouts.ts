@@ -11,12 +11,14 @@
  * As torch.onnx.export(model.eval(), dynamo=False, opset 17) writes them: BatchNorm folded into
  * the preceding Conv (so every Conv has a bias), Dropout removed, node names the module paths
  * ('/layer1/layer1.0/conv1/Conv', '/features/features.2/conv/conv.1/conv.1.0/Conv'), Clip's bounds
- * as inputs, fc as Gemm(transB=1), a dynamic batch. Two copies of the same weights:
+ * as inputs, fc as Gemm(transB=1), a dynamic batch. Two copies of the same weights, written once
+ * into a cache directory (gitignored; ResNet-18 is 47 MB each) and regenerated from the seed when
+ * absent:
  *
- * - the ONNX file (NCHW; what onnx-node / onnx-web load, as an ONNX user would), written once into
- *   a cache directory (gitignored; ResNet-18 is 45 MB) and regenerated from the seed when absent;
- * - the IR graph in NHWC with HWIO weights (the layout of a TensorFlow.js / Keras export), which
- *   the reference, tfjs and gpu.js rows run, built in memory.
+ * - the ONNX file (NCHW; what onnx-node / onnx-web load, as an ONNX user would);
+ * - a TensorFlow.js LayersModel (model.json + weights.bin; functional Keras topology, NHWC, HWIO
+ *   kernels: layoutLayersArtifacts), which the reference, tfjs and gpu.js rows import as any
+ *   LayersModel. `toNhwc` gives the same network as an IR graph directly (tests compare them).
  *
  * Weights: uniform with variance 1/fan_in (He-style, halved for the ReLU, so activations neither
  * vanish nor overflow through the residual stages), folded biases uniform ±0.1, from core's seeded
@@ -199,6 +201,110 @@ export function toNhwc(g: Graph): Graph {
   };
 }
 
+/** A Keras layer entry of a functional tfjs LayersModel topology (tfjs 4.x inbound-node format). */
+interface KerasLayer {
+  readonly class_name: string;
+  readonly name: string;
+  readonly config: Record<string, unknown>;
+  readonly inbound_nodes: unknown[];
+}
+
+/**
+ * The same network as a TensorFlow.js LayersModel (functional Keras topology, channels-last, HWIO
+ * kernels), the way Keras writes torchvision-style networks: ZeroPadding2D + 'valid' Conv2D /
+ * DepthwiseConv2D / MaxPooling2D for torch's symmetric padding (zero-padding before the max pool is
+ * exact: it follows a ReLU), ReLU(max_value 6) for ReLU6, Add, GlobalAveragePooling2D, Dense.
+ * Layer names are the ONNX node names without the leading '/' and the op ('layer1/layer1.0/conv1').
+ */
+export function layoutLayersArtifacts(g: Graph): { modelTopology: unknown; weightSpecs: { name: string; shape: number[]; dtype: 'float32' }[]; weightData: Uint8Array } {
+  const layers: KerasLayer[] = [];
+  const weights: { name: string; t: Tensor }[] = [];
+  const producer = new Map<string, string>();
+  const [, c, h, w] = g.inputs[0]!.shape as [number, number, number, number];
+  layers.push({ class_name: 'InputLayer', name: 'input', config: { name: 'input', batch_input_shape: [null, h, w, c], dtype: 'float32', sparse: false }, inbound_nodes: [] });
+  producer.set(g.inputs[0]!.name, 'input');
+  const inbound = (...names: string[]) => [names.map((n) => [n, 0, 0, {}])];
+  const layerName = (node: GraphNode) => node.name.slice(1).replace(/\/[A-Za-z]+$/, '');
+  const add = (class_name: string, name: string, config: Record<string, unknown>, from: string[]): string => {
+    layers.push({ class_name, name, config: { name, trainable: true, dtype: 'float32', ...config }, inbound_nodes: inbound(...from) });
+    return name;
+  };
+  for (const node of g.nodes) {
+    const name = layerName(node);
+    const x = producer.get(node.inputs[0]!)!;
+    let out: string;
+    switch (node.op) {
+      case 'Conv':
+      case 'MaxPool': {
+        const [pt, pl, pb, pr] = node.attrs['pads'] as number[];
+        const k = node.attrs['kernel_shape'] as number[];
+        const strides = node.attrs['strides'] as number[];
+        const padded = pt! + pl! + pb! + pr! > 0 ? add('ZeroPadding2D', `${name}/pad`, { padding: [[pt, pb], [pl, pr]], data_format: 'channels_last' }, [x]) : x;
+        if (node.op === 'MaxPool') {
+          out = add('MaxPooling2D', name, { pool_size: k, strides, padding: 'valid', data_format: 'channels_last' }, [padded]);
+          break;
+        }
+        const wt = g.initializers[node.inputs[1]!]!;
+        const bias = g.initializers[node.inputs[2]!]!;
+        const group = node.attrs['group'] as number;
+        const common = { kernel_size: k, strides, padding: 'valid', data_format: 'channels_last', dilation_rate: [1, 1], activation: 'linear', use_bias: true };
+        const hwio = toHwio(wt); // [kh, kw, cin/group, cout]
+        if (group === 1) {
+          out = add('Conv2D', name, { ...common, filters: wt.shape[0] }, [padded]);
+          weights.push({ name: `${name}/kernel`, t: hwio });
+        } else {
+          // Depthwise (group = channels, one filter each): Keras' depthwise_kernel is [kh, kw, channels, 1].
+          out = add('DepthwiseConv2D', name, { ...common, depth_multiplier: 1 }, [padded]);
+          weights.push({ name: `${name}/depthwise_kernel`, t: { shape: [hwio.shape[0]!, hwio.shape[1]!, hwio.shape[3]!, 1], data: hwio.data } });
+        }
+        weights.push({ name: `${name}/bias`, t: bias });
+        break;
+      }
+      case 'Relu':
+        out = add('ReLU', name, {}, [x]);
+        break;
+      case 'Clip':
+        out = add('ReLU', name, { max_value: node.attrs['max'] }, [x]);
+        break;
+      case 'Add':
+        out = add('Add', name, {}, [x, producer.get(node.inputs[1]!)!]);
+        break;
+      case 'GlobalAveragePool':
+        out = add('GlobalAveragePooling2D', name, { data_format: 'channels_last' }, [x]);
+        break;
+      case 'Flatten':
+        out = x; // GlobalAveragePooling2D already gives [N, C]
+        break;
+      case 'Gemm': {
+        const wt = g.initializers[node.inputs[1]!]!; // [out, in] (transB)
+        const [o, i] = wt.shape as [number, number];
+        const kernel = new Float32Array(o * i);
+        for (let r = 0; r < o; r++) for (let q = 0; q < i; q++) kernel[q * o + r] = wt.data[r * i + q]!;
+        out = add('Dense', name, { units: o, activation: 'linear', use_bias: true }, [x]);
+        weights.push({ name: `${name}/kernel`, t: { shape: [i, o], data: kernel } }, { name: `${name}/bias`, t: g.initializers[node.inputs[2]!]! });
+        break;
+      }
+      default:
+        throw new Error(`layoutLayersArtifacts: no Keras layer for ${node.op} (${node.name})`);
+    }
+    producer.set(node.outputs[0]!, out);
+  }
+  const total = weights.reduce((a, x) => a + x.t.data.length, 0);
+  const data = new Float32Array(total);
+  let at = 0;
+  for (const x of weights) {
+    data.set(x.t.data, at);
+    at += x.t.data.length;
+  }
+  const modelTopology = {
+    class_name: 'Model',
+    keras_version: 'tfjs-layers 4.22.0',
+    backend: 'tensor_flow.js',
+    config: { name: g.name, layers, input_layers: [['input', 0, 0]], output_layers: [[producer.get(g.outputs[0]!)!, 0, 0]] },
+  };
+  return { modelTopology, weightSpecs: weights.map((x) => ({ name: x.name, shape: [...x.t.shape], dtype: 'float32' as const })), weightData: new Uint8Array(data.buffer) };
+}
+
 /** ONNX ModelProto bytes of an NCHW layout graph, as torch.onnx writes it (opset 17, Clip bounds as inputs, dynamic batch). */
 export function layoutOnnxBytes(g: Graph): Uint8Array {
   const initializers = Object.entries(g.initializers).map(([k, t]) => tensorToProto(k, t));
@@ -242,12 +348,35 @@ export async function ensureLayoutOnnx(spec: LayoutSpec, dir = layoutCacheDir())
   return file;
 }
 
+/** The TensorFlow.js copy (model.json + weights.bin) of a layout, generated into the cache when absent; returns model.json's path. */
+export async function ensureLayoutTfjs(spec: LayoutSpec, dir = layoutCacheDir()): Promise<string> {
+  const stem = layoutFileName(spec).replace(/\.onnx$/, '');
+  const folder = path.join(dir, `${stem}_tfjs`);
+  const file = path.join(folder, 'model.json');
+  try {
+    if ((await stat(file)).size > 0) return file;
+  } catch {
+    // absent: generate below
+  }
+  const a = layoutLayersArtifacts(layoutGraphNchw(spec));
+  const tmp = `${folder}.${process.pid}.tmp`;
+  await mkdir(tmp, { recursive: true });
+  await writeFile(path.join(tmp, 'weights.bin'), a.weightData);
+  const json = { format: 'layers-model', generatedBy: 'glasswing benchmarks layouts.ts', convertedBy: null, modelTopology: a.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] };
+  await writeFile(path.join(tmp, 'model.json'), JSON.stringify(json));
+  await rename(tmp, folder);
+  return file;
+}
+
 const HERE = fileURLToPath(import.meta.url);
 if (process.argv[1] && path.resolve(process.argv[1]) === HERE) {
   const argv = process.argv.slice(2);
   const outAt = argv.indexOf('--out');
   const dir = outAt >= 0 && argv[outAt + 1] ? path.resolve(argv[outAt + 1]!) : layoutCacheDir();
   for (const arch of ['resnet18', 'mobilenet_v2'] as const) {
-    for (const size of [64, 224]) console.log(`wrote ${await ensureLayoutOnnx({ arch, size, seed: 0 }, dir)}`);
+    for (const size of [64, 224]) {
+      console.log(`wrote ${await ensureLayoutOnnx({ arch, size, seed: 0 }, dir)}`);
+      console.log(`wrote ${await ensureLayoutTfjs({ arch, size, seed: 0 }, dir)}`);
+    }
   }
 }

@@ -68,8 +68,10 @@ function occlusionOptions(model: Model): MethodOptions {
 
 function gradCamLayer(model: Model, modelId: string): MethodOptions {
   const want = GRAD_CAM_LAYER[modelId.replace(/_\d+$/, '')] ?? GRAD_CAM_LAYER[modelId]!;
-  // The ONNX export of LeNet names its node '/conv2/Conv'; the tfjs graph 'conv2'.
-  const layer = model.layerNames.find((n) => n === want) ?? model.layerNames.find((n) => n.includes(`/${want}/`)) ?? want;
+  // The ONNX export of LeNet names its node '/conv2/Conv', the tfjs graph 'conv2'; the layouts' ONNX
+  // node '/layer4/layer4.1/relu_1/Relu' is the tfjs copy's layer 'layer4/layer4.1/relu_1'.
+  const keras = want.startsWith('/') ? want.slice(1).replace(/\/[A-Za-z]+$/, '') : want;
+  const layer = model.layerNames.find((n) => n === want || n === keras) ?? model.layerNames.find((n) => n.includes(`/${want}/`)) ?? want;
   return { layer, interpolation: 'bilinear' };
 }
 

@@ -8,7 +8,7 @@ import type { Graph } from '@glasswing/core';
 import { importLayersModel, loadLayersArtifacts } from '@glasswing/tfjs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { ensureLayoutOnnx, layoutCacheDir, layoutFileName, layoutGraphNchw, toNhwc, type LayoutSpec } from './layouts.js';
+import { ensureLayoutOnnx, ensureLayoutTfjs, layoutCacheDir, layoutFileName, type LayoutSpec } from './layouts.js';
 import { loadNsfwGraph, type NsfwModelId } from './nsfwjs.js';
 
 export interface BenchModel {
@@ -20,7 +20,7 @@ export interface BenchModel {
   readonly onnx?: string;
   /** A published model read from an npm package (no files here). */
   readonly nsfwjs?: NsfwModelId;
-  /** A real layout with seeded weights (layouts.ts): ONNX file generated into the cache, NHWC IR graph in memory. */
+  /** A real layout with seeded weights (layouts.ts): ONNX file and TensorFlow.js copy generated into the cache. */
   readonly layout?: LayoutSpec;
 }
 
@@ -91,7 +91,10 @@ export function modelPath(id: string): string {
 
 export function modelFiles(id: string): ModelFiles {
   const m = modelById(id);
-  if (m.layout) return { onnx: path.join(layoutCacheDir(), layoutFileName(m.layout)) };
+  if (m.layout) {
+    const stem = path.join(layoutCacheDir(), layoutFileName(m.layout));
+    return { onnx: stem, tfjs: path.join(stem.replace(/\.onnx$/, '_tfjs'), 'model.json') };
+  }
   return { ...(m.file ? { tfjs: inModels(m.file) } : {}), ...(m.onnx ? { onnx: inModels(m.onnx) } : {}) };
 }
 
@@ -100,7 +103,8 @@ export async function loadGraph(id: string): Promise<Graph> {
   if (m.nsfwjs) return loadNsfwGraph(m.nsfwjs);
   if (m.layout) {
     await ensureLayoutOnnx(m.layout); // the ONNX copy modelFiles() names, for the ONNX Runtime rows
-    return toNhwc(layoutGraphNchw(m.layout));
+    // The other rows run the TensorFlow.js copy, imported like any LayersModel (NHWC).
+    return importLayersModel(await loadLayersArtifacts(await ensureLayoutTfjs(m.layout)));
   }
   return importLayersModel(await loadLayersArtifacts(modelPath(id)));
 }
