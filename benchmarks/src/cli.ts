@@ -14,6 +14,7 @@ import { WORKLOADS, type Workload } from './workloads.js';
 import { matrixWorkloads, quickWorkloads } from './matrix.js';
 import { measurePeaks, peakRuntimeOf, type PeakMeasurement } from './peak.js';
 import { throughputChartSvg } from './chart.js';
+import { captumSourceOf } from './captum-baseline.js';
 
 export interface BenchArgs {
   readonly filter?: string;
@@ -103,7 +104,10 @@ export async function bench(
   for (const p of peaks) log(p.gflops !== undefined ? `peak ${p.runtime}: ${p.gflops.toFixed(2)} GFLOP/s (matmul ${p.n}×${p.n})` : `peak ${p.runtime}: ${p.error}`);
   const maxEstimateS = args.maxEstimateS ?? (args.quick ? 0.5 : 30);
   const results = await runWorkloads(selected, { quick: args.quick, log, peaks, maxEstimateS });
-  const report = { ...makeReport(results, args.quick, loadBefore), peaks, maxEstimateS, wallS: (performance.now() - started) / 1000 };
+  const base = makeReport(results, args.quick, loadBefore);
+  // Where each Captum figure in the table comes from (the shared reference data, issue 19, issue 15).
+  const sources = [...new Set(results.filter((r) => r.captumExamplesPerSec !== undefined).map((r) => captumSourceOf(r.method, r.model)))];
+  const report = { ...base, captumSource: sources.length > 0 ? sources.join('; ') : base.captumSource, peaks, maxEstimateS, wallS: (performance.now() - started) / 1000 };
   const markdown = toMarkdown(report);
   await mkdir(args.out, { recursive: true });
   const day = report.date.slice(0, 10);
