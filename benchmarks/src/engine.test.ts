@@ -25,12 +25,15 @@ import { jsMatmul, measurePeaks } from './peak.js';
 describe('benchmark engine (issue 15)', () => {
   it('runs a filtered --quick slice end to end: rows carry FLOPs, achieved GFLOP/s and % of peak; markdown and SVG show them', async () => {
     const out = await mkdtemp(path.join(os.tmpdir(), 'glasswing-engine-'));
-    const filter = 'saliency/lenet_mnist/onnx-node/b1,*/mlp_tabular/reference/b1';
+    const filter = 'saliency/lenet_mnist/onnx-node/b1,*/mlp_tabular/reference/b1,saliency/mlp_tabular/tfjs-wasm/b1';
     const { report, markdown, files } = await bench({ ...parseArgs(['--quick', '--filter', filter]), out }, undefined, () => {});
     const ids = report.results.map((r) => r.id);
     expect(ids).toContain('saliency/lenet_mnist/onnx-node/b1');
     expect(ids.filter((id) => id.endsWith('/mlp_tabular/reference/b1'))).toHaveLength(9);
-    expect(report.peaks!.map((p) => p.runtime).sort()).toEqual(['js', 'onnx-node']);
+    expect(report.peaks!.map((p) => p.runtime).sort()).toEqual(['js', 'onnx-node', 'tfjs-wasm']);
+    // tfjs-wasm reports its WebAssembly heap (at least the 16 MiB it starts with); others have none.
+    expect(report.results.find((r) => r.adapter === 'tfjs-wasm')!.wasmHeapMB).toBeGreaterThanOrEqual(16);
+    expect(report.results.find((r) => r.id === 'saliency/lenet_mnist/onnx-node/b1')!.wasmHeapMB).toBeUndefined();
     for (const p of report.peaks!) expect(p.gflops, p.runtime).toBeGreaterThan(0);
     const sal = report.results.find((r) => r.id === 'saliency/lenet_mnist/onnx-node/b1')!;
     expect(sal.status).toBe('ok');
@@ -49,11 +52,11 @@ describe('benchmark engine (issue 15)', () => {
     expect(files.map((f) => path.basename(f))).toEqual([`${report.date.slice(0, 10)}-quick.json`, `${report.date.slice(0, 10)}-quick.md`, `${report.date.slice(0, 10)}-quick.svg`]);
     const json = JSON.parse(await readFile(files[0]!, 'utf8'));
     expect(json.results.find((r: { id: string }) => r.id === sal.id)).toHaveProperty('fractionOfPeak');
-    expect(json.peaks).toHaveLength(2);
-    expect(markdown).toContain('| GFLOP per rep | achieved GFLOP/s | peak GFLOP/s | % of peak |');
+    expect(json.peaks).toHaveLength(3);
+    expect(markdown).toContain('| GFLOP per rep | achieved GFLOP/s | peak GFLOP/s | % of peak | wasm heap MB |');
     expect(markdown).toMatch(/\| runtime \(peak\) \| matmul n \|/);
     const row = markdown.split('\n').find((l) => l.startsWith('| saliency | lenet_mnist | onnx-node | 1 |'))!;
-    expect(row.split('|').at(-3)!.trim()).toBe(`${sal.peakGflops!.toFixed(1)} (onnx-node)`);
+    expect(row.split('|').at(-4)!.trim()).toBe(`${sal.peakGflops!.toFixed(1)} (onnx-node)`);
     const svg = await readFile(files[2]!, 'utf8');
     expect(svg).toBe(throughputChartSvg(report));
     expect(svg.startsWith('<svg')).toBe(true);

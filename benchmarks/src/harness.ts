@@ -53,6 +53,8 @@ export interface WorkloadResult {
   readonly peakGflops?: number;
   /** achievedGflops / peakGflops. */
   readonly fractionOfPeak?: number;
+  /** The adapter's WebAssembly heap after the row (tfjs-wasm; it only grows), MB. */
+  readonly wasmHeapMB?: number;
 }
 
 export interface RunOptions {
@@ -172,6 +174,7 @@ export async function runWorkload(
       rows = r.rows;
     }
     const peakBytes = adapter.peakBytes ? await adapter.peakBytes(once) : undefined;
+    const wasmHeap = adapter.wasmHeapBytes?.();
     await model.dispose();
     const afterDispose = adapter.memory?.();
     model = undefined;
@@ -191,6 +194,7 @@ export async function runWorkload(
       peakRssMB: sampler.peakRss / MB,
       peakArrayBuffersMB: sampler.peakArrayBuffers / MB,
       ...(peakBytes !== undefined ? { backendPeakMB: peakBytes / MB } : {}),
+      ...(wasmHeap !== undefined ? { wasmHeapMB: wasmHeap / MB } : {}),
       ...(beforeCreate && afterDispose ? { backendTensorsLeaked: afterDispose.tensors - beforeCreate.tensors } : {}),
       ...(captum !== undefined ? { captumExamplesPerSec: captum, ratioToCaptum: w.batch / med / captum } : {}),
       forwardRows: rows.forward,

@@ -89,21 +89,21 @@ export function toMarkdown(report: BenchReport): string {
     `Captum column: ${report.captumSource}. Ratio = Glasswing / Captum examples per second (> 1 is faster).`,
     '',
     ...peakLines(report),
-    '| method | model | adapter | batch | params | reps | median ms | examples/s | Captum ex/s | ratio | model calls | peak RSS MB | peak ArrayBuffers MB | tf peak MB / leaked tensors | first run ms | create ms | GFLOP per rep | achieved GFLOP/s | peak GFLOP/s | % of peak |',
-    '|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|',
+    '| method | model | adapter | batch | params | reps | median ms | examples/s | Captum ex/s | ratio | model calls | peak RSS MB | peak ArrayBuffers MB | tf peak MB / leaked tensors | first run ms | create ms | GFLOP per rep | achieved GFLOP/s | peak GFLOP/s | % of peak | wasm heap MB |',
+    '|---|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const gpujs = [...new Set(report.results.map((r) => r.adapter).filter((a) => a.startsWith('gpujs-')))];
   if (gpujs.length > 0) lines.splice(4, 0, '', ...gpujsNote(gpujs));
   for (const r of report.results) {
     if (r.status !== 'ok') {
       lines.push(
-        `| ${r.method} | ${r.model} | ${r.adapter} | ${r.batch} | ${params(r)} | 0 | ${r.status} | – | ${num(r.captumExamplesPerSec, 1)} | – | – | – | – | ${(r.error ?? '').replace(/\|/g, '/').slice(0, r.status === 'skipped' ? 200 : 80)} | – | – | – | – | – | – |`,
+        `| ${r.method} | ${r.model} | ${r.adapter} | ${r.batch} | ${params(r)} | 0 | ${r.status} | – | ${num(r.captumExamplesPerSec, 1)} | – | – | – | – | ${(r.error ?? '').replace(/\|/g, '/').slice(0, r.status === 'skipped' ? 200 : 80)} | – | – | – | – | – | – | – |`,
       );
       continue;
     }
     const tf = r.backendPeakMB !== undefined ? `${num(r.backendPeakMB, 1)} / ${r.backendTensorsLeaked ?? '–'}` : '–';
     lines.push(
-      `| ${r.method} | ${r.model} | ${r.adapter} | ${r.batch} | ${params(r)} | ${r.reps} | ${num(r.medianS! * 1000, 2)} | ${num(r.examplesPerSec, 1)} | ${num(r.captumExamplesPerSec, 1)} | ${num(r.ratioToCaptum, 3)} | ${r.modelCalls} | ${num(r.peakRssMB, 0)} | ${num(r.peakArrayBuffersMB, 0)} | ${tf} | ${num(r.firstS !== undefined ? r.firstS * 1000 : undefined, 0)} | ${num(r.createS !== undefined ? r.createS * 1000 : undefined, 0)} | ${sig(r.flops !== undefined ? r.flops / 1e9 : undefined)} | ${sig(r.achievedGflops)} | ${r.peakGflops !== undefined ? `${num(r.peakGflops, 1)} (${r.peakRuntime})` : '–'} | ${sig(r.fractionOfPeak !== undefined ? r.fractionOfPeak * 100 : undefined)} |`,
+      `| ${r.method} | ${r.model} | ${r.adapter} | ${r.batch} | ${params(r)} | ${r.reps} | ${num(r.medianS! * 1000, 2)} | ${num(r.examplesPerSec, 1)} | ${num(r.captumExamplesPerSec, 1)} | ${num(r.ratioToCaptum, 3)} | ${r.modelCalls} | ${num(r.peakRssMB, 0)} | ${num(r.peakArrayBuffersMB, 0)} | ${tf} | ${num(r.firstS !== undefined ? r.firstS * 1000 : undefined, 0)} | ${num(r.createS !== undefined ? r.createS * 1000 : undefined, 0)} | ${sig(r.flops !== undefined ? r.flops / 1e9 : undefined)} | ${sig(r.achievedGflops)} | ${r.peakGflops !== undefined ? `${num(r.peakGflops, 1)} (${r.peakRuntime})` : '–'} | ${sig(r.fractionOfPeak !== undefined ? r.fractionOfPeak * 100 : undefined)} | ${num(r.wasmHeapMB, 0)} |`,
     );
   }
   return lines.join('\n') + '\n';
