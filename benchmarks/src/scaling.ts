@@ -7,9 +7,9 @@
  * pixels (H·W: MobileNetV2 at 32…128 px square), the quantity the work is proportional to.
  *
  * Memory: every point runs with a fixed `internalBatchSize`; the counting wrapper records the most
- * rows one model call evaluated, which must stay ≤ internalBatchSize × batch-independent bound (IG
- * and KernelSHAP never send more than internalBatchSize rows at once), whatever the steps or
- * samples; peak RSS per point is reported beside it (a process-wide high-water mark: it only grows).
+ * rows one model call evaluated, which must stay ≤ internalBatchSize whatever the steps, samples or
+ * batch (IG and KernelSHAP never send more rows at once); peak RSS per point is reported beside it
+ * (a process-wide high-water mark: it only grows).
  *
  * `pnpm bench:scaling [--quick] [--adapter <id>] [--out <dir>]` writes <day>-scaling.{json,md,svg}.
  */
