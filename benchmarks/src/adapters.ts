@@ -26,6 +26,8 @@ export interface AdapterSpec {
   memory?(): BackendMemory;
   /** Peak device bytes while `fn` runs (tf.profile for tfjs), if the adapter can tell. */
   peakBytes?(fn: () => Promise<unknown>): Promise<number>;
+  /** The size of the adapter's WebAssembly heap now (it only grows), if it has one and exposes it. */
+  wasmHeapBytes?(): number | undefined;
 }
 
 const tfMemory = (): BackendMemory => {
@@ -62,6 +64,11 @@ export const ADAPTERS: readonly AdapterSpec[] = [
     create: (graph) => createTfjsModel(graph, { backend: 'wasm' }),
     memory: tfMemory,
     peakBytes: tfPeakBytes,
+    wasmHeapBytes: () => {
+      if (!('wasm' in tf.engine().registry)) return undefined;
+      const backend = tf.findBackend('wasm') as { wasm?: { HEAPU8?: Uint8Array } } | null;
+      return backend?.wasm?.HEAPU8?.length;
+    },
   },
   {
     id: 'onnx-node',

@@ -8,7 +8,7 @@
  */
 export interface CaptumFigure {
   readonly method: 'saliency' | 'integrated-gradients' | 'kernel-shap' | 'lime';
-  readonly model: 'mlp_tabular' | 'lenet_mnist' | 'nsfwjs_mobilenet_v2' | 'nsfwjs_inception_v3';
+  readonly model: 'mlp_tabular' | 'lenet_mnist' | 'nsfwjs_mobilenet_v2' | 'nsfwjs_inception_v3' | 'resnet18_64' | 'mobilenet_v2_64';
   /** The Glasswing workload's batch (perturbation figures are per explanation, any batch). */
   readonly batch: number;
   /** examples/second of the runs, in file order. */
@@ -22,6 +22,9 @@ export const CAPTUM_SOURCE =
 
 const ISSUE_19 =
   'Captum 0.8.0 / torch 2.13 CPU, 2 threads, torchvision mobilenet_v2 / inception_v3 (issue 19 figures; IG: 8 steps, one image)';
+
+const ISSUE_15 =
+  'Captum 0.8 / torch 2.13 CPU, 2 threads, torchvision resnet18 / mobilenet_v2, 3×64×64, batch 8 (figures quoted in issue 15, measured side by side with onnx-node; IG settings of that run not recorded here)';
 
 export const CAPTUM_CPU: readonly CaptumFigure[] = [
   { method: 'integrated-gradients', model: 'mlp_tabular', batch: 256, runs: [4952.68, 5045.7, 4872.52] },
@@ -41,6 +44,12 @@ export const CAPTUM_CPU: readonly CaptumFigure[] = [
   { method: 'integrated-gradients', model: 'nsfwjs_mobilenet_v2', batch: 1, runs: [1 / 1.51], source: ISSUE_19 },
   { method: 'saliency', model: 'nsfwjs_inception_v3', batch: 1, runs: [1 / 0.22], source: ISSUE_19 },
   { method: 'integrated-gradients', model: 'nsfwjs_inception_v3', batch: 1, runs: [1 / 3.0], source: ISSUE_19 },
+  // The real layouts (issue 15): "ResNet-18 IG 6.7 vs 3.5 ex/s, Saliency 145–207 vs 218; MobileNetV2
+  // IG 5.5 vs 4.1, Saliency 65 vs 225" (ours vs Captum), examples per second at batch 8.
+  { method: 'saliency', model: 'resnet18_64', batch: 8, runs: [218], source: ISSUE_15 },
+  { method: 'integrated-gradients', model: 'resnet18_64', batch: 8, runs: [3.5], source: ISSUE_15 },
+  { method: 'saliency', model: 'mobilenet_v2_64', batch: 8, runs: [225], source: ISSUE_15 },
+  { method: 'integrated-gradients', model: 'mobilenet_v2_64', batch: 8, runs: [4.1], source: ISSUE_15 },
 ];
 
 /** Where the figure for a method × model comes from (CAPTUM_SOURCE unless the figure says). */

@@ -7,6 +7,8 @@
 import type { Graph } from '@glasswing/core';
 import { importLayersModel, loadLayersArtifacts } from '@glasswing/tfjs';
 import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { ensureLayoutOnnx, ensureLayoutTfjs, layoutCacheDir, layoutFileName, type LayoutSpec } from './layouts.js';
 import { loadNsfwGraph, type NsfwModelId } from './nsfwjs.js';
 
 export interface BenchModel {
@@ -18,6 +20,8 @@ export interface BenchModel {
   readonly onnx?: string;
   /** A published model read from an npm package (no files here). */
   readonly nsfwjs?: NsfwModelId;
+  /** A real layout with seeded weights (layouts.ts): ONNX file and TensorFlow.js copy generated into the cache. */
+  readonly layout?: LayoutSpec;
 }
 
 /** Absolute paths of a model's files, as the adapter factories receive them. */
@@ -51,7 +55,25 @@ export const MODELS: readonly BenchModel[] = [
     description: 'nsfwjs 4.4.0 InceptionV3 (Keras, 299×299×3 NHWC, 5 classes; 320 IR nodes), as published',
     nsfwjs: 'inception_v3',
   },
+  // Real layouts (issue 15, layouts.ts): torchvision's ResNet-18 and MobileNetV2, seeded weights, BatchNorm folded.
+  ...([64, 224] as const).flatMap((size) => [
+    {
+      id: `resnet18_${size}`,
+      description: `ResNet-18 (torchvision layout: BasicBlock stages 64-128-256-512, residual Adds, BatchNorm folded), 3×${size}×${size}, 1000 classes, seeded weights`,
+      layout: { arch: 'resnet18', size, seed: 0 } as const,
+    },
+    {
+      id: `mobilenet_v2_${size}`,
+      description: `MobileNetV2 (torchvision layout: inverted residuals, depthwise 3×3, ReLU6 as Clip, BatchNorm folded), 3×${size}×${size}, 1000 classes, seeded weights`,
+      layout: { arch: 'mobilenet_v2', size, seed: 0 } as const,
+    },
+  ]),
 ];
+
+/** Model ids with a given property (the workload tables pick their models with it). */
+export function modelIds(pred: (m: BenchModel) => boolean): string[] {
+  return MODELS.filter(pred).map((m) => m.id);
+}
 
 function modelById(id: string): BenchModel {
   const m = MODELS.find((x) => x.id === id);
@@ -69,11 +91,20 @@ export function modelPath(id: string): string {
 
 export function modelFiles(id: string): ModelFiles {
   const m = modelById(id);
+  if (m.layout) {
+    const stem = path.join(layoutCacheDir(), layoutFileName(m.layout));
+    return { onnx: stem, tfjs: path.join(stem.replace(/\.onnx$/, '_tfjs'), 'model.json') };
+  }
   return { ...(m.file ? { tfjs: inModels(m.file) } : {}), ...(m.onnx ? { onnx: inModels(m.onnx) } : {}) };
 }
 
 export async function loadGraph(id: string): Promise<Graph> {
   const m = modelById(id);
   if (m.nsfwjs) return loadNsfwGraph(m.nsfwjs);
+  if (m.layout) {
+    await ensureLayoutOnnx(m.layout); // the ONNX copy modelFiles() names, for the ONNX Runtime rows
+    // The other rows run the TensorFlow.js copy, imported like any LayersModel (NHWC).
+    return importLayersModel(await loadLayersArtifacts(await ensureLayoutTfjs(m.layout)));
+  }
   return importLayersModel(await loadLayersArtifacts(modelPath(id)));
 }

@@ -2,7 +2,7 @@
  * Workloads as data: algorithm × model × batch rows, crossed with every adapter in ADAPTERS.
  * `reps` is the number of timed repetitions (after `warmup`), cut short by the time budget.
  */
-import { createRng, type MethodOptions, type Tensor } from '@glasswing/core';
+import { createRng, type MethodOptions, type Model, type Tensor } from '@glasswing/core';
 import { ADAPTERS } from './adapters.js';
 
 export interface AlgorithmRow {
@@ -20,6 +20,10 @@ export interface AlgorithmRow {
   readonly perAdapter?: Readonly<Record<string, Partial<Pick<AlgorithmRow, 'reps' | 'warmup' | 'budgetS' | 'options' | 'skip'>>>>;
   /** Not run, for this stated reason (reported as a skipped row). */
   readonly skip?: string;
+  /** Options that depend on the built model (its layout, layer names), merged over `options`. */
+  readonly adapt?: (model: Model) => MethodOptions;
+  /** Rows the method will evaluate per repetition (forward-only, forward + backward), for --max-estimate. */
+  readonly expectedRows?: { readonly forward: number; readonly gradient: number };
 }
 
 export interface Workload extends Omit<AlgorithmRow, 'perAdapter'> {

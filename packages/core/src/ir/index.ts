@@ -11,3 +11,5 @@ export * from '../graph-model.js';
 export * from '../reference-model.js';
 export { secantSupports } from './secant.js';
 export { REVEAL_CANCEL_PRODUCERS } from './reveal-cancel.js';
+export { countFlops } from './flops.js';
+export type { FlopOptions, GraphFlops, NodeFlops } from './flops.js';
