@@ -22,3 +22,4 @@ export {
 } from '../_utils/metric-spec.js';
 export { edgeExplainer, edgeMaps, randomExplainer, imageDims } from '../_utils/control-explainers.js';
 export { checkMaps, rowOf } from '../_utils/metric-maps.js';
+export * from './evaluate.js';
