@@ -27,6 +27,7 @@ import { edgeExplainer, imageDims, randomExplainer } from '../_utils/control-exp
 import type { Explainer, MetricCurve, MetricSpec } from '../_utils/metric-spec.js';
 import type { Progress } from '../_utils/types.js';
 import { METRICS } from './registry.js';
+import { averageRanks } from '../global/correlation.js';
 
 /** One row of the grid: an attribution method (or a control), as an explainer factory. */
 export interface EvaluatedMethod {
@@ -125,18 +126,9 @@ export function cellSeed(seed: number, row: number, metric: string): number {
   return h >>> 0;
 }
 
-/** Ranks of `values` (1 = best; ties share the average of the ranks they span). */
-export function averageRanks(values: readonly number[], higherIsBetter: boolean): number[] {
-  const order = values.map((v, i) => i).sort((a, b) => (higherIsBetter ? values[b]! - values[a]! : values[a]! - values[b]!));
-  const ranks = new Array<number>(values.length);
-  for (let s = 0; s < order.length; ) {
-    let e = s;
-    while (e + 1 < order.length && values[order[e + 1]!] === values[order[s]!]) e++;
-    const r = (s + e) / 2 + 1;
-    for (let k = s; k <= e; k++) ranks[order[k]!] = r;
-    s = e + 1;
-  }
-  return ranks;
+/** Ranks of `values` (1 = best by `higherIsBetter`; ties share the average of the ranks they span). */
+export function rankBest(values: readonly number[], higherIsBetter: boolean): number[] {
+  return Array.from(averageRanks(higherIsBetter ? values.map((v) => -v) : values));
 }
 
 function isAbort(err: unknown, signal?: AbortSignal): boolean {
@@ -270,7 +262,7 @@ function rankGrid(
   const cells = [...raw];
   specs.forEach((spec, j) => {
     const rows = input.methods.map((_, i) => i).filter((i) => cells[i * m + j]!.status === 'ok');
-    const ranks = averageRanks(rows.map((i) => cells[i * m + j]!.mean!), spec.higherIsBetter);
+    const ranks = rankBest(rows.map((i) => cells[i * m + j]!.mean!), spec.higherIsBetter);
     rows.forEach((i, k) => (cells[i * m + j] = { ...cells[i * m + j]!, rank: ranks[k]! }));
   });
   const meanRanks = input.methods.map((_, i) => {
@@ -278,7 +270,7 @@ function rankGrid(
     return rs.length === 0 ? null : rs.reduce((a, b) => a + b, 0) / rs.length;
   });
   const ranked = input.methods.map((_, i) => i).filter((i) => meanRanks[i] !== null);
-  const overall = averageRanks(ranked.map((i) => meanRanks[i]!), false);
+  const overall = rankBest(ranked.map((i) => meanRanks[i]!), false);
   const overallOf = new Map(ranked.map((i, k) => [i, overall[k]!]));
   return {
     examples: o.n,

@@ -10,7 +10,7 @@ import { fromFunction } from '../../../function-model.js';
 import { CapabilityError, InvalidArgumentError, ShapeError } from '../../../errors.js';
 import type { Tensor } from '../../../tensor.js';
 import { metricSpec, meanOf, type Explainer, type MetricSpec } from '../../_utils/metric-spec.js';
-import { averageRanks, cellSeed, controlRows, evaluateExplanations, methodRow, type EvaluatedMethod } from '../evaluate.js';
+import { rankBest, cellSeed, controlRows, evaluateExplanations, methodRow, type EvaluatedMethod } from '../evaluate.js';
 import { createRng } from '../../../random/prng.js';
 import { sparsenessMetric } from '../complexity/sparseness.js';
 
@@ -88,12 +88,12 @@ const gradStub = metricSpec({
 });
 const STUBS: Record<string, MetricSpec> = { 'stub-mass': massStub, 'stub-explain': explainStub, 'stub-refuse': refusingStub, 'stub-grad': gradStub, sparseness: sparsenessMetric };
 
-describe('averageRanks', () => {
+describe('rankBest', () => {
   it('ranks by direction and averages ties', () => {
-    expect(averageRanks([0.5, 0.9, 0.1], true)).toEqual([2, 1, 3]);
-    expect(averageRanks([0.5, 0.9, 0.1], false)).toEqual([2, 3, 1]);
+    expect(rankBest([0.5, 0.9, 0.1], true)).toEqual([2, 1, 3]);
+    expect(rankBest([0.5, 0.9, 0.1], false)).toEqual([2, 3, 1]);
     // ties: 0.5 twice span ranks 2 and 3 → 2.5 each.
-    expect(averageRanks([0.5, 0.9, 0.5, 0.1], true)).toEqual([2.5, 1, 2.5, 4]);
+    expect(rankBest([0.5, 0.9, 0.5, 0.1], true)).toEqual([2.5, 1, 2.5, 4]);
   });
 });
 
