@@ -82,3 +82,6 @@ export type { InfluenceGalleryInput, InfluenceGalleryItem } from './influence.js
 // Distillation (issue 13): teacher vs student bars and the training-loss curve.
 export { distillChartSvg, distillChartPng } from './distill.js';
 export type { DistillChartInput } from './distill.js';
+// Explanation quality (issue 14): metric × method heat table and mean metric curves.
+export { metricHeatTableSvg, metricHeatTablePng, metricCurvesSvg, metricCurvesPng, hasMetricCurves, rankColor, meanCurve, formatRank } from './metric-table.js';
+export type { MetricPictureOptions } from './metric-table.js';
