@@ -8,7 +8,7 @@
  */
 import { METHODS, METRICS, evaluateExplanations, sizeOf, sliceBatch } from '@glasswing/core';
 import type { EvaluateResult, Graph, Model, Tensor } from '@glasswing/core';
-import { metricCurvesPng, metricCurvesSvg, metricHeatTablePng, metricHeatTableSvg } from '@glasswing/viz';
+import { hasMetricCurves, metricCurvesPng, metricCurvesSvg, metricHeatTablePng, metricHeatTableSvg } from '@glasswing/viz';
 import { describeChoice } from '../adapter-choice.js';
 import { PROGRESS_FLAGS, UsageError, parseBoolean, parseChoice, parseFlags, parseInteger, parseProgressSwitches } from '../args.js';
 import type { FlagKind } from '../args.js';
@@ -296,6 +296,12 @@ function writeOutputs(req: EvaluateRequest, result: EvaluateResult, about: { mod
   const title = `Explanation quality${req.task ? `: ${req.task} task` : ''}`;
   if (req.png !== undefined) writeFile(at(req.png), metricHeatTablePng(result, { title }), 'heat table PNG');
   if (req.svg !== undefined) writeFile(at(req.svg), metricHeatTableSvg(result, { title }), 'heat table SVG');
-  if (req.curvesPng !== undefined) writeFile(at(req.curvesPng), metricCurvesPng(result, { title: `Mean curves${req.task ? `: ${req.task} task` : ''}` }), 'curves PNG');
-  if (req.curvesSvg !== undefined) writeFile(at(req.curvesSvg), metricCurvesSvg(result, { title: `Mean curves${req.task ? `: ${req.task} task` : ''}` }), 'curves SVG');
+  if (req.curvesPng === undefined && req.curvesSvg === undefined) return;
+  if (!hasMetricCurves(result)) {
+    io.err('note: no metric of this run gave curves (deletion / insertion come from pixel-flipping); --curves-png / --curves-svg not written\n');
+    return;
+  }
+  const curvesTitle = { title: `Mean curves${req.task ? `: ${req.task} task` : ''}` };
+  if (req.curvesPng !== undefined) writeFile(at(req.curvesPng), metricCurvesPng(result, curvesTitle), 'curves PNG');
+  if (req.curvesSvg !== undefined) writeFile(at(req.curvesSvg), metricCurvesSvg(result, curvesTitle), 'curves SVG');
 }

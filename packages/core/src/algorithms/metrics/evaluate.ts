@@ -115,7 +115,7 @@ const STEP = 1000;
 
 /** A 32-bit seed for a grid cell, from the run's seed, the row index and the metric id (FNV-1a mix). */
 export function cellSeed(seed: number, row: number, metric: string): number {
-  let h = 0x811c9dc5 ^ (seed >>> 0);
+  let h = 0x811c9dc5;
   const mix = (v: number) => {
     h ^= v & 0xff;
     h = Math.imul(h, 0x01000193) >>> 0;

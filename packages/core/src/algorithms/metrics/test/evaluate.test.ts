@@ -149,7 +149,9 @@ describe('evaluateExplanations (stub metrics)', () => {
     const full = JSON.parse(a) as { cells: { method: string; metric: string; mean?: number }[] };
     const sub = await run([exact, wrong, ...controlRows([4])], ['stub-explain']);
     for (const c of sub.cells) expect(c.mean).toBe(full.cells.find((f) => f.method === c.method && f.metric === c.metric)!.mean);
-    expect(cellSeed(9, 0, 'a')).not.toBe(cellSeed(9, 1, 'a'));
+    // cell seeds differ by seed, row and metric (7 vs 8 once collided: a seed XOR that cancelled).
+    const seeds = [cellSeed(9, 0, 'a'), cellSeed(9, 1, 'a'), cellSeed(9, 0, 'b'), cellSeed(7, 3, ''), cellSeed(8, 3, ''), cellSeed(10, 0, 'a')];
+    expect(new Set(seeds).size).toBe(seeds.length);
   });
 
   it('runs METHODS entries as rows (forward-only feature ablation) and gives n/a without masks', async () => {
