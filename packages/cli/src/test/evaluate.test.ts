@@ -103,4 +103,22 @@ describe('glasswing evaluate', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/2 masks for 3 examples/);
   });
+
+  it('report: an "Explanation quality" section scores the report\'s methods by the cheap metrics', async () => {
+    const dir = tempDir();
+    const files = taskFiles('image');
+    const r = await run(['report', '--model', files.model, '--input', files.input, '--methods', 'saliency,integrated-gradients', '--adapter', 'reference', '--out', 'r.html', '--no-progress'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(join(dir, 'r.html'), 'utf8');
+    const at = html.indexOf('id="explanation-quality"');
+    expect(at).toBeGreaterThan(0);
+    const part = html.slice(at, at + 200000);
+    expect(part).toContain('alt="metric by method heat table"');
+    expect(part).toContain('sparseness');
+    if (process.env['GLASSWING_WRITE_PICTURES']) {
+      const uri = /alt="metric by method heat table"[^>]*src="data:image\/png;base64,([^"]+)"|src="data:image\/png;base64,([^"]+)"[^>]*alt="metric by method heat table"/.exec(part)!;
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(`${process.env['GLASSWING_WRITE_PICTURES']}/report-heat.png`, Buffer.from(uri[1] ?? uri[2]!, 'base64'));
+    }
+  });
 });
