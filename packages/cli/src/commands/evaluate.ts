@@ -16,6 +16,7 @@ import { DEFAULT_TASK_COUNT, TASKS, defaultEvaluateMethods, defaultEvaluateMetri
 import type { TaskId } from '../evaluate-grid.js';
 import { asBatch, readTensorFile, resolvePath, writeFile } from '../files.js';
 import { asInterruption } from '../interrupt.js';
+import { parseTarget } from './attribute.js';
 import type { ResolvedIO } from '../io.js';
 import { ADAPTERS, createModel, imageLayout, openModel } from '../model-file.js';
 import type { AdapterId } from '../model-file.js';
@@ -150,15 +151,6 @@ function parseMetricOptions(raw: string | undefined): Record<string, Record<stri
     (out[id] ??= {})[key] = value === 'true' ? true : value === 'false' ? false : Number.isFinite(num) && value.trim() !== '' ? num : value;
   }
   return out;
-}
-
-function parseTarget(raw: string): number | number[] {
-  const parts = raw.split(',').map((s) => s.trim());
-  const nums = parts.map((p) => {
-    if (!/^\d+$/.test(p)) throw new UsageError(`--target must be a non-negative integer or a comma-separated list of them, got '${raw}'`);
-    return Number(p);
-  });
-  return raw.includes(',') ? nums : nums[0]!;
 }
 
 export function parseEvaluateArgs(argv: readonly string[]): EvaluateRequest | 'help' {

@@ -11,7 +11,7 @@ import type { Layout, Model, Tensor } from '@glasswing/core';
 import { hasMetricCurves, metricCurvesPng, metricHeatTablePng } from '@glasswing/viz';
 import { evaluateRows } from '../evaluate-grid.js';
 import type { ResolvedIO } from '../io.js';
-import { progressBar } from '../progress.js';
+import { progressBar, progressEnabled } from '../progress.js';
 import { figure, note, pngImg, section } from './html.js';
 import type { Section } from './html.js';
 
@@ -54,7 +54,8 @@ export async function metricsSection(spec: MetricsReportSpec, model: Model, io?:
     { model, x, methods: rows, metricIds: metrics, ...(target !== undefined ? { target } : {}) },
     { seed: spec.seed ?? 0, ...(signal ? { signal } : {}), onProgress: (p) => bar?.update(Math.floor(p.done / 1000), Math.ceil(p.total / 1000)) },
   ).finally(() => bar?.stop());
-  bar?.finish(`report: explanation quality, ${rows.length} rows × ${metrics.length} metrics in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // The summary goes where the bar went (a terminal, or --progress); piped runs keep stderr as it was.
+  if (io && progressEnabled(io)) bar?.finish(`report: explanation quality, ${rows.length} rows × ${metrics.length} metrics in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const parts = [
     note(
       `The report's methods and two model-blind controls scored on ${n} example(s) by the cheap metrics (${metrics.join(', ')}), ` +

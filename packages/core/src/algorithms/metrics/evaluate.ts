@@ -14,8 +14,9 @@
  *   4. ranks per metric among the 'ok' cells (1 = best by the metric's `higherIsBetter`; ties share
  *      the average rank), and overall: the mean of a method's ranks over the metrics it has a rank on.
  *
- * Seeds: cell (method i, metric id) uses `cellSeed(seed, i, id)`, independent of which other methods
- * and metrics run, so a subset of the grid gives the same numbers as the full grid, bit for bit.
+ * Seeds: cell (method id, metric id) uses `cellSeed(seed, methodId, metricId)`, independent of which
+ * other methods and metrics run, so a subset of the grid gives the same numbers as the full grid,
+ * bit for bit.
  */
 import type { Model } from '../../model.js';
 import type { Tensor } from '../../tensor.js';
@@ -113,16 +114,25 @@ export interface EvaluateResult {
 
 const STEP = 1000;
 
-/** A 32-bit seed for a grid cell, from the run's seed, the row index and the metric id (FNV-1a mix). */
-export function cellSeed(seed: number, row: number, metric: string): number {
+/**
+ * A 32-bit seed for a grid cell, from the run's seed, the row's id and the metric id (FNV-1a over
+ * their bytes): independent of which other rows and metrics run. The maps use metric id ''.
+ */
+export function cellSeed(seed: number, row: string, metric: string): number {
   let h = 0x811c9dc5;
   const mix = (v: number) => {
     h ^= v & 0xff;
     h = Math.imul(h, 0x01000193) >>> 0;
   };
   for (let k = 0; k < 4; k++) mix((seed >>> (8 * k)) & 0xff);
-  for (let k = 0; k < 4; k++) mix((row >>> (8 * k)) & 0xff);
-  for (let i = 0; i < metric.length; i++) mix(metric.charCodeAt(i));
+  for (const text of [row, metric]) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      mix(c);
+      mix(c >>> 8);
+    }
+    mix(0);
+  }
   return h >>> 0;
 }
 
@@ -191,11 +201,11 @@ export async function evaluateExplanations(input: EvaluateInput, options: Evalua
   const report = (stage: string, extra = 0) => options.onProgress?.({ done: Math.min(total, done + extra), total, stage });
   const cells: EvaluateCell[] = [];
   const failures = new Map<string, string>();
-  for (const [row, method] of input.methods.entries()) {
+  for (const method of input.methods) {
     report(`${method.id}: maps`);
     let maps: Tensor | undefined;
     try {
-      maps = await method.explainer(cellSeed(seed, row, ''))(model, x, { target: targets, ...(signal ? { signal } : {}) });
+      maps = await method.explainer(cellSeed(seed, method.id, ''))(model, x, { target: targets, ...(signal ? { signal } : {}) });
     } catch (err) {
       if (isAbort(err, signal)) throw err;
       failures.set(method.id, reasonOf(err));
@@ -208,7 +218,7 @@ export async function evaluateExplanations(input: EvaluateInput, options: Evalua
       if (missing !== undefined) {
         cells.push({ method: method.id, metric: spec.id, status: 'n/a', reason: missing });
       } else {
-        const s = cellSeed(seed, row, spec.id);
+        const s = cellSeed(seed, method.id, spec.id);
         try {
           const r = await spec.run(
             {
