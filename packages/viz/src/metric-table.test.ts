@@ -70,6 +70,16 @@ describe('metric curves', () => {
     expect(pngSize(png)[0]).toBeGreaterThan(600);
     if (process.env['GLASSWING_WRITE_PICTURES']) writeFileSync(`${process.env['GLASSWING_WRITE_PICTURES']}/curves.png`, png);
   });
+  it('rows past the 10 colours get markers (the colours repeat)', () => {
+    const many = 12;
+    const methods = Array.from({ length: many }, (_, i) => ({ method: `m${i}`, title: `m${i}`, control: false, meanRank: i + 1, overallRank: i + 1 }));
+    const cells = methods.map((m, i) => ({ method: m.method, metric: 'pixel-flipping', status: 'ok' as const, mean: i, scores: [i], rank: i + 1, curves: [curve('deletion', [[1, 0.8, 0.5, 0.2, 0]])] }));
+    const svg = metricCurvesSvg({ ...result, metrics: [result.metrics[0]!], methods, cells });
+    // m10 and m11: square markers at the 5 points + 1 in the legend each; m0..m9: none.
+    expect((svg.match(/<path d="M[^"]*h[^"]*v[^"]*Z"/g) ?? []).length).toBe(2 * 6);
+    if (process.env['GLASSWING_WRITE_PICTURES']) writeFileSync(`${process.env['GLASSWING_WRITE_PICTURES']}/curves-many.png`, metricCurvesPng({ ...result, metrics: [result.metrics[0]!], methods, cells }));
+  });
+
   it('refuses a result without curves', () => {
     expect(() => metricCurvesSvg({ ...result, cells: result.cells.map((c) => ({ ...c, curves: undefined })) as EvaluateResult['cells'] })).toThrow(/no metric/);
   });

@@ -5,13 +5,14 @@
  *     metric; each cell prints the mean score and its rank, and is coloured by the rank within its
  *     metric (green = best, yellow = middle, red = worst; grey = n/a);
  *   - the mean curves: one panel per metric curve (deletion, insertion, …), one line per method,
- *     the mean over the examples of each method's curve.
+ *     the mean over the examples of each method's curve (controls dashed; rows past the tenth colour
+ *     also carry a marker shape).
  * One Scene drawn as SVG and PNG (scene.ts).
  */
 import { InvalidArgumentError } from '@glasswing/core';
 import type { EvaluateResult } from '@glasswing/core';
 import type { Rgb } from './raster.js';
-import { categorical, labelWidth, scenePng, sceneSvg, type Scene, type SceneItem } from './scene.js';
+import { categorical, labelWidth, scenePng, sceneSvg, type MarkerShape, type Scene, type SceneItem } from './scene.js';
 import { formatNumber, niceTicks } from './svg.js';
 
 const INK: Rgb = [30, 30, 30];
@@ -100,6 +101,11 @@ function heatScene(r: EvaluateResult, o: MetricPictureOptions): Scene {
   return { width: Math.ceil(width), height: Math.ceil(y + 16), title, items };
 }
 
+/** Rows past the 10 categorical colours repeat a colour: they get a marker shape too (none for the first 10). */
+function markerOf(i: number): MarkerShape | undefined {
+  return (['square', 'triangle', 'diamond', 'circle'] as const)[Math.floor(i / 10) - 1];
+}
+
 /** Every curve label that some 'ok' cell gives, by metric, in metric order. */
 function curvePanels(r: EvaluateResult): { metric: string; label: string; xLabel: string }[] {
   const out: { metric: string; label: string; xLabel: string }[] = [];
@@ -157,6 +163,11 @@ function curvesScene(r: EvaluateResult, o: MetricPictureOptions): Scene {
     for (const l of lines) {
       const color = categorical(l.i);
       for (let j = 1; j < l.x.length; j++) items.push({ kind: 'line', x1: sx(l.x[j - 1]!), y1: sy(l.y[j - 1]!), x2: sx(l.x[j]!), y2: sy(l.y[j]!), color, ...(r.methods[l.i]!.control ? { dash: true } : {}) });
+      const shape = markerOf(l.i);
+      if (shape) {
+        const every = Math.max(1, Math.round((l.x.length - 1) / 5));
+        for (let j = 0; j < l.x.length; j += every) items.push({ kind: 'marker', x: sx(l.x[j]!), y: sy(l.y[j]!), r: 3, shape, fill: color });
+      }
     }
   });
   const rowsOfPanels = Math.ceil(panels.length / cols);
@@ -165,6 +176,8 @@ function curvesScene(r: EvaluateResult, o: MetricPictureOptions): Scene {
     const mm = r.methods[i]!;
     const y = top + padT + 6 + k * 18;
     items.push({ kind: 'line', x1: legendX, y1: y - 4, x2: legendX + 22, y2: y - 4, color: categorical(i), ...(mm.control ? { dash: true } : {}) });
+    const shape = markerOf(i);
+    if (shape) items.push({ kind: 'marker', x: legendX + 11, y: y - 4, r: 3, shape, fill: categorical(i) });
     items.push({ kind: 'text', x: legendX + 28, y, text: mm.method, ...(mm.control ? { color: MUTED } : {}) });
   });
   const height = Math.max(top + rowsOfPanels * (ph + padT + padB + gap), top + padT + drawn.length * 18 + 16);

@@ -167,6 +167,24 @@ describe('evaluateExplanations (stub metrics)', () => {
     expect(r.methods[1]).toMatchObject({ overallRank: null, meanRank: null, reason: expect.stringContaining('CapabilityError') });
   });
 
+  it('passes rebuild to the metrics that need it; without it they are n/a', async () => {
+    const built: string[] = [];
+    const rebuildStub = metricSpec({
+      id: 'stub-rebuild', title: 'stub rebuild', family: 'randomisation', higherIsBetter: false, needs: { rebuild: true }, defaults: {}, source: 'test',
+      run: async ({ rebuild }) => {
+        const m = await rebuild!({ name: 'g' } as never);
+        built.push(m.backend);
+        return { metric: 'stub-rebuild', scores: [0, 0, 0], mean: 0, higherIsBetter: false };
+      },
+    });
+    const metrics = { 'stub-rebuild': rebuildStub };
+    const r = await evaluateExplanations({ model, x, methods: [exact], metrics, rebuild: async () => fromFunction(async (t) => t, { inputShape: [4], outputShape: [4], name: 'rebuilt' }) });
+    expect(r.cells[0]).toMatchObject({ status: 'ok', mean: 0, rank: 1 });
+    expect(built).toEqual(['rebuilt']);
+    const without = await evaluateExplanations({ model, x, methods: [exact], metrics });
+    expect(without.cells[0]).toMatchObject({ status: 'n/a', reason: expect.stringContaining('rebuild') });
+  });
+
   it('aborts with the signal; refuses bad input with typed errors', async () => {
     const ctl = new AbortController();
     ctl.abort();
