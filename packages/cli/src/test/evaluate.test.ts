@@ -128,4 +128,20 @@ describe('glasswing evaluate', () => {
       writeFileSync(`${process.env['GLASSWING_WRITE_PICTURES']}/report-heat.png`, Buffer.from(uri[1] ?? uri[2]!, 'base64'));
     }
   });
+
+  it.each(['tfjs-cpu', 'tfjs-wasm', 'onnx-node', 'onnx-web', 'gpujs-cpu'])('%s agrees with the reference adapter (tabular task, every registered metric)', async (adapter) => {
+    const args = (a: string) => ['evaluate', '--task', 'tabular', '--count', '4', '--methods', 'saliency,integrated-gradients,feature-ablation', '--adapter', a, '--json', '-', '--no-progress'];
+    const [ref, other] = [await run(args('reference')), await run(args(adapter))];
+    expect(other.code, other.stderr).toBe(0);
+    const a = JSON.parse(ref.stdout) as Out;
+    const b = JSON.parse(other.stdout) as Out;
+    expect(b.adapter).toBe(adapter);
+    expect(b.cells.map((c) => [c.method, c.metric, c.status])).toEqual(a.cells.map((c) => [c.method, c.metric, c.status]));
+    b.cells.forEach((c, k) => {
+      if (c.status !== 'ok') return;
+      const want = a.cells[k]!.mean!;
+      // float32 executors: relative 1e-3 (scores of maps that agree to ~1e-5 relative)
+      expect(Math.abs(c.mean! - want), `${c.method} × ${c.metric}`).toBeLessThanOrEqual(1e-3 * Math.max(1, Math.abs(want)));
+    });
+  }, 120000);
 });
