@@ -53,6 +53,25 @@ export function defaultEvaluateMethods(caps: Capabilities, inputShape: readonly 
     .map((s) => s.id);
 }
 
+/**
+ * Methods whose one explanation costs hundreds to thousands of model rows per example (samples or
+ * features × passes): re-explaining them for the metrics that re-explain (robustness: 10–50
+ * perturbed inputs each; randomisation: once per layer) dominates a run on images.
+ */
+export const COSTLY_TO_REEXPLAIN: ReadonlySet<string> = new Set(['kernel-shap', 'lime', 'feature-ablation', 'shapley-value-sampling', 'shapley-values']);
+
+/**
+ * The default budget (without --full): on inputs of more than 64 features, the metrics that
+ * re-explain skip the methods of COSTLY_TO_REEXPLAIN (an 'n/a' cell saying so).
+ */
+export function budgetSkip(inputShape: readonly number[]): ((method: { readonly id: string }, metric: MetricSpec) => string | undefined) | undefined {
+  if (inputShape.reduce((a, b) => a * b, 1) <= 64) return undefined;
+  return (method, metric) =>
+    metric.needs.explain && COSTLY_TO_REEXPLAIN.has(method.id)
+      ? `skipped to keep the run short: ${metric.id} re-explains with ${method.id} many times (run with --full)`
+      : undefined;
+}
+
 /** The grid rows: each method with the options the report gives it, then the control rows. */
 export function evaluateRows(
   ids: readonly string[],
@@ -115,7 +134,34 @@ export function rankingText(r: EvaluateResult): string {
   const { header, rows } = rankingRows(r);
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((row) => row[k]!.length)));
   const fmt = (cells: readonly string[]) => cells.map((c, k) => (k === 1 ? c.padEnd(widths[k]!) : c.padStart(widths[k]!))).join('  ');
-  const notes = r.cells.filter((c) => c.status === 'n/a').map((c) => `  n/a ${c.method} × ${c.metric}: ${c.reason}`);
-  const uniq = [...new Set(notes)];
-  return [fmt(header), ...rows.map(fmt), ...(uniq.length ? ['', ...uniq] : [])].join('\n') + '\n';
+  return [fmt(header), ...rows.map(fmt), ...naNotes(r).map((l) => `  ${l}`)].join('\n') + '\n';
+}
+
+/** One line per (metric, reason) of the n/a cells: "n/a metric × m1, m2 (or every method): reason". */
+export function naNotes(r: EvaluateResult): string[] {
+  const groups = new Map<string, { metric: string; reason: string; methods: string[] }>();
+  for (const c of r.cells) {
+    if (c.status !== 'n/a') continue;
+    const key = `${c.metric}\u0000${c.reason}`;
+    const g = groups.get(key) ?? { metric: c.metric, reason: c.reason ?? '', methods: [] };
+    g.methods.push(c.method);
+    groups.set(key, g);
+  }
+  return [...groups.values()].map((g) => `n/a ${g.metric} × ${g.methods.length === r.methods.length ? 'every method' : g.methods.join(', ')}: ${g.reason}`);
+}
+
+/**
+ * `r` without the metrics that scored no row (e.g. an image-only metric on a tabular model), and
+ * what was dropped with the first reason. Their cells hold no ranks, so every other rank and the
+ * mean ranks stay as they are.
+ */
+export function dropUnscoredMetrics(r: EvaluateResult): { result: EvaluateResult; dropped: { id: string; reason: string }[] } {
+  const m = r.metrics.length;
+  const dead = r.metrics.filter((_, j) => r.methods.every((__, i) => r.cells[i * m + j]!.status === 'n/a'));
+  if (dead.length === 0) return { result: r, dropped: [] };
+  const ids = new Set(dead.map((d) => d.id));
+  return {
+    result: { ...r, metrics: r.metrics.filter((x) => !ids.has(x.id)), cells: r.cells.filter((c) => !ids.has(c.metric)) },
+    dropped: dead.map((d) => ({ id: d.id, reason: r.cells.find((c) => c.metric === d.id)!.reason ?? '' })),
+  };
 }

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { EvaluateResult } from '@glasswing/core';
-import { formatRank, meanCurve, metricCurvesPng, metricCurvesSvg, metricHeatTablePng, metricHeatTableSvg, rankColor } from './metric-table.js';
+import { formatRank, headLines, meanCurve, metricCurvesPng, metricCurvesSvg, metricHeatTablePng, metricHeatTableSvg, rankColor } from './metric-table.js';
 
 const curve = (label: string, ys: number[][]) => ({ label, xLabel: 'fraction of features removed', x: [0, 0.25, 0.5, 0.75, 1], y: ys });
 /** 3 methods × 2 metrics; 'flat' has an n/a cell; deletion curves for two methods. */
@@ -37,7 +37,7 @@ const pngSize = (png: Uint8Array): [number, number] => {
 describe('metric heat table', () => {
   it('prints every cell as mean (rank), n/a in grey, rank colours green → red', () => {
     const svg = metricHeatTableSvg(result, { title: 'Quality' });
-    for (const t of ['Quality', 'pixel-flipping ↓', 'sparseness ↑', '0.2 (1)', '0.5 (2)', '0.8 (1)', '0.1 (2.5)', 'n/a', 'control:random', 'seed 3']) expect(svg).toContain(t);
+    for (const t of ['Quality', 'pixel-', 'flipping ↓', 'sparseness ↑', '0.2 (1)', '0.5 (2)', '0.8 (1)', '0.1 (2.5)', 'n/a', 'control:random', 'seed 3']) expect(svg).toContain(t);
     expect(rankColor(1, 3)).toEqual([120, 198, 121]);
     expect(rankColor(2, 3)).toEqual([254, 224, 139]);
     expect(rankColor(3, 3)).toEqual([244, 140, 112]);
@@ -45,6 +45,8 @@ describe('metric heat table', () => {
     // rows sorted by overall rank: saliency first.
     expect(svg.indexOf('>saliency<')).toBeLessThan(svg.indexOf('>flat<'));
     expect(formatRank(13.5)).toBe('13.5');
+    expect(headLines('sparseness ↑')).toEqual(['sparseness ↑']);
+    expect(headLines('model-parameter-randomisation ↓')).toEqual(['model-parameter-', 'randomisation ↓']);
     expect(formatRank(2)).toBe('2');
   });
   it('PNG at scale 2 of the SVG', () => {

@@ -40,6 +40,15 @@ export function rankColor(rank: number, count: number): Rgb {
   return t <= 0.5 ? mix(BEST, MID, t * 2) : mix(MID, WORST, (t - 0.5) * 2);
 }
 
+/** A column header on one line, or two split at the hyphen nearest the middle when it is long. */
+export function headLines(text: string): string[] {
+  if (text.length <= 14) return [text];
+  const cuts = [...text.matchAll(/-/g)].map((m) => m.index!);
+  if (cuts.length === 0) return [text];
+  const at = cuts.reduce((a, b) => (Math.abs(b - text.length / 2) < Math.abs(a - text.length / 2) ? b : a));
+  return [text.slice(0, at + 1), text.slice(at + 1)];
+}
+
 /** Row order: best overall rank first, unranked last (stable). */
 function rowOrder(r: EvaluateResult): number[] {
   return r.methods.map((_, i) => i).sort((a, b) => (r.methods[a]!.overallRank ?? Infinity) - (r.methods[b]!.overallRank ?? Infinity) || a - b);
@@ -51,9 +60,9 @@ function heatScene(r: EvaluateResult, o: MetricPictureOptions): Scene {
   const m = r.metrics.length;
   const items: SceneItem[] = [];
   const nameW = Math.max(90, ...r.methods.map((x) => labelWidth(x.method)));
-  const heads = r.metrics.map((x) => `${x.id} ${x.higherIsBetter ? '↑' : '↓'}`);
+  const heads = r.metrics.map((x) => headLines(`${x.id} ${x.higherIsBetter ? '↑' : '↓'}`));
   const cellTexts = r.cells.map((c) => (c.status === 'ok' ? `${formatNumber(c.mean!, 3)} (${formatRank(c.rank!)})` : 'n/a'));
-  const colW = r.metrics.map((_, j) => Math.max(70, labelWidth(heads[j]!) + 12, ...r.methods.map((_, i) => labelWidth(cellTexts[i * m + j]!) + 12)));
+  const colW = r.metrics.map((_, j) => Math.max(70, ...heads[j]!.map((h) => labelWidth(h) + 12), ...r.methods.map((_, i) => labelWidth(cellTexts[i * m + j]!) + 12)));
   const rankW = 74;
   const left = 16;
   const x0 = left + nameW + 10;
@@ -70,7 +79,7 @@ function heatScene(r: EvaluateResult, o: MetricPictureOptions): Scene {
     items.push({ kind: 'text', x: lx + 17, y: ly + 1, text: label });
     lx += 17 + labelWidth(label) + 16;
   }
-  const headY = 88;
+  const headY = 88 + (heads.some((h) => h.length > 1) ? 14 : 0);
   const rowH = 22;
   items.push({ kind: 'text', x: left, y: headY, text: 'method', bold: true });
   items.push({ kind: 'text', x: x0 + rankW - 8, y: headY, text: 'mean rank', bold: true, anchor: 'end' });
@@ -78,7 +87,7 @@ function heatScene(r: EvaluateResult, o: MetricPictureOptions): Scene {
   const colX: number[] = [];
   for (let j = 0; j < m; j++) {
     colX.push(cx);
-    items.push({ kind: 'text', x: cx + colW[j]! / 2, y: headY, text: heads[j]!, bold: true, anchor: 'middle' });
+    heads[j]!.forEach((line, k, all) => items.push({ kind: 'text', x: cx + colW[j]! / 2, y: headY - 14 * (all.length - 1 - k), text: line, bold: true, anchor: 'middle' }));
     cx += colW[j]!;
   }
   const ranked = r.metrics.map((_, j) => r.methods.filter((_, i) => r.cells[i * m + j]!.status === 'ok').length);

@@ -12,7 +12,7 @@ import { hasMetricCurves, metricCurvesPng, metricCurvesSvg, metricHeatTablePng, 
 import { describeChoice } from '../adapter-choice.js';
 import { PROGRESS_FLAGS, UsageError, parseBoolean, parseChoice, parseFlags, parseInteger, parseProgressSwitches } from '../args.js';
 import type { FlagKind } from '../args.js';
-import { DEFAULT_TASK_COUNT, TASKS, defaultEvaluateMethods, defaultEvaluateMetrics, evaluateRows, rankingMarkdown, rankingText, taskFiles } from '../evaluate-grid.js';
+import { COSTLY_TO_REEXPLAIN, DEFAULT_TASK_COUNT, TASKS, budgetSkip, defaultEvaluateMethods, dropUnscoredMetrics, defaultEvaluateMetrics, evaluateRows, rankingMarkdown, rankingText, taskFiles } from '../evaluate-grid.js';
 import type { TaskId } from '../evaluate-grid.js';
 import { asBatch, readTensorFile, resolvePath, writeFile } from '../files.js';
 import { asInterruption } from '../interrupt.js';
@@ -34,6 +34,7 @@ export const EVALUATE_FLAGS: Readonly<Record<string, FlagKind>> = {
   metrics: 'value',
   'metric-option': 'value',
   controls: 'value',
+  full: 'switch',
   count: 'value',
   seed: 'value',
   adapter: 'value',
@@ -78,6 +79,9 @@ Options:
 ${metrics.map((m) => `                              ${m}`).join('\n')}
   --metric-option <m.k=v,...>  a metric's own option, e.g. pixel-flipping.steps=20
   --controls true|false     include the control rows (default true)
+  --full                    run every cell; by default, on inputs of more than 64 features, the
+                            metrics that re-explain (robustness, randomisation) skip the methods
+                            costly to re-run (${[...COSTLY_TO_REEXPLAIN].join(', ')}): 'n/a' cells
   --count <n>               first n examples (default: image task 8, tabular task 16, files all)
   --seed <n>                seed of every method and metric (default 0): same seed, same JSON
   --adapter <id>            ${ADAPTERS.join(', ')}
@@ -113,6 +117,7 @@ export interface EvaluateRequest {
   readonly metrics?: string[];
   readonly metricOptions: Record<string, Record<string, number | string | boolean>>;
   readonly controls: boolean;
+  readonly full: boolean;
   readonly count?: number;
   readonly seed: number;
   readonly adapter?: AdapterId;
@@ -170,6 +175,7 @@ export function parseEvaluateArgs(argv: readonly string[]): EvaluateRequest | 'h
   const req: EvaluateRequest = {
     metricOptions: parseMetricOptions(v['metric-option']),
     controls: opt('controls', (r) => parseBoolean('controls', r)) ?? true,
+    full: switches.has('full'),
     seed: opt('seed', (r) => parseInteger('seed', r, 0)) ?? 0,
   };
   const extra: Partial<Record<keyof EvaluateRequest, unknown>> = {
@@ -238,7 +244,8 @@ export async function runEvaluate(argv: readonly string[], io: ResolvedIO): Prom
     const metrics = req.metrics ?? defaultEvaluateMetrics({ masks: masks !== undefined, rebuild: graph !== null, gradients: model.capabilities.gradients });
     if (metrics.length === 0) throw new UsageError('no metric applies to this model and input (give --masks for the localisation metrics, or --metrics)');
     const rows = evaluateRows(methods, { inputShape: model.inputShape, ...(layout ? { layout } : {}), ...(convLayer ? { convLayer } : {}), controls: req.controls });
-    const bar = progressBar('evaluate', io);
+    const skip = req.full ? undefined : budgetSkip(model.inputShape);
+    const bar = progressBar('evaluate', req.progress === undefined ? io : { ...io, progress: req.progress });
     const started = Date.now();
     const signal = io.interruption?.signal;
     const work = () =>
@@ -251,6 +258,7 @@ export async function runEvaluate(argv: readonly string[], io: ResolvedIO): Prom
           ...(req.target !== undefined ? { target: req.target } : {}),
           ...(masks ? { masks } : {}),
           ...(graph ? { rebuild: (g: Graph) => createModel(g, opened.adapter) } : {}),
+          ...(skip ? { skip } : {}),
         },
         {
           seed: req.seed,
@@ -269,6 +277,11 @@ export async function runEvaluate(argv: readonly string[], io: ResolvedIO): Prom
     }
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     bar.finish(`evaluate: ${rows.length} methods × ${metrics.length} metrics on ${n} example${n === 1 ? '' : 's'}, ${seconds} s ${describeChoice(opened.choice)}`);
+    if (req.metrics === undefined) {
+      const kept = dropUnscoredMetrics(result);
+      for (const d of kept.dropped) io.err(`note: metric '${d.id}' left out: it gave no method a score here (${d.reason})\n`);
+      result = kept.result;
+    }
     writeOutputs(req, result, { model: req.task ? `task:${req.task}` : req.model!, adapter: opened.adapter }, io);
     return 0;
   } finally {

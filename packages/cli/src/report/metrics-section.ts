@@ -9,7 +9,7 @@
 import { METRICS, evaluateExplanations, sliceBatch } from '@glasswing/core';
 import type { Layout, Model, Tensor } from '@glasswing/core';
 import { hasMetricCurves, metricCurvesPng, metricHeatTablePng } from '@glasswing/viz';
-import { evaluateRows } from '../evaluate-grid.js';
+import { dropUnscoredMetrics, evaluateRows, naNotes } from '../evaluate-grid.js';
 import type { ResolvedIO } from '../io.js';
 import { progressBar, progressEnabled } from '../progress.js';
 import { figure, note, pngImg, section } from './html.js';
@@ -50,15 +50,15 @@ export async function metricsSection(spec: MetricsReportSpec, model: Model, io?:
   const bar = io ? progressBar('report: explanation quality', io) : undefined;
   const started = Date.now();
   const signal = io?.interruption?.signal;
-  const result = await evaluateExplanations(
+  const { result } = dropUnscoredMetrics(await evaluateExplanations(
     { model, x, methods: rows, metricIds: metrics, ...(target !== undefined ? { target } : {}) },
     { seed: spec.seed ?? 0, ...(signal ? { signal } : {}), onProgress: (p) => bar?.update(Math.floor(p.done / 1000), Math.ceil(p.total / 1000)) },
-  ).finally(() => bar?.stop());
+  ).finally(() => bar?.stop()));
   // The summary goes where the bar went (a terminal, or --progress); piped runs keep stderr as it was.
   if (io && progressEnabled(io)) bar?.finish(`report: explanation quality, ${rows.length} rows × ${metrics.length} metrics in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const parts = [
     note(
-      `The report's methods and two model-blind controls scored on ${n} example(s) by the cheap metrics (${metrics.join(', ')}), ` +
+      `The report's methods and the model-blind controls scored on ${n} example(s) by the cheap metrics (${result.metrics.map((m) => m.id).join(', ')}), ` +
         `each with its defaults; a cell shows the mean score and the method's rank for that metric (1 = best). Robustness, ` +
         `randomisation and localisation metrics are left out here: run 'glasswing evaluate --model <file> --input <file>' ` +
         `(with --masks where the decisive features are known) for the whole grid.`,
@@ -68,7 +68,7 @@ export async function metricsSection(spec: MetricsReportSpec, model: Model, io?:
   if (hasMetricCurves(result)) {
     parts.push(figure(pngImg(metricCurvesPng(result, { title: 'Mean curves per method' }), 'mean metric curves'), 'Mean curve per method (controls dashed).'));
   }
-  const na = result.cells.filter((c) => c.status === 'n/a');
-  if (na.length > 0) parts.push(note(`n/a: ${[...new Set(na.map((c) => `${c.method} × ${c.metric} (${c.reason})`))].join('; ')}`, 'warn'));
+  const na = naNotes(result);
+  if (na.length > 0) parts.push(note(na.join('; '), 'warn'));
   return section('explanation-quality', 'Explanation quality', parts.join('\n'));
 }

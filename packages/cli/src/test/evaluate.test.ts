@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { METRICS } from '@glasswing/core';
-import { taskFiles } from '../evaluate-grid.js';
+import { budgetSkip, dropUnscoredMetrics, naNotes, taskFiles } from '../evaluate-grid.js';
+import type { EvaluateResult, MetricSpec } from '@glasswing/core';
 import { run, tempDir, writeJson } from './helpers.js';
 
 interface Out {
@@ -144,4 +145,31 @@ describe('glasswing evaluate', () => {
       expect(Math.abs(c.mean! - want), `${c.method} × ${c.metric}`).toBeLessThanOrEqual(1e-3 * Math.max(1, Math.abs(want)));
     });
   }, 120000);
+
+  it('budget: on images the re-explaining metrics skip the costly methods (not with --full); unscored metrics are dropped; n/a notes grouped', () => {
+    const reexplain = { id: 'sensitivity-max', needs: { explain: true } } as unknown as MetricSpec;
+    const plain = { id: 'deletion', needs: {} } as unknown as MetricSpec;
+    const skip = budgetSkip([20, 20, 1])!;
+    expect(skip({ id: 'kernel-shap' }, reexplain)).toMatch(/skipped to keep the run short.*--full/);
+    expect(skip({ id: 'kernel-shap' }, plain)).toBeUndefined();
+    expect(skip({ id: 'saliency' }, reexplain)).toBeUndefined();
+    expect(budgetSkip([10])).toBeUndefined();
+    const r = {
+      examples: 1, targets: [0], seed: 0,
+      metrics: [{ id: 'a', title: 'a', family: 'faithfulness', higherIsBetter: true, options: {} }, { id: 'road', title: 'road', family: 'faithfulness', higherIsBetter: true, options: {} }],
+      methods: [{ method: 'm1', title: 'm1', control: false, meanRank: 1, overallRank: 1 }, { method: 'm2', title: 'm2', control: false, meanRank: 2, overallRank: 2 }],
+      cells: [
+        { method: 'm1', metric: 'a', status: 'ok', mean: 2, scores: [2], rank: 1 },
+        { method: 'm1', metric: 'road', status: 'n/a', reason: 'images only' },
+        { method: 'm2', metric: 'a', status: 'ok', mean: 1, scores: [1], rank: 2 },
+        { method: 'm2', metric: 'road', status: 'n/a', reason: 'images only' },
+      ],
+    } as EvaluateResult;
+    expect(naNotes(r)).toEqual(['n/a road × every method: images only']);
+    const { result, dropped } = dropUnscoredMetrics(r);
+    expect(dropped).toEqual([{ id: 'road', reason: 'images only' }]);
+    expect(result.metrics.map((m) => m.id)).toEqual(['a']);
+    expect(result.cells.map((c) => c.metric)).toEqual(['a', 'a']);
+    expect(result.methods).toBe(r.methods);
+  });
 });

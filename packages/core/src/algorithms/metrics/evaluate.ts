@@ -56,6 +56,8 @@ export interface EvaluateInput {
   readonly metricIds?: readonly string[];
   /** The metric registry (default: METRICS). */
   readonly metrics?: Readonly<Record<string, MetricSpec>>;
+  /** A reason to leave a cell out (an 'n/a' cell with that reason), e.g. a run-time budget; undefined runs it. */
+  readonly skip?: (method: EvaluatedMethod, metric: MetricSpec) => string | undefined;
 }
 
 export interface EvaluateOptions {
@@ -214,7 +216,7 @@ export async function evaluateExplanations(input: EvaluateInput, options: Evalua
     for (const spec of specs) {
       const stage = `${method.id} × ${spec.id}`;
       report(stage);
-      const missing = maps ? missingNeed(spec, input) : `the method failed (${failures.get(method.id)})`;
+      const missing = maps ? (missingNeed(spec, input) ?? input.skip?.(method, spec)) : `the method failed (${failures.get(method.id)})`;
       if (missing !== undefined) {
         cells.push({ method: method.id, metric: spec.id, status: 'n/a', reason: missing });
       } else {

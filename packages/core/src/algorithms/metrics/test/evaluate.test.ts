@@ -183,6 +183,12 @@ describe('evaluateExplanations (stub metrics)', () => {
     expect(built).toEqual(['rebuilt']);
     const without = await evaluateExplanations({ model, x, methods: [exact], metrics });
     expect(without.cells[0]).toMatchObject({ status: 'n/a', reason: expect.stringContaining('rebuild') });
+    // skip: a caller's reason to leave a cell out (budget) is an n/a cell; the metric is not run.
+    built.length = 0;
+    const skipped = await evaluateExplanations({ model, x, methods: [exact, wrong], metrics, rebuild: async () => model, skip: (m, k) => (m.id === 'wrong' && k.needs.rebuild ? 'over budget' : undefined) });
+    expect(skipped.cells.map((c) => c.status)).toEqual(['ok', 'n/a']);
+    expect(skipped.cells[1]!.reason).toBe('over budget');
+    expect(built).toHaveLength(1);
   });
 
   it('aborts with the signal; refuses bad input with typed errors', async () => {
