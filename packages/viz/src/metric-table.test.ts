@@ -82,6 +82,17 @@ describe('metric curves', () => {
     if (process.env['GLASSWING_WRITE_PICTURES']) writeFileSync(`${process.env['GLASSWING_WRITE_PICTURES']}/curves-many.png`, metricCurvesPng({ ...result, metrics: [result.metrics[0]!], methods, cells }));
   });
 
+  it('x ticks: layer names where the curve has them, integers for integer x', () => {
+    const layers = { label: 'similarity', xLabel: 'layers randomised', x: [1, 2, 3], y: [[0.9, 0.5, 0.1]], xNames: ['fc3', 'fc2', 'conv_block_number_one'] };
+    const cells = [{ method: 'saliency', metric: 'pixel-flipping', status: 'ok' as const, mean: 1, scores: [1], rank: 1, curves: [layers] }];
+    const base = { ...result, metrics: [result.metrics[0]!], methods: [result.methods[0]!] };
+    const svg = metricCurvesSvg({ ...base, cells });
+    for (const t of ['>fc3<', '>fc2<', '>conv_block_…<']) expect(svg).toContain(t);
+    const plain = metricCurvesSvg({ ...base, cells: [{ ...cells[0]!, curves: [{ ...layers, xNames: undefined, x: [1, 2, 3, 4] }] }] } as EvaluateResult);
+    expect(plain).not.toContain('>1.5<');
+    expect(plain).toContain('>2<');
+  });
+
   it('refuses a result without curves', () => {
     expect(() => metricCurvesSvg({ ...result, cells: result.cells.map((c) => ({ ...c, curves: undefined })) as EvaluateResult['cells'] })).toThrow(/no metric/);
   });

@@ -127,6 +127,20 @@ function curvePanels(r: EvaluateResult): { metric: string; label: string; xLabel
   return out;
 }
 
+interface Line { readonly i: number; readonly x: readonly number[]; readonly y: number[]; readonly names?: readonly string[] }
+
+/**
+ * x-axis labels: the curve's x names where it has them (up to 8 points, shortened), integers only
+ * where every x is an integer (layers randomised), else nice ticks.
+ */
+function xTicks(lines: readonly Line[], x0: number, x1: number): { x: number; text: string }[] {
+  const named = lines.find((l) => l.names && l.names.length === l.x.length);
+  if (named && named.x.length <= 8) return named.x.map((x, j) => ({ x, text: named.names![j]!.length > 12 ? `${named.names![j]!.slice(0, 11)}…` : named.names![j]! }));
+  const ticks = niceTicks(x0, x1, 5);
+  const integral = lines.every((l) => l.x.every(Number.isInteger));
+  return (integral ? ticks.filter(Number.isInteger) : ticks).map((t) => ({ x: t, text: formatNumber(t, 3) }));
+}
+
 /** The mean over examples of a curve's y rows. */
 export function meanCurve(y: readonly (readonly number[])[]): number[] {
   const k = y[0]?.length ?? 0;
@@ -152,8 +166,8 @@ function curvesScene(r: EvaluateResult, o: MetricPictureOptions): Scene {
     const lines = r.methods.map((mm, i) => {
       const c = r.cells.find((cc) => cc.method === mm.method && cc.metric === p.metric && cc.status === 'ok');
       const cv = c?.curves?.find((q) => q.label === p.label);
-      return cv ? { i, x: cv.x, y: meanCurve(cv.y) } : undefined;
-    }).filter((l): l is { i: number; x: readonly number[]; y: number[] } => l !== undefined && l.x.length > 0);
+      return cv ? { i, x: cv.x, y: meanCurve(cv.y), ...(cv.xNames ? { names: cv.xNames } : {}) } : undefined;
+    }).filter((l): l is Line => l !== undefined && l.x.length > 0);
     const xs = lines.flatMap((l) => [...l.x]);
     const ys = lines.flatMap((l) => l.y);
     const yt = niceTicks(Math.min(...ys), Math.max(...ys), 5);
@@ -166,7 +180,7 @@ function curvesScene(r: EvaluateResult, o: MetricPictureOptions): Scene {
       items.push({ kind: 'line', x1: ox, y1: sy(t), x2: ox + pw, y2: sy(t), color: GRID });
       items.push({ kind: 'text', x: ox - 6, y: sy(t) + 4, text: formatNumber(t, 3), anchor: 'end', color: MUTED });
     }
-    for (const t of niceTicks(x0, x1, 5)) items.push({ kind: 'text', x: sx(t), y: oy + ph + 15, text: formatNumber(t, 3), anchor: 'middle', color: MUTED });
+    for (const t of xTicks(lines, x0, x1)) items.push({ kind: 'text', x: sx(t.x), y: oy + ph + 15, text: t.text, anchor: 'middle', color: MUTED });
     items.push({ kind: 'rect', x: ox, y: oy, w: pw, h: ph, stroke: MUTED });
     items.push({ kind: 'text', x: ox + pw / 2, y: oy + ph + 32, text: p.xLabel, anchor: 'middle' });
     for (const l of lines) {
