@@ -77,7 +77,7 @@ Options:
   --metrics <a,b,...>       metric ids (default: every metric that applies; asked-for metrics
                             that cannot run are 'n/a' with the reason). Metrics:
 ${metrics.map((m) => `                              ${m}`).join('\n')}
-  --metric-option <m.k=v,...>  a metric's own option, e.g. pixel-flipping.steps=20
+  --metric-option <m.k=v,...>  a metric's own option, e.g. deletion.steps=20
   --controls true|false     include the control rows (default true)
   --full                    run every cell; by default, on inputs of more than 64 features, the
                             metrics that re-explain (robustness, randomisation) skip the methods
@@ -93,7 +93,7 @@ ${metrics.map((m) => `                              ${m}`).join('\n')}
                             the metric x method heat table (cells coloured by rank)
   --curves-png <file.png>, --curves-svg <file.svg>
                             the mean curve per method of every metric that gives curves
-                            (deletion / insertion, ...)
+                            (deletion / insertion, ROAD, randomisation per layer, ...)
   --progress, --no-progress progress bar over the whole grid on stderr (default: on a terminal)
   -h, --help                show this help
 
@@ -303,7 +303,7 @@ function writeOutputs(req: EvaluateRequest, result: EvaluateResult, about: { mod
   if (req.svg !== undefined) writeFile(at(req.svg), metricHeatTableSvg(result, { title }), 'heat table SVG');
   if (req.curvesPng === undefined && req.curvesSvg === undefined) return;
   if (!hasMetricCurves(result)) {
-    io.err('note: no metric of this run gave curves (deletion / insertion come from pixel-flipping); --curves-png / --curves-svg not written\n');
+    io.err('note: no metric of this run gave curves (e.g. deletion / insertion); --curves-png / --curves-svg not written\n');
     return;
   }
   const curvesTitle = { title: `Mean curves${req.task ? `: ${req.task} task` : ''}` };
