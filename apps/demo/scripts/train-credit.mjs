@@ -10,12 +10,13 @@
  * meta.json, data.csv, labels.csv}. The committed model is the artifact; this script documents
  * how it was made.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { saveLayersModel, seededOrder } from './train-common.mjs';
 import { CLASS_NAMES, FEATURES, LABEL_NOISE, generateCredit } from './credit-data.mjs';
 import { createUniform } from './dataset.mjs';
 
@@ -77,11 +78,7 @@ const xs = standardize(train.x);
 const shuffleRand = createUniform(99);
 let testAcc = 0;
 for (let epoch = 1; epoch <= EPOCHS; epoch++) {
-  const order = Array.from({ length: TRAIN_COUNT }, (_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(shuffleRand() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  const order = seededOrder(shuffleRand, TRAIN_COUNT);
   const xb = new Float32Array(TRAIN_COUNT * F);
   const yb = new Float32Array(TRAIN_COUNT * 2);
   order.forEach((src, i) => {
@@ -115,23 +112,7 @@ tf.tidy(() => {
   for (let i = 0; i < TEST_COUNT; i++) if (pred[i] === test.truth[i]) truthAgree++;
 });
 
-mkdirSync(outDir, { recursive: true });
-await raw.save(
-  tf.io.withSaveHandler(async (artifacts) => {
-    const parts = Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData];
-    const bytes = Buffer.concat(parts.map((p) => Buffer.from(p)));
-    writeFileSync(join(outDir, 'weights.bin'), bytes);
-    const modelJson = {
-      format: 'layers-model',
-      generatedBy: 'glasswing apps/demo/scripts/train-credit.mjs',
-      convertedBy: null,
-      modelTopology: artifacts.modelTopology,
-      weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
-    };
-    writeFileSync(join(outDir, 'model.json'), JSON.stringify(modelJson, null, 1) + '\n');
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: bytes.length } };
-  }),
-);
+await saveLayersModel(raw, outDir, 'glasswing apps/demo/scripts/train-credit.mjs');
 
 // The CSV sample (a fresh draw): features with a header; labels in their own file.
 const sample = generateCredit({ count: SAMPLE_COUNT, seed: SAMPLE_SEED });

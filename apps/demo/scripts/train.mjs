@@ -7,12 +7,13 @@
  * initialisation and a seeded shuffle, and writes apps/demo/model/{model.json, weights.bin,
  * meta.json}. The committed model is the artifact; this script documents how it was made.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { saveLayersModel, seededOrder } from './train-common.mjs';
 import { CLASS_NAMES, IMAGE_SIZE, REGION, createUniform, generateDataset } from './dataset.mjs';
 
 const TRAIN_SEED = 1;
@@ -78,11 +79,7 @@ const shuffleRand = createUniform(99);
 const started = Date.now();
 let testAcc = 0;
 for (let epoch = 1; epoch <= EPOCHS; epoch++) {
-  const order = Array.from({ length: TRAIN_COUNT }, (_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(shuffleRand() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  const order = seededOrder(shuffleRand, TRAIN_COUNT);
   const { x, y } = toTensors(train, order);
   const h = await model.fit(x, y, { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0 });
   x.dispose();
@@ -93,23 +90,7 @@ for (let epoch = 1; epoch <= EPOCHS; epoch++) {
 }
 const trainAcc = accuracy(model, train);
 
-mkdirSync(outDir, { recursive: true });
-await model.save(
-  tf.io.withSaveHandler(async (artifacts) => {
-    const parts = Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData];
-    const bytes = Buffer.concat(parts.map((p) => Buffer.from(p)));
-    writeFileSync(join(outDir, 'weights.bin'), bytes);
-    const modelJson = {
-      format: 'layers-model',
-      generatedBy: 'glasswing apps/demo/scripts/train.mjs',
-      convertedBy: null,
-      modelTopology: artifacts.modelTopology,
-      weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
-    };
-    writeFileSync(join(outDir, 'model.json'), JSON.stringify(modelJson, null, 1) + '\n');
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: bytes.length } };
-  }),
-);
+await saveLayersModel(model, outDir, 'glasswing apps/demo/scripts/train.mjs');
 
 const meta = {
   name: 'glasswing-demo-cnn',

@@ -18,6 +18,7 @@ import { runReport } from './commands/report.js';
 import { runRules } from './commands/rules.js';
 import { runSurrogate } from './commands/surrogate.js';
 import { runDistill } from './commands/distill.js';
+import { runEvaluate } from './commands/evaluate.js';
 import { runVisualize } from './commands/visualize.js';
 import { InterruptedError, stopSignalName } from './interrupt.js';
 import { resolveIO } from './io.js';
@@ -41,6 +42,7 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: ResolvedIO
   surrogate: runSurrogate,
   rules: runRules,
   distill: runDistill,
+  evaluate: runEvaluate,
 };
 
 export function usage(): string {
@@ -72,6 +74,8 @@ Commands:
               and coverage (run 'glasswing rules --help')
   distill     train a small student (MLP, CNN or tree) on a model's soft labels: fidelity,
               size and speed; saves a TensorFlow.js model (run 'glasswing distill --help')
+  evaluate    score and rank attribution methods with explanation-quality metrics, on
+              bundled ground-truth tasks or your model (run 'glasswing evaluate --help')
 
 Options:
   -h, --help      show this help

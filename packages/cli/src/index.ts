@@ -9,3 +9,4 @@ export { DEFAULT_ADAPTER_RANKING, openFastest } from './adapter-choice.js';
 export type { AdapterChoice, SkippedAdapter } from './adapter-choice.js';
 export { InterruptedError, SIGNAL_EXIT_CODES, StopRequest, watchStopSignals } from './interrupt.js';
 export type { Interruption } from './interrupt.js';
+export { rankingMarkdown, rankingText, taskFiles, TASKS } from './evaluate-grid.js';

@@ -86,3 +86,6 @@ export type { DistillChartInput } from './distill.js';
 // Randomisation sanity check (Adebayo et al. 2018): the original map and the map after each randomisation step.
 export { randomisationStrip, randomisationStripPng, randomisationStripSvg, randomisationPanels } from './randomisation.js';
 export type { RandomisationStripOptions } from './randomisation.js';
+// Explanation quality (issue 14): metric × method heat table and mean metric curves.
+export { metricHeatTableSvg, metricHeatTablePng, metricCurvesSvg, metricCurvesPng, hasMetricCurves, rankColor, meanCurve, formatRank } from './metric-table.js';
+export type { MetricPictureOptions } from './metric-table.js';

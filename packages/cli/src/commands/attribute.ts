@@ -178,7 +178,7 @@ function parseNeuron(raw: string): number | number[] {
   return raw.includes(',') ? nums : nums[0]!;
 }
 
-function parseTarget(raw: string): number | number[] {
+export function parseTarget(raw: string): number | number[] {
   const parts = raw.split(',').map((s) => s.trim());
   const nums = parts.map((p) => {
     if (!/^\d+$/.test(p)) throw new UsageError(`--target must be a non-negative integer or a comma-separated list of them, got '${raw}'`);

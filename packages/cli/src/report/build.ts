@@ -24,6 +24,7 @@ import { counterfactualSection } from './counterfactual-section.js';
 import { surrogateSection } from './surrogate-section.js';
 import { influenceSection } from './influence-section.js';
 import { distillSection } from './distill-section.js';
+import { metricsSection } from './metrics-section.js';
 
 export interface ReportSpec {
   readonly opened: OpenedModel;
@@ -145,6 +146,8 @@ export async function buildReport(spec: ReportSpec, io: ResolvedIO): Promise<str
   const act = await activationSection(model, graph, spec.data, spec.dataLabel, spec.x, io);
   if (act) sections.push(act);
   sections.push(await attributionSection(spec, model, io));
+  const quality = await metricsSection(spec, model, io);
+  if (quality) sections.push(quality);
   sections.push(...(await internalsSections(spec, model, io)));
   const counterfactuals = await counterfactualSection(spec, model);
   if (counterfactuals) sections.push(counterfactuals);

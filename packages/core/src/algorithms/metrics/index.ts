@@ -34,3 +34,4 @@ export {
   type SimilarityOptions,
   type MapGeometry,
 } from '../_utils/map-similarity.js';
+export * from './evaluate.js';
