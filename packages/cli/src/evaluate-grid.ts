@@ -25,6 +25,37 @@ export function taskAvailable(task: TaskId): boolean {
   return existsSync(taskFiles(task).model);
 }
 
+/**
+ * Metric options the bundled tasks set (under the user's `--metric-option`), where a metric's
+ * Quantus default does not fit the task's size: top-k-intersection's k = the mask size (36 pixels,
+ * 3 features; Quantus' 1000 would exceed the 400 / 10 features and score every map alike);
+ * monotonicity's one-pixel steps on a 20×20 image are never strictly monotone for any map, so 20
+ * steps of 20 pixels; faithfulness correlation on 20-pixel subsets (5 % of the image).
+ */
+export const TASK_METRIC_OPTIONS: Readonly<Record<TaskId, Readonly<Record<string, Readonly<Record<string, number>>>>>> = {
+  image: {
+    'top-k-intersection': { k: 36 },
+    monotonicity: { featuresInStep: 20 },
+    'monotonicity-correlation': { featuresInStep: 20 },
+    'faithfulness-correlation': { subsetSize: 20 },
+  },
+  tabular: {
+    'top-k-intersection': { k: 3 },
+    'faithfulness-correlation': { subsetSize: 3 },
+  },
+};
+
+/** The task's metric options with the user's on top (per metric, per option). */
+export function withTaskMetricOptions(
+  task: TaskId | undefined,
+  user: Readonly<Record<string, Readonly<Record<string, number | string | boolean>>>>,
+): Record<string, Record<string, number | string | boolean>> {
+  const out: Record<string, Record<string, number | string | boolean>> = {};
+  for (const [id, o] of Object.entries(task ? TASK_METRIC_OPTIONS[task] : {})) if (METRICS[id]) out[id] = { ...o };
+  for (const [id, o] of Object.entries(user)) out[id] = { ...(out[id] ?? {}), ...o };
+  return out;
+}
+
 /** Examples per bundled task by default: keeps the default run to a few minutes on 2 cores. */
 export const DEFAULT_TASK_COUNT: Readonly<Record<TaskId, number>> = { image: 8, tabular: 16 };
 

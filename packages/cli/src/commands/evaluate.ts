@@ -12,7 +12,7 @@ import { hasMetricCurves, metricCurvesPng, metricCurvesSvg, metricHeatTablePng, 
 import { describeChoice } from '../adapter-choice.js';
 import { PROGRESS_FLAGS, UsageError, parseBoolean, parseChoice, parseFlags, parseInteger, parseProgressSwitches } from '../args.js';
 import type { FlagKind } from '../args.js';
-import { COSTLY_TO_REEXPLAIN, DEFAULT_TASK_COUNT, TASKS, budgetSkip, defaultEvaluateMethods, dropUnscoredMetrics, defaultEvaluateMetrics, evaluateRows, rankingMarkdown, rankingText, taskFiles } from '../evaluate-grid.js';
+import { COSTLY_TO_REEXPLAIN, DEFAULT_TASK_COUNT, TASKS, withTaskMetricOptions, budgetSkip, defaultEvaluateMethods, dropUnscoredMetrics, defaultEvaluateMetrics, evaluateRows, rankingMarkdown, rankingText, taskFiles } from '../evaluate-grid.js';
 import type { TaskId } from '../evaluate-grid.js';
 import { asBatch, readTensorFile, resolvePath, writeFile } from '../files.js';
 import { asInterruption } from '../interrupt.js';
@@ -77,7 +77,11 @@ Options:
   --metrics <a,b,...>       metric ids (default: every metric that applies; asked-for metrics
                             that cannot run are 'n/a' with the reason). Metrics:
 ${metrics.map((m) => `                              ${m}`).join('\n')}
-  --metric-option <m.k=v,...>  a metric's own option, e.g. deletion.steps=20
+  --metric-option <m.k=v,...>  a metric's own option, e.g. deletion.steps=20 (the bundled tasks
+                            set a few to fit their size: image top-k-intersection.k=36,
+                            monotonicity(-correlation).featuresInStep=20,
+                            faithfulness-correlation.subsetSize=20; tabular top-k-intersection.k=3,
+                            faithfulness-correlation.subsetSize=3; yours win)
   --controls true|false     include the control rows (default true)
   --full                    run every cell; by default, on inputs of more than 64 features, the
                             metrics that re-explain (robustness, randomisation) skip the methods
@@ -262,7 +266,7 @@ export async function runEvaluate(argv: readonly string[], io: ResolvedIO): Prom
         },
         {
           seed: req.seed,
-          metricOptions: req.metricOptions,
+          metricOptions: withTaskMetricOptions(req.task, req.metricOptions),
           ...(req.perturbationsPerEval !== undefined ? { perturbationsPerEval: req.perturbationsPerEval } : {}),
           ...(signal ? { signal } : {}),
           onProgress: (p) => bar.update(Math.floor(p.done / 1000), Math.ceil(p.total / 1000)),

@@ -8,9 +8,11 @@
  *
  * (0 when either side is constant). On f(x) = wᵀx with a = w⊙(x − baseline) both sides are equal
  * and ρ = 1. Higher is better. Features are input elements, or the groups of `featureMask` (then
- * `subsetSize` counts groups). Defaults as Quantus: 100 runs, subsets of 224 (clipped to the number
- * of features); baseline 0 (Quantus "black"); no normalisation of the map (Pearson ρ does not
+ * `subsetSize` counts groups). Defaults as Quantus: 100 runs, subsets of 224; baseline 0 (Quantus "black"); no normalisation of the map (Pearson ρ does not
  * change under a positive rescaling).
+ * Differs from Quantus where `subsetSize` ≥ the number of features F (e.g. 224 on a tabular row of
+ * 10): every run would then remove every feature, both sides would be constant and ρ undefined
+ * (Quantus returns NaN); here the subsets then hold ⌊F/2⌋ features (`details.subsetSize` says which).
  */
 import { createRng } from '../../../random/prng.js';
 import { resolveFeatureMask, type FeatureMaskInput } from '../../_utils/perturbation/feature-mask.js';
@@ -20,7 +22,7 @@ import { evaluateMetricRows, intOption, metricContext, pearson, resolveMetricBas
 export interface FaithfulnessCorrelationOptions extends MetricOptions {
   /** Random subsets per example (Quantus `nr_runs`). Default 100. */
   readonly nRuns?: number;
-  /** Features per subset (Quantus `subset_size`), clipped to the number of features. Default 224. */
+  /** Features per subset (Quantus `subset_size`); ⌊F/2⌋ when it is ≥ the number of features F. Default 224. */
   readonly subsetSize?: number;
   /** Replacement value: a number or a tensor like x's rows. Default 0. */
   readonly baseline?: MetricBaseline;
@@ -37,7 +39,7 @@ export async function faithfulnessCorrelation(input: MetricInput, options: Faith
   const baseline = resolveMetricBaseline(options.baseline, x, m.model.inputShape);
   const mask = resolveFeatureMask(options.featureMask, n, m.model.inputShape);
   const F = mask.groups;
-  const k = Math.min(size, F);
+  const k = size < F ? size : Math.max(1, Math.floor(F / 2));
   const base = createRng(m.seed);
   const rngs = Array.from({ length: n }, (_, i) => base.derive(i));
   const perm = new Int32Array(F);
