@@ -78,9 +78,9 @@ Options:
                             that cannot run are 'n/a' with the reason). Metrics:
 ${metrics.map((m) => `                              ${m}`).join('\n')}
   --metric-option <m.k=v,...>  a metric's own option, e.g. deletion.steps=20 (the bundled tasks
-                            set a few to fit their size: image top-k-intersection.k=36,
+                            set a few to fit their size: image top-k-intersection.k=18,
                             monotonicity(-correlation).featuresInStep=20,
-                            faithfulness-correlation.subsetSize=20; tabular top-k-intersection.k=3,
+                            faithfulness-correlation.subsetSize=20; tabular top-k-intersection.k=2,
                             faithfulness-correlation.subsetSize=3; yours win)
   --controls true|false     include the control rows (default true)
   --full                    run every cell; by default, on inputs of more than 64 features, the
