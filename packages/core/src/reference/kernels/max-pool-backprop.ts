@@ -4,7 +4,7 @@
  */
 import type { Pool2DParams } from '../../ir/kernels.js';
 import type { Tensor } from '../../tensor.js';
-import { emptyWindowError, poolGeometry, windowArgmax } from './pool-geometry.js';
+import { emptyWindowError, poolGeometry, windowArgmax, windowArgmaxChannels } from './pool-geometry.js';
 import { checkDyShape, checkTensor } from './util.js';
 
 export function maxPoolBackprop(dy: Tensor, x: Tensor, p: Pool2DParams): Tensor {
@@ -20,6 +20,37 @@ export function maxPoolBackprop(dy: Tensor, x: Tensor, p: Pool2DParams): Tensor 
   const X = x.data;
   const D = dy.data;
   const DX = new Float32Array(X.length);
+  if (xsC === 1 && ysC === 1) {
+    // Channels-last: one pass per window over all channels (contiguous); all-zero windows skipped.
+    const idx = new Int32Array(C);
+    const val = new Float64Array(C);
+    for (let n = 0; n < N; n++) {
+      for (let oy = 0; oy < Ho; oy++) {
+        const h0 = h0s[oy]!;
+        const h1 = h1s[oy]!;
+        for (let ox = 0; ox < Wo; ox++) {
+          const yB = n * ysN + oy * ysH + ox * ysW;
+          let any = false;
+          for (let c = 0; c < C; c++) {
+            if (D[yB + c] !== 0) {
+              any = true;
+              break;
+            }
+          }
+          if (!any) continue;
+          const w0 = w0s[ox]!;
+          const w1 = w1s[ox]!;
+          if (h1 <= h0 || w1 <= w0) throw emptyWindowError('maxPoolBackprop', p);
+          windowArgmaxChannels(X, n * xsN, h0, h1, w0, w1, xsH, xsW, C, idx, val);
+          for (let c = 0; c < C; c++) {
+            const d = D[yB + c]!;
+            if (d !== 0) DX[idx[c]!] += d;
+          }
+        }
+      }
+    }
+    return { shape: [...x.shape], data: DX };
+  }
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
       const xB = n * xsN + c * xsC;

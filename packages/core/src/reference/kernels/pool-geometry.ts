@@ -115,3 +115,32 @@ export function windowArgmax(
   }
   return best;
 }
+
+/**
+ * Channels-last form of windowArgmax: for all C channels of one window at once (the channel is
+ * the contiguous axis, stride 1), the flat index of each channel's first maximal cell into
+ * `idx[0..C)` and its value into `val[0..C)`. Same first-maximum rule as windowArgmax.
+ */
+export function windowArgmaxChannels(
+  X: Float32Array, base: number, h0: number, h1: number, w0: number, w1: number, strideH: number, strideW: number,
+  C: number, idx: Int32Array, val: Float64Array,
+): void {
+  const first = base + h0 * strideH + w0 * strideW;
+  for (let c = 0; c < C; c++) {
+    idx[c] = first + c;
+    val[c] = X[first + c]!;
+  }
+  for (let iy = h0; iy < h1; iy++) {
+    const row = base + iy * strideH;
+    for (let ix = iy === h0 ? w0 + 1 : w0; ix < w1; ix++) {
+      const at = row + ix * strideW;
+      for (let c = 0; c < C; c++) {
+        const v = X[at + c]!;
+        if (v > val[c]!) {
+          val[c] = v;
+          idx[c] = at + c;
+        }
+      }
+    }
+  }
+}
