@@ -8,6 +8,7 @@
  * `pnpm bench:fv [--quick] [--out <dir>] [--adapters a,b]`: writes <out>/<day>-feature-visualization.json
  * and .md (default benchmarks/results); --quick runs 8 steps (for tests).
  */
+import { benchEnvironment, parseAdapterBenchArgs, writeBenchFiles, type AdapterBenchOptions, type BenchEnvironment } from './bench-cli.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,11 +20,7 @@ import { ADAPTERS, adapterById } from './adapters.js';
 export const DEMO_MODEL = fileURLToPath(new URL('../../apps/demo/model/model.json', import.meta.url));
 export const FV_CHANNELS = [0, 1, 2, 3];
 
-export interface FvOptions {
-  readonly quick: boolean;
-  readonly out: string;
-  readonly adapters: readonly string[];
-}
+export type FvOptions = AdapterBenchOptions;
 
 export interface FvResult {
   readonly adapter: string;
@@ -42,26 +39,11 @@ export interface FvResult {
 export interface FvReport {
   readonly date: string;
   readonly quick: boolean;
-  readonly environment: { readonly node: string; readonly platform: string; readonly cpus: number };
+  readonly environment: BenchEnvironment;
   readonly results: readonly FvResult[];
 }
 
-export function parseFvArgs(argv: readonly string[]): FvOptions {
-  let quick = false;
-  let out = fileURLToPath(new URL('../results', import.meta.url));
-  let adapters = ADAPTERS.map((a) => a.id);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--quick') quick = true;
-    else if (a === '--out' || a === '--adapters') {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value`);
-      if (a === '--out') out = path.resolve(v);
-      else adapters = v.split(',').map((s) => adapterById(s.trim()).id);
-    } else throw new Error(`unknown option ${a}`);
-  }
-  return { quick, out, adapters };
-}
+export const parseFvArgs: (argv: readonly string[]) => FvOptions = parseAdapterBenchArgs;
 
 export async function demoGraph(): Promise<Graph> {
   return importLayersModel(await loadLayersArtifacts(DEMO_MODEL));
@@ -104,15 +86,11 @@ export async function featureVisualizationBench(options: FvOptions, log: (line: 
   const report: FvReport = {
     date: new Date().toISOString(),
     quick: options.quick,
-    environment: { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length },
+    environment: benchEnvironment(),
     results,
   };
   const markdown = toFvMarkdown(report);
-  await mkdir(options.out, { recursive: true });
-  const stem = path.join(options.out, `${report.date.slice(0, 10)}-feature-visualization`);
-  await writeFile(`${stem}.json`, JSON.stringify(report, null, 1) + '\n');
-  await writeFile(`${stem}.md`, markdown);
-  return { report, markdown, files: [`${stem}.json`, `${stem}.md`] };
+  return { report, markdown, files: await writeBenchFiles(options.out, 'feature-visualization', report, markdown) };
 }
 
 export function toFvMarkdown(report: FvReport): string {

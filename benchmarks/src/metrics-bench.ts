@@ -9,6 +9,7 @@
  * `pnpm bench:metrics [--quick] [--out <dir>] [--adapters a,b]`: writes <out>/<day>-metrics.json
  * and .md (default benchmarks/results); --quick: 1 image, 10 steps, 10 perturbations.
  */
+import { benchEnvironment, parseAdapterBenchArgs, writeBenchFiles, type AdapterBenchOptions, type BenchEnvironment } from './bench-cli.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,11 +18,7 @@ import { createRng, deletion, infidelity, type MetricResult, type Model, type Te
 import { ADAPTERS, adapterById } from './adapters.js';
 import { loadGraph, modelFiles } from './models.js';
 
-export interface MetricsBenchOptions {
-  readonly quick: boolean;
-  readonly out: string;
-  readonly adapters: readonly string[];
-}
+export type MetricsBenchOptions = AdapterBenchOptions;
 
 export interface MetricsBenchRow {
   readonly adapter: string;
@@ -41,26 +38,11 @@ export interface MetricsBenchRow {
 export interface MetricsBenchReport {
   readonly date: string;
   readonly quick: boolean;
-  readonly environment: { readonly node: string; readonly platform: string; readonly cpus: number };
+  readonly environment: BenchEnvironment;
   readonly rows: readonly MetricsBenchRow[];
 }
 
-export function parseMetricsBenchArgs(argv: readonly string[]): MetricsBenchOptions {
-  let quick = false;
-  let out = fileURLToPath(new URL('../results', import.meta.url));
-  let adapters = ADAPTERS.map((a) => a.id);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--quick') quick = true;
-    else if (a === '--out' || a === '--adapters') {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value`);
-      if (a === '--out') out = path.resolve(v);
-      else adapters = v.split(',').map((s) => adapterById(s.trim()).id);
-    } else throw new Error(`unknown option ${a}`);
-  }
-  return { quick, out, adapters };
-}
+export const parseMetricsBenchArgs: (argv: readonly string[]) => MetricsBenchOptions = parseAdapterBenchArgs;
 
 /** `n` seeded 28×28 images (faint noise and two bright strokes) and their fixed maps, one channel. */
 export function strokeImages(n: number): { x: Float32Array; map: Float32Array } {
@@ -127,15 +109,11 @@ export async function metricsBench(options: MetricsBenchOptions, log: (line: str
   const report: MetricsBenchReport = {
     date: new Date().toISOString(),
     quick: options.quick,
-    environment: { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length },
+    environment: benchEnvironment(),
     rows,
   };
   const markdown = metricsMarkdown(report);
-  await mkdir(options.out, { recursive: true });
-  const stem = path.join(options.out, `${report.date.slice(0, 10)}-metrics`);
-  await writeFile(`${stem}.json`, JSON.stringify(report, null, 1) + '\n');
-  await writeFile(`${stem}.md`, markdown);
-  return { report, markdown, files: [`${stem}.json`, `${stem}.md`] };
+  return { report, markdown, files: await writeBenchFiles(options.out, 'metrics', report, markdown) };
 }
 
 export function metricsMarkdown(report: MetricsBenchReport): string {

@@ -8,6 +8,7 @@
  * `pnpm bench:surrogate [--quick] [--out <dir>] [--adapters a,b]`: writes
  * <out>/<day>-surrogate.json and .md (default benchmarks/results); --quick uses 1 000 rows.
  */
+import { benchEnvironment, parseAdapterBenchArgs, writeBenchFiles, type AdapterBenchOptions, type BenchEnvironment } from './bench-cli.js';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -19,11 +20,7 @@ import { ADAPTERS, adapterById } from './adapters.js';
 
 export const CREDIT_DIR = fileURLToPath(new URL('../../apps/demo/credit/', import.meta.url));
 
-export interface SurrogateBenchOptions {
-  readonly quick: boolean;
-  readonly out: string;
-  readonly adapters: readonly string[];
-}
+export type SurrogateBenchOptions = AdapterBenchOptions;
 
 export interface SurrogateBenchResult {
   readonly adapter: string;
@@ -41,26 +38,11 @@ export interface SurrogateBenchResult {
 export interface SurrogateBenchReport {
   readonly date: string;
   readonly quick: boolean;
-  readonly environment: { readonly node: string; readonly platform: string; readonly cpus: number };
+  readonly environment: BenchEnvironment;
   readonly results: readonly SurrogateBenchResult[];
 }
 
-export function parseSurrogateBenchArgs(argv: readonly string[]): SurrogateBenchOptions {
-  let quick = false;
-  let out = fileURLToPath(new URL('../results', import.meta.url));
-  let adapters = ADAPTERS.map((a) => a.id);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--quick') quick = true;
-    else if (a === '--out' || a === '--adapters') {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value`);
-      if (a === '--out') out = path.resolve(v);
-      else adapters = v.split(',').map((s) => adapterById(s.trim()).id);
-    } else throw new Error(`unknown option ${a}`);
-  }
-  return { quick, out, adapters };
-}
+export const parseSurrogateBenchArgs: (argv: readonly string[]) => SurrogateBenchOptions = parseAdapterBenchArgs;
 
 /** `rows` rows drawn with replacement from the credit model's data.csv (seed 7). */
 export function creditRows(rows: number): { data: Tensor; names: string[] } {
@@ -127,15 +109,11 @@ export async function surrogateBench(options: SurrogateBenchOptions, log: (line:
   const report: SurrogateBenchReport = {
     date: new Date().toISOString(),
     quick: options.quick,
-    environment: { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length },
+    environment: benchEnvironment(),
     results,
   };
   const markdown = toSurrogateMarkdown(report);
-  await mkdir(options.out, { recursive: true });
-  const stem = path.join(options.out, `${report.date.slice(0, 10)}-surrogate`);
-  await writeFile(`${stem}.json`, JSON.stringify(report, null, 1) + '\n');
-  await writeFile(`${stem}.md`, markdown);
-  return { report, markdown, files: [`${stem}.json`, `${stem}.md`] };
+  return { report, markdown, files: await writeBenchFiles(options.out, 'surrogate', report, markdown) };
 }
 
 export function toSurrogateMarkdown(report: SurrogateBenchReport): string {
