@@ -340,9 +340,20 @@ export class OnnxModel implements Model {
       }
     }
     const emitted = emit();
-    const scratch = disk ? await disk.scratchPath(key) : undefined;
-    const session = await runtime.createSession(emitted.bytes, scratch ? { saveOptimizedTo: scratch } : {});
-    if (disk) await disk.store(key, emitted, scratch);
+    // ORT writes models over 2 GB with external data: those are stored as emitted, unoptimised.
+    const scratch = disk && emitted.bytes.byteLength < 2 ** 30 ? await disk.scratchPath(key) : undefined;
+    let session: import('onnxruntime-common').InferenceSession;
+    let saved = scratch;
+    try {
+      session = await runtime.createSession(emitted.bytes, scratch ? { saveOptimizedTo: scratch } : {});
+    } catch (e) {
+      if (!scratch) throw e;
+      // Saving the optimised graph must never be why a model fails: create it as without a cache.
+      saved = undefined;
+      await disk!.discard(scratch);
+      session = await runtime.createSession(emitted.bytes);
+    }
+    if (disk) await disk.store(key, emitted, saved);
     return { session, meta: { emitted } };
   }
 

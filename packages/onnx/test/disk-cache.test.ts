@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GradientResult, Graph, Tensor } from '@glasswing/core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createOnnxModel, fromOnnx, resolveCacheDir, type OnnxModel } from '../src/index.js';
+import { createOnnxModel, fromOnnx, loadRuntime, resolveCacheDir, type OnnxModel, type OnnxRuntime } from '../src/index.js';
 
 const lenet = fileURLToPath(new URL('./fixtures/lenet_mnist.onnx', import.meta.url));
 const dirs: string[] = [];
@@ -139,6 +139,21 @@ describe('on-disk model cache', () => {
     const want = await grad(await open({ cacheDir: false }));
     expectClose((await grad(m)).inputGradient, want.inputGradient);
     expect(m.diskCacheStats).toMatchObject({ hits: 0, writes: 0 });
+  });
+
+  it('a runtime that fails to save the optimised graph still runs the model; the emitted model is stored', async () => {
+    const dir = tmpDir();
+    const base = await loadRuntime('onnx-node');
+    const refusing: OnnxRuntime = {
+      ...base,
+      createSession: (bytes, o) => (o?.saveOptimizedTo ? Promise.reject(new Error('cannot write')) : base.createSession(bytes, o)),
+    };
+    const want = await grad(await open({ cacheDir: false }));
+    const m = await open({ cacheDir: dir, runtime: refusing });
+    expectClose((await grad(m)).inputGradient, want.inputGradient);
+    expect(m.diskCacheStats?.writes).toBeGreaterThan(0);
+    for (const f of entries(dir, '.json')) expect((JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { preOptimized: boolean }).preOptimized).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
 
   it('resolveCacheDir: option first, then GLASSWING_ONNX_CACHE (off/0/false/empty: none), then the fallback', () => {

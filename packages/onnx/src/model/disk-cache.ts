@@ -179,6 +179,12 @@ export class DiskCache {
     return `${base}.${Date.now().toString(36)}${Math.random().toString(36).slice(2)}.tmp.onnx`;
   }
 
+  /** Removes a scratch file (best effort). */
+  async discard(file: string): Promise<void> {
+    const c = await this.setup();
+    await c?.m.fs.rm(file, { force: true }).catch(() => undefined);
+  }
+
   /**
    * Stores an entry: the ORT-optimised model at `optimizedPath` when that file exists (it is moved
    * into place), else the emitted bytes. Best effort: every failure is swallowed.
