@@ -138,11 +138,21 @@ export async function loadGraphFile(path: string): Promise<LoadedGraph> {
   return { graph: tfjs.importLayersModel(artifacts), kind };
 }
 
+/**
+ * The CLI keeps emitted ONNX models on disk so a model's first call is paid once across runs:
+ * $GLASSWING_ONNX_CACHE (off/0/false: no cache), else $XDG_CACHE_HOME/glasswing/onnx or
+ * ~/.cache/glasswing/onnx (README, "ONNX model cache").
+ */
+async function onnxCacheOption(): Promise<{ cacheDir: string | false }> {
+  const { defaultCacheDir, resolveCacheDir } = await import('@glasswing/onnx');
+  return { cacheDir: resolveCacheDir(undefined, await defaultCacheDir()) ?? false };
+}
+
 export async function createModel(graph: Graph, adapter: AdapterId): Promise<Model> {
   if (adapter === 'reference') return createReferenceModel(graph);
   if (adapter === 'onnx-node' || adapter === 'onnx-web') {
     const { createOnnxModel } = await import('@glasswing/onnx');
-    return createOnnxModel(graph, { runtime: adapter });
+    return createOnnxModel(graph, { runtime: adapter, ...(await onnxCacheOption()) });
   }
   if (isGpujsAdapter(adapter)) {
     const { createGpujsModel } = await import('@glasswing/gpujs');
@@ -172,7 +182,7 @@ export async function openModel(path: string, adapter?: AdapterId, options: Choo
     if (!onnx) return createModel(file.graph!, a);
     if (a === 'onnx-node' || a === 'onnx-web') {
       const { fromOnnx } = await import('@glasswing/onnx');
-      return fromOnnx(onnx.bytes, { runtime: a });
+      return fromOnnx(onnx.bytes, { runtime: a, ...(await onnxCacheOption()) });
     }
     if (onnx.graph === null) {
       throw new CapabilityError(`${limits}; the ${a} adapter needs the whole model as an IR graph, run it with --adapter onnx-node or onnx-web`);

@@ -4,6 +4,7 @@ import { describeLayerName, importOnnxModel } from './import/index.js';
 import { describeOnnxSource, loadOnnxBytes, type OnnxSource } from './load.js';
 import type { ExternalDataFiles } from './external-data.js';
 import { OnnxModel } from './onnx-model.js';
+import { resolveCacheDir } from './model/disk-cache.js';
 import { loadRuntime, type OnnxRuntime, type RuntimeOptions, type RuntimeSpec } from './runtime.js';
 
 export interface OnnxModelOptions extends RuntimeOptions {
@@ -17,6 +18,13 @@ export interface OnnxModelOptions extends RuntimeOptions {
    * session's memory arena at its peak, so this bounds a long-lived model's memory.
    */
   readonly maxSessions?: number;
+  /**
+   * On-disk cache of emitted models, so that a new process skips graph emission and (onnx-node)
+   * ORT's graph optimisation for a (model, request) it has seen: a directory, or false for none.
+   * Default: $GLASSWING_ONNX_CACHE when set (off/0/false: none), else none. The CLI defaults to
+   * `defaultCacheDir()` ($XDG_CACHE_HOME or ~/.cache, then glasswing/onnx). Node only.
+   */
+  readonly cacheDir?: string | false;
 }
 
 export interface FromOnnxOptions extends OnnxModelOptions {
@@ -67,6 +75,7 @@ export async function createOnnxModel(graph: Graph, options: OnnxModelOptions = 
     graph,
     maxBatch: options.maxBatch ?? defaultMaxBatch(runtime, graph),
     ...(options.maxSessions !== undefined ? { maxSessions: options.maxSessions } : {}),
+    ...cacheOption(options),
   });
 }
 
@@ -108,7 +117,13 @@ export async function fromOnnx(source: OnnxSource, options: FromOnnxOptions = {}
     finiteDifferenceFallback: options.finiteDifferenceFallback === true,
     maxBatch,
     ...(options.maxSessions !== undefined ? { maxSessions: options.maxSessions } : {}),
+    ...cacheOption(options),
   });
+}
+
+function cacheOption(options: OnnxModelOptions): { cacheDir?: string } {
+  const dir = resolveCacheDir(options.cacheDir);
+  return dir ? { cacheDir: dir } : {};
 }
 
 /** Output shape of a forward-only model with symbolic output dims: one zero-input run. */

@@ -7,7 +7,8 @@ export type { OnnxCapabilityReport, OnnxModelConfig, OriginalOnnx } from './onnx
 export { createOnnxModel, defaultMaxBatch, fromOnnx, ONNX_ROW_BUDGET_BYTES, ONNX_ROW_FACTOR } from './factories.js';
 export type { FromOnnxOptions, OnnxModelOptions } from './factories.js';
 export { loadRuntime } from './runtime.js';
-export type { OnnxRuntime, OnnxRuntimeName, OrtModule, RuntimeOptions, RuntimeSpec } from './runtime.js';
+export type { CreateSessionOptions, OnnxRuntime, OnnxRuntimeName, OrtModule, RuntimeOptions, RuntimeSpec } from './runtime.js';
+export { defaultCacheDir, DISK_CACHE_FORMAT, resolveCacheDir } from './model/disk-cache.js';
 export { createSymbolicKernels, OnnxGraphBuilder, OPSET } from './symbolic/index.js';
 export type { Sym, SymbolicKernels } from './symbolic/index.js';
 export { emitForwardModel, emitGradientModel } from './emit/index.js';

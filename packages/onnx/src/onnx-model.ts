@@ -35,6 +35,7 @@ import {
 import { emitForwardModel, emitGradientModel, type EmittedModel } from './emit/index.js';
 import { finiteDifferenceGradient } from './model/finite-difference.js';
 import { DEFAULT_MAX_SESSIONS, SessionCache } from './model/session-cache.js';
+import { DiskCache } from './model/disk-cache.js';
 import { fmt, resolveLayers } from './model/validate.js';
 import { batchLayoutProblems, checkBatchMajor } from './model/batch-major.js';
 import type { OnnxModelConfig, OnnxCapabilityReport } from './model/config.js';
@@ -67,6 +68,8 @@ export class OnnxModel implements Model {
   private disposed = false;
   /** Runs are serialised (onnxruntime-web sessions do not allow concurrent runs). */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Emitted (and for onnx-node ORT-optimised) models kept on disk across processes; see model/disk-cache.ts. */
+  private readonly diskCache?: DiskCache;
 
   constructor(config: OnnxModelConfig) {
     if (!Number.isInteger(config.maxBatch) || config.maxBatch < 1) {
@@ -101,6 +104,10 @@ export class OnnxModel implements Model {
       this.outputShape = [...config.outputShape];
       this.layerNames = [];
     }
+    if (graph && config.cacheDir) {
+      const versions = (config.runtime.ort.env as { versions?: Record<string, string> } | undefined)?.versions ?? {};
+      this.diskCache = new DiskCache(config.cacheDir, graph, config.runtime.name, JSON.stringify(versions));
+    }
     const fd = !graph && config.finiteDifferenceFallback === true;
     const blocking = [...new Set(config.blockingOps ?? [])];
     this.capabilities = { gradients: !!graph || fd, layers: !!graph, rules: !!graph };
@@ -130,6 +137,12 @@ export class OnnxModel implements Model {
   /** Number of ONNX Runtime sessions created so far (cache misses). */
   get sessionsCreated(): number {
     return this.sessions.created;
+  }
+
+  /** The on-disk model cache's counters: entries read and written by this model (undefined when off). */
+  get diskCacheStats(): { readonly dir: string; readonly hits: number; readonly writes: number } | undefined {
+    const d = this.diskCache;
+    return d ? { dir: d.dir, hits: d.hits, writes: d.writes } : undefined;
   }
 
   /** Number of sessions released to keep at most `maxSessions` (least recently used first). */
@@ -304,15 +317,44 @@ export class OnnxModel implements Model {
   /** The cached session for `key`, pinned until the `unpin` passed to `run` (or called on failure). */
   private async session(key: string, emit: () => EmittedModel): Promise<{ session: import('onnxruntime-common').InferenceSession; meta: SessionMeta; unpin: () => void }> {
     if (this.disposed) throw new InvalidArgumentError('the model has been disposed');
-    const entry = await this.sessions.acquire(key, async () => {
-      const emitted = emit();
-      return { session: await this.config.runtime.createSession(emitted.bytes), meta: { emitted } };
-    });
+    const entry = await this.sessions.acquire(key, () => this.createEmitted(key, emit));
     if (this.disposed) {
       entry.unpin();
       throw new InvalidArgumentError('the model has been disposed');
     }
     return entry;
+  }
+
+  /** A session for an emitted model: from the disk cache when it holds one, else emitted (and stored). */
+  private async createEmitted(key: string, emit: () => EmittedModel): Promise<{ session: import('onnxruntime-common').InferenceSession; meta: SessionMeta }> {
+    const runtime = this.config.runtime;
+    const disk = this.diskCache;
+    if (disk) {
+      const hit = await disk.load(key);
+      if (hit) {
+        try {
+          return { session: await runtime.createSession(hit.bytes, { preOptimized: hit.preOptimized }), meta: { emitted: hit.emitted } };
+        } catch {
+          // An entry ORT cannot load (another ORT build wrote it): emit as if it were absent.
+        }
+      }
+    }
+    const emitted = emit();
+    // ORT writes models over 2 GB with external data: those are stored as emitted, unoptimised.
+    const scratch = disk && emitted.bytes.byteLength < 2 ** 30 ? await disk.scratchPath(key) : undefined;
+    let session: import('onnxruntime-common').InferenceSession;
+    let saved = scratch;
+    try {
+      session = await runtime.createSession(emitted.bytes, scratch ? { saveOptimizedTo: scratch } : {});
+    } catch (e) {
+      if (!scratch) throw e;
+      // Saving the optimised graph must never be why a model fails: create it as without a cache.
+      saved = undefined;
+      await disk!.discard(scratch);
+      session = await runtime.createSession(emitted.bytes);
+    }
+    if (disk) await disk.store(key, emitted, saved);
+    return { session, meta: { emitted } };
   }
 
   /** Forward of at most one chunk of rows. */
@@ -340,7 +382,13 @@ export class OnnxModel implements Model {
 
   private async sessionOf(key: string, bytes: Uint8Array) {
     if (this.disposed) throw new InvalidArgumentError('the model has been disposed');
-    const entry = await this.sessions.acquire(key, async () => ({ session: await this.config.runtime.createSession(bytes), meta: {} }));
+    const orig = this.config.original;
+    // The original model goes through the disk cache too (ORT's optimisation of it is skipped on a hit).
+    const entry = await this.sessions.acquire(key, async () =>
+      this.diskCache && orig
+        ? this.createEmitted(key, () => ({ bytes, inputs: { x: orig.inputName, overrides: {} }, outputs: { outputs: orig.outputName, layers: {} }, nodeCount: 0 }))
+        : { session: await this.config.runtime.createSession(bytes), meta: {} },
+    );
     if (this.disposed) {
       entry.unpin();
       throw new InvalidArgumentError('the model has been disposed');

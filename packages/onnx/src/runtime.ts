@@ -26,11 +26,19 @@ export interface RuntimeOptions {
   readonly numThreads?: number;
 }
 
+/** Per-session creation options (the disk cache's; a runtime may ignore them). */
+export interface CreateSessionOptions {
+  /** Ask ORT to write its optimised graph there (onnx-node: `optimizedModelFilePath`). */
+  readonly saveOptimizedTo?: string;
+  /** The model is already ORT-optimised (a disk-cache entry): create it with graph optimisation off. */
+  readonly preOptimized?: boolean;
+}
+
 export interface OnnxRuntime {
   /** 'onnx-node', 'onnx-web', or 'onnx-custom' for a user-supplied module. */
   readonly name: string;
   readonly ort: OrtModule;
-  createSession(model: Uint8Array): Promise<InferenceSession>;
+  createSession(model: Uint8Array, options?: CreateSessionOptions): Promise<InferenceSession>;
   /** Run with host tensors; returns the requested outputs as host tensors. */
   run(session: InferenceSession, feeds: Readonly<Record<string, Tensor>>, outputs: readonly string[]): Promise<Record<string, Tensor>>;
 }
@@ -79,9 +87,18 @@ function makeRuntime(name: string, ort: OrtModule, threads: number): OnnxRuntime
   return {
     name,
     ort,
-    async createSession(model) {
+    async createSession(model, create = {}) {
+      // Only onnx-node writes and reloads optimised graphs (onnxruntime-web has no file system).
+      const native = name === 'onnx-node';
+      const opts: InferenceSession.SessionOptions = {
+        ...options,
+        ...(native && create.preOptimized ? { graphOptimizationLevel: 'disabled' as const } : {}),
+        // Saving an NCHWc-optimised graph logs a warning that it is hardware-specific: the cache key
+        // names the CPU, so it is expected here (errors are still logged).
+        ...(native && create.saveOptimizedTo && !create.preOptimized ? { optimizedModelFilePath: create.saveOptimizedTo, logSeverityLevel: 3 as const } : {}),
+      };
       try {
-        return await ort.InferenceSession.create(model, options);
+        return await ort.InferenceSession.create(model, opts);
       } catch (e) {
         const said = e instanceof Error ? e.message : String(e);
         // Out of memory while building the session (weights, arena; onnx-web's 4 GiB wasm heap) is

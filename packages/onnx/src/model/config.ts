@@ -46,4 +46,6 @@ export interface OnnxModelConfig {
   readonly maxBatch: number;
   /** Sessions kept (least recently used released first; default DEFAULT_MAX_SESSIONS = 6). */
   readonly maxSessions?: number;
+  /** Directory of the on-disk cache of emitted models (model/disk-cache.ts); none when absent. */
+  readonly cacheDir?: string;
 }
