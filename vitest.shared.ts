@@ -11,6 +11,9 @@ export default defineConfig({
   test: {
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // The CLI caches emitted ONNX models on disk (keyed by package version, not source): tests run
+    // without it unless they ask, so a changed emitter is never masked by an entry from an older run.
+    env: { GLASSWING_ONNX_CACHE: process.env['GLASSWING_ONNX_CACHE'] ?? 'off' },
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.vitest-results.json' }]] : ['default'],
   },
 });
