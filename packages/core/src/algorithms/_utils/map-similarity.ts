@@ -26,6 +26,7 @@
  * not depend on a positive scale), and it matters for SSIM: a randomised model's map can have a
  * very different scale.
  */
+import { pearsonOrNull } from './stats/pearson.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { averageRanks } from '../global/correlation.js';
 
@@ -77,27 +78,7 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const ca = isConstant(a);
   const cb = isConstant(b);
   if (ca || cb) return ca && cb ? 1 : 0;
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i]!;
-    mb += b[i]!;
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const da = a[i]! - ma;
-    const db = b[i]! - mb;
-    sab += da * db;
-    saa += da * da;
-    sbb += db * db;
-  }
-  const d = Math.sqrt(saa * sbb);
-  return d === 0 ? 0 : Math.max(-1, Math.min(1, sab / d));
+  return pearsonOrNull(a, b) ?? 0;
 }
 
 /** Spearman rank correlation, average ranks for ties (1 for two constant maps, 0 for one). */

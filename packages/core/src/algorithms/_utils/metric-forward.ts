@@ -6,6 +6,7 @@
  * Rows are built by the metric in a fixed order (perturbation p, example r), so every random draw
  * made while building them is the same whatever `perturbationsPerEval` or the adapter.
  */
+import { pearsonOrNull } from './stats/pearson.js';
 import type { Model } from '../../model.js';
 import { sizeOf, type Tensor } from '../../tensor.js';
 import { InvalidArgumentError } from '../../errors.js';
@@ -103,26 +104,7 @@ export function trapezoid(x: readonly number[], y: ArrayLike<number>): number {
 
 /** Pearson correlation; 0 when either side is constant (no linear relation can be measured). */
 export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i]!;
-    mb += b[i]!;
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const da = a[i]! - ma;
-    const db = b[i]! - mb;
-    sab += da * db;
-    saa += da * da;
-    sbb += db * db;
-  }
-  return saa === 0 || sbb === 0 ? 0 : sab / Math.sqrt(saa * sbb);
+  return pearsonOrNull(a, b) ?? 0;
 }
 
 /** Ranks 1…n with ties given their average rank (for Spearman's correlation). */

@@ -1,4 +1,5 @@
 /** Hand-built graphs for the feature-visualization and dataset-example tests (not exported). */
+import { pearsonOrNull } from '../../_utils/stats/pearson.js';
 import type { Graph, Layout } from '../../../ir/graph.js';
 import { GraphBuilder, randomTensor } from '../../../ir/test/helpers.js';
 import type { Tensor } from '../../../tensor.js';
@@ -34,23 +35,9 @@ export function tabularGraph(): Graph {
   return g.build(t, 'tabular');
 }
 
-/** Pearson correlation. */
+/** Pearson correlation (NaN when a side is constant). */
 export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) [ma, mb] = [ma + a[i]! / n, mb + b[i]! / n];
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const da = a[i]! - ma;
-    const db = b[i]! - mb;
-    sab += da * db;
-    saa += da * da;
-    sbb += db * db;
-  }
-  return sab / Math.sqrt(saa * sbb);
+  return pearsonOrNull(a, b) ?? Number.NaN;
 }
 
 /** The demo CNN's structure (NHWC 20×20×1): conv 3×3 same → relu → maxpool 2 → conv 3×3 same → relu → maxpool 2 → flatten → dense 3. */
