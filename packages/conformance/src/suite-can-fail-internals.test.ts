@@ -4,28 +4,10 @@
  * exactly the internals checks that read what they break; capability-less models skip them.
  */
 import { createReferenceModel, type Graph, type Model, type Tensor } from '@glasswing/core';
+import { mutant } from './test/mutant.js';
 import { describe, expect, it } from 'vitest';
 import { attentionGraph, mlpGraph, runConformanceChecks, type ConformanceReport } from './index.js';
 
-/** A Model wrapper with selected methods replaced. */
-function mutant(patch: (m: Model) => Partial<Model>, withGraph = true): (g: Graph) => Promise<Model> {
-  return async (g) => {
-    const m = createReferenceModel(g);
-    const p = patch(m);
-    return {
-      inputShape: m.inputShape,
-      outputShape: m.outputShape,
-      capabilities: p.capabilities ?? m.capabilities,
-      layerNames: m.layerNames,
-      ...(m.graph && withGraph ? { graph: m.graph } : {}),
-      backend: 'mutant',
-      forward: p.forward ?? ((x, o) => m.forward(x, o)),
-      gradient: p.gradient ?? ((x, r) => m.gradient(x, r)),
-      activations: p.activations ?? ((x, l, o) => m.activations(x, l, o)),
-      dispose: p.dispose ?? (() => m.dispose()),
-    };
-  };
-}
 
 const statuses = (reports: readonly ConformanceReport[], status: ConformanceReport['status']): string[] =>
   reports.filter((r) => r.status === status).map((r) => r.test);

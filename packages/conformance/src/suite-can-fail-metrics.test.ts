@@ -4,27 +4,10 @@
  * reference executor's), and a skewed forward breaks the closed forms of `metrics-linear-truth`.
  */
 import { createReferenceModel, type Graph, type Model, type Tensor } from '@glasswing/core';
+import { mutant } from './test/mutant.js';
 import { describe, expect, it } from 'vitest';
 import { mlpGraph, runConformanceChecks, type ConformanceReport } from './index.js';
 
-function mutant(patch: (m: Model) => Partial<Model>): (g: Graph) => Promise<Model> {
-  return async (g) => {
-    const m = createReferenceModel(g);
-    const p = patch(m);
-    return {
-      inputShape: m.inputShape,
-      outputShape: m.outputShape,
-      capabilities: m.capabilities,
-      layerNames: m.layerNames,
-      graph: m.graph,
-      backend: 'mutant',
-      forward: p.forward ?? ((x, o) => m.forward(x, o)),
-      gradient: p.gradient ?? ((x, r) => m.gradient(x, r)),
-      activations: (x, l, o) => m.activations(x, l, o),
-      dispose: () => m.dispose(),
-    };
-  };
-}
 
 /** Off by 5 % + 0.01: wrong, and still plausible. */
 const skew = (t: Tensor): Tensor => ({ shape: t.shape, data: t.data.map((v) => v * 1.05 + 0.01) });

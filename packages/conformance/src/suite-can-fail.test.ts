@@ -3,30 +3,12 @@
  * wrappers around the reference executor and check the right tests fail, skip or pass.
  */
 import { createReferenceModel, METHODS, type Graph, type MethodSpec, type Model, type Tensor } from '@glasswing/core';
+import { mutant } from './test/mutant.js';
 import { describe, expect, it } from 'vitest';
 import { mlpGraph, cnnNhwcGraph, runConformanceChecks, type ConformanceReport } from './index.js';
 
 const scale = (t: Tensor, s: number): Tensor => ({ shape: t.shape, data: t.data.map((v) => v * s) });
 
-/** A Model wrapper with selected methods replaced. */
-function mutant(patch: (m: Model) => Partial<Model>): (g: Graph) => Promise<Model> {
-  return async (g) => {
-    const m = createReferenceModel(g);
-    const p = patch(m);
-    return {
-      inputShape: m.inputShape,
-      outputShape: m.outputShape,
-      capabilities: p.capabilities ?? m.capabilities,
-      layerNames: m.layerNames,
-      ...(m.graph ? { graph: m.graph } : {}),
-      backend: 'mutant',
-      forward: p.forward ?? ((x, o) => m.forward(x, o)),
-      gradient: p.gradient ?? ((x, r) => m.gradient(x, r)),
-      activations: p.activations ?? ((x, l, o) => m.activations(x, l, o)),
-      dispose: p.dispose ?? (() => m.dispose()),
-    };
-  };
-}
 
 function statuses(reports: readonly ConformanceReport[], status: ConformanceReport['status']): string[] {
   return reports.filter((r) => r.status === status).map((r) => r.test);
