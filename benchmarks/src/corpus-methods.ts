@@ -110,6 +110,7 @@ export async function runModel(
   const t0 = performance.now();
   let model: Model | undefined;
   let logits: Model | undefined;
+  let disposed = false;
   let predictionError: number | null = null;
   try {
     const graph = await loadNsfwGraph(m.nsfwjs);
@@ -159,6 +160,9 @@ export async function runModel(
     const last = graph.nodes[graph.nodes.length - 1]!;
     if (last.op === 'Softmax' && budgetEnd > Date.now() && !checks.includes('DeepLIFT summation-to-delta (logits)')) {
       const logitsGraph: Graph = { ...graph, name: `${graph.name}_logits`, nodes: graph.nodes.slice(0, -1), outputs: [last.inputs[0]!] };
+      // One model at a time: two InceptionV3 copies (weights + workspaces) in one tfjs-wasm heap ran out of it.
+      await model.dispose();
+      disposed = true;
       logits = await adapterById(adapter).create(logitsGraph, {});
       try {
         const r = await new DeepLift(logits).attribute(x, { target, signal: AbortSignal.timeout(Math.max(1, budgetEnd - Date.now())) });
@@ -175,7 +179,7 @@ export async function runModel(
   } catch (e) {
     failed.push({ id: 'load', error: `${(e as Error).name}: ${(e as Error).message}` });
   } finally {
-    await model?.dispose();
+    if (!disposed) await model?.dispose();
     await logits?.dispose();
     clearInterval(sampler);
   }
