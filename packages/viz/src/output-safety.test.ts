@@ -4,9 +4,12 @@
  * drawn with hostile strings (markup-safety.ts) and scanned: no script element, no event attribute,
  * no attribute breakout, no network reference, no raw bidi control; the hostile text still shows.
  */
-import { tensor, type EvaluateResult, type Graph } from '@glasswing/core';
+import { fitDecisionTree, tensor, treeRules, type EvaluateResult, type Graph } from '@glasswing/core';
 import { describe, expect, it } from 'vitest';
 import { activationStats, activationStatsSvg } from './activations.js';
+import { tcavChartSvg } from './concepts.js';
+import { counterfactualChartSvg } from './counterfactual.js';
+import { ruleTableSvg, treeDiagramSvg } from './surrogate.js';
 import { attentionArcsSvg, attentionHeatmapSvg } from './attention.js';
 import { beeswarmSvg, dependencePlotSvg } from './dataset.js';
 import { imageAttrGridSvg } from './grid.js';
@@ -115,6 +118,35 @@ describe('pictures with hostile names', () => {
     };
     safe('heat table', metricHeatTableSvg(r, { title: H[3] }));
     safe('curves', metricCurvesSvg(r, { title: H[3] }));
+  });
+
+  it('surrogate tree and rule table, counterfactual chart, TCAV chart (feature, class, concept and layer names)', () => {
+    const tree = fitDecisionTree([0, 0, 1, 1, 2, 0, 3, 0, 2, 1, 3, 1], [0, 0, 1, 1, 2, 2], 2, { task: 'classification', maxDepth: 3 });
+    for (const k of [0, 2, 4, 6]) {
+      const featureNames = [H[k]!, H[k + 1]!];
+      const classNames = [H[(k + 2) % F]!, H[(k + 3) % F]!, H[(k + 4) % F]!];
+      safe('tree', treeDiagramSvg({ tree, featureNames, classNames, title: H[k] }));
+      safe('rules', ruleTableSvg({ rules: treeRules(tree, featureNames, classNames), task: 'classification', title: H[k + 1] }));
+    }
+    safe(
+      'counterfactual',
+      counterfactualChartSvg({
+        title: H[0],
+        subtitle: H[4],
+        before: H[1]!,
+        counterfactuals: [{ after: H[2]!, note: H[5], changes: H.map((name, j) => ({ name, before: j, after: j + 1 })), categories: [{ name: H[6]!, before: H[7]!, after: H[8]! }] }],
+      }),
+    );
+    safe(
+      'tcav',
+      tcavChartSvg({
+        cells: H.slice(0, 3).map((concept, j) => ({ concept, layer: H[4]!, mean: 0.5 + j / 10, std: 0.1, scores: [0.5, 0.6], pValue: 0.01, significant: j > 0 })),
+        random: [{ layer: H[4]!, mean: 0.4, std: 0.1, scores: [0.4, 0.5] }],
+        title: H[7],
+        subtitle: H[6],
+        seriesLabel: H[1],
+      }),
+    );
   });
 
   it('no output keeps a bidi control (sanity of the scan)', () => {
