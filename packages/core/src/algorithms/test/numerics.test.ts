@@ -130,8 +130,7 @@ describe.each(Object.keys(METHODS))('%s', (id) => {
  * output is 0 and every gradient is finite, but IG's attribution (x − 0) · 1e30 = 1e40 is beyond
  * float32's 3.4e38: the integration overflows although no model call does.
  */
-function steepModel(): Model {
-  const W = 1e30;
+function steepModel(W = 1e30): Model {
   const fwd = (t: Tensor): Tensor => {
     const n = t.shape[0]!;
     const out = new Float32Array(n);
@@ -189,5 +188,16 @@ describe('float32 overflow in a long integration', () => {
     const res = await METHODS['integrated-gradients']!.run(steepModel(), { shape: [1, 2], data: Float32Array.from([1, 1]) }, { target: 0, steps: 1000 });
     expect(res.attributions.data[0]).toBeCloseTo(1e30, -25);
     expect(res.attributions.data[1]).toBeCloseTo(-1e30, -25);
+  });
+
+  it('vargrad with gradients of 1e36 equal in every sample: variance 0, not a false overflow (shrunk counterexample)', async () => {
+    // mean(a²) − mean(a)² cancelled to a rounding error of ~1e56 (beyond float32); Welford's update gives 0
+    const x1: Tensor = { shape: [1, 2], data: Float32Array.from([1, 0.5]) };
+    const res = await METHODS['vargrad']!.run(steepModel(1e36), x1, { target: 0, samples: 50, stdev: 0.1, seed: 1 });
+    expect(Array.from(res.attributions.data)).toEqual([0, 0]);
+    // smoothgrad-sq's true value 1e72 is beyond float32: that overflow is real and reported
+    const e = await thrown(() => METHODS['smoothgrad-sq']!.run(steepModel(1e36), x1, { target: 0, samples: 50, stdev: 0.1, seed: 1 }));
+    expect(e).toBeInstanceOf(NumericError);
+    expect((e as Error).message).toMatch(/smoothgrad-sq: attribution overflowed to Infinity at flat index 0/);
   });
 });
