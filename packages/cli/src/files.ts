@@ -68,7 +68,7 @@ function flattenNested(value: unknown, what: string): { shape: number[]; data: n
   const walk = (v: unknown, depth: number, path: string): void => {
     if (depth === shape.length) {
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new InvalidArgumentError(`${what}: value at ${path || 'top level'} is not a finite number (${JSON.stringify(v) ?? String(v)})`);
+        throw new InvalidArgumentError(`${what}: value at ${path || 'top level'} is not a finite number (${typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v))})`);
       }
       data.push(v);
       return;

@@ -14,12 +14,25 @@ const ESCAPES: Readonly<Record<string, string>> = {
   "'": '&#39;',
 };
 
-/** Escape text for XML/HTML element content and (double- or single-quoted) attribute values. */
+/**
+ * Bidi formatting controls: embeddings and overrides (U+202A–U+202E), isolates (U+2066–U+2069)
+ * and the marks U+200E, U+200F, U+061C. A model-supplied name holding one can make a label read
+ * differently from what it is ("evil\u202Egnp.exe" shows as "evilexe.png"), so pictures show
+ * U+FFFD in its place; right-to-left letters themselves are kept.
+ */
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * Escape text for XML/HTML element content and (double- or single-quoted) attribute values: the
+ * five markup characters become entities; bidi controls and the control characters XML 1.0 does
+ * not allow (all but tab, newline, carriage return) become U+FFFD. The one escaping helper of every
+ * SVG and HTML output (the CLI report's `escapeHtml` is this function).
+ */
 export function escapeXml(text: unknown): string {
-  // Control characters other than tab/newline are not allowed in XML 1.0: replace them.
   return String(text)
     .replace(/[&<>"']/g, (c) => ESCAPES[c]!)
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD');
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD')
+    .replace(BIDI_CONTROLS, '\uFFFD');
 }
 
 /** Compact number for labels: up to `digits` significant digits, no trailing zeros, '–' if non-finite. */

@@ -3,19 +3,15 @@
  * PNG as data: URIs, no scripts, no external fonts; a Content-Security-Policy forbids loading
  * anything else. Every piece of text that reaches the page goes through `escapeHtml`.
  */
-import { bytesToBase64 } from '@glasswing/viz';
+import { bytesToBase64, escapeXml } from '@glasswing/viz';
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Escape text for HTML element content and quoted attribute values. */
+/**
+ * Escape text for HTML element content and quoted attribute values: @glasswing/viz's `escapeXml`,
+ * the one escaping helper of every picture and page (markup characters as entities, bidi and
+ * illegal control characters as U+FFFD).
+ */
 export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+  return escapeXml(value);
 }
 
 /** Width and height from a PNG's IHDR chunk. */

@@ -57,10 +57,18 @@ export function chunkCount(rows: number, max: number): number {
   return Number.isFinite(max) ? Math.ceil(rows / max) : rows > 0 ? 1 : 0;
 }
 
-function checkFinite(t: Tensor, what: string, backend: string): void {
+/**
+ * Throws a NumericError naming the first NaN / ±Infinity of `t`: the backend, what it is, its row
+ * in the call, the call (its kind and 1-based number in this attribution) and its flat index.
+ */
+function checkFinite(t: Tensor, what: string, backend: string, call: string): void {
   const d = t.data;
   for (let i = 0; i < d.length; i++) {
-    if (!Number.isFinite(d[i]!)) throw new NumericError(`model (${backend}) returned a non-finite ${what} value (${d[i]}) at flat index ${i}`);
+    if (!Number.isFinite(d[i]!)) {
+      const rows = t.shape[0] ?? 1;
+      const row = rows > 0 ? Math.floor(i / (d.length / rows)) : 0;
+      throw new NumericError(`model (${backend}) returned a non-finite ${what} value (${d[i]}) in row ${row} of ${call} (flat index ${i})`);
+    }
   }
 }
 
@@ -96,6 +104,11 @@ export class ModelCaller {
     }
   }
 
+  /** "<kind> call <n>" of the call being checked (numbered from 1 in this attribution). */
+  private callName(kind: string): string {
+    return `${kind} call ${this.modelCalls + 1}`;
+  }
+
   private tick(): void {
     this.modelCalls++;
     if (this.modelCalls > this.total) this.total = this.modelCalls;
@@ -107,7 +120,7 @@ export class ModelCaller {
     const out = await this.call(x.shape[0]!, 'forward', () => this.model.forward(x, { signal: this.signal }));
     throwIfAborted(this.signal);
     checkShape(out, x.shape[0]!, this.model.outputShape, 'outputs');
-    checkFinite(out, 'output', this.model.backend);
+    checkFinite(out, 'output', this.model.backend, this.callName('forward'));
     this.tick();
     return out;
   }
@@ -118,8 +131,8 @@ export class ModelCaller {
     throwIfAborted(this.signal);
     checkShape(res.outputs, x.shape[0]!, this.model.outputShape, 'outputs');
     checkShape(res.inputGradient, x.shape[0]!, this.model.inputShape, 'input gradients');
-    checkFinite(res.outputs, 'output', this.model.backend);
-    checkFinite(res.inputGradient, 'gradient', this.model.backend);
+    checkFinite(res.outputs, 'output', this.model.backend, this.callName('gradient'));
+    checkFinite(res.inputGradient, 'gradient', this.model.backend, this.callName('gradient'));
     this.tick();
     return res;
   }
@@ -134,13 +147,13 @@ export class ModelCaller {
     throwIfAborted(this.signal);
     checkShape(res.outputs, x.shape[0]!, this.model.outputShape, 'outputs');
     checkShape(res.inputGradient, x.shape[0]!, this.model.inputShape, 'input gradients');
-    checkFinite(res.outputs, 'output', this.model.backend);
-    checkFinite(res.inputGradient, 'gradient', this.model.backend);
+    checkFinite(res.outputs, 'output', this.model.backend, this.callName('gradient'));
+    checkFinite(res.inputGradient, 'gradient', this.model.backend, this.callName('gradient'));
     for (const name of request.layers ?? []) {
       const tap = res.layers[name];
       if (!tap) throw new ShapeError(`model returned no tap for layer ${name}`);
-      checkFinite(tap.activation, `layer ${name} activation`, this.model.backend);
-      checkFinite(tap.gradient, `layer ${name} gradient`, this.model.backend);
+      checkFinite(tap.activation, `layer ${name} activation`, this.model.backend, this.callName('gradient'));
+      checkFinite(tap.gradient, `layer ${name} gradient`, this.model.backend, this.callName('gradient'));
     }
     this.tick();
     return res;
@@ -152,11 +165,11 @@ export class ModelCaller {
     const res = await this.call(x.shape[0]!, 'activations', () => this.model.activations(x, layers, { signal: this.signal }));
     throwIfAborted(this.signal);
     checkShape(res.outputs, x.shape[0]!, this.model.outputShape, 'outputs');
-    checkFinite(res.outputs, 'output', this.model.backend);
+    checkFinite(res.outputs, 'output', this.model.backend, this.callName('activations'));
     for (const name of layers) {
       const a = res.layers[name];
       if (!a) throw new ShapeError(`model returned no activation for layer ${name}`);
-      checkFinite(a, `layer ${name} activation`, this.model.backend);
+      checkFinite(a, `layer ${name} activation`, this.model.backend, this.callName('activations'));
     }
     this.tick();
     return res;

@@ -9,10 +9,14 @@ import { InvalidArgumentError, ShapeError } from '../../errors.js';
 
 /**
  * Checks that `attributions` (named `name` in errors) is one finite map per example of `x`:
- * shape [N, ...model.inputShape] with N = x.shape[0]. Returns N and the per-example size.
+ * shape [N, ...model.inputShape] with N = x.shape[0]. `x` must be finite too (a metric that reads
+ * only the maps still scores an explanation of x: a NaN input is garbage in). Returns N and the
+ * per-example size.
  */
 export function checkMaps(model: Model, x: Tensor, attributions: Tensor, name = 'attributions'): { n: number; size: number } {
   const n = x.shape[0] ?? 0;
+  const badX = x.data.findIndex((v) => !Number.isFinite(v));
+  if (badX >= 0) throw new InvalidArgumentError(`x holds a non-finite value (${x.data[badX]}) at flat index ${badX}`);
   const expected = [n, ...model.inputShape];
   if (attributions.shape.length !== expected.length || attributions.shape.some((d, i) => d !== expected[i])) {
     throw new ShapeError(`${name} must have shape [${expected.join(', ')}] (one map per input example), got [${attributions.shape.join(', ')}]`);

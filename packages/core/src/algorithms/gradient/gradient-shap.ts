@@ -67,7 +67,7 @@ export function baselineDistribution(baselines: number | Tensor | undefined, inp
   else if (b.shape.length === inputShape.length + 1 && b.shape[0]! >= 1 && same(b.shape.slice(1))) out = b;
   else throw new ShapeError(`baselines have shape [${b.shape.join(', ')}]; expected [B, ${inputShape.join(', ')}] or [${inputShape.join(', ')}]`);
   for (let i = 0; i < out.data.length; i++) {
-    if (!Number.isFinite(out.data[i]!)) throw new InvalidArgumentError(`baselines contain a non-finite value at ${i}`);
+    if (!Number.isFinite(out.data[i]!)) throw new InvalidArgumentError(`baselines contain a non-finite value (${out.data[i]}) at flat index ${i}`);
   }
   return out;
 }

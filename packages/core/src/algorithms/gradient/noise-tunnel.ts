@@ -102,6 +102,12 @@ export class NoiseTunnel {
     const streams: Rng[] = Array.from({ length: n }, (_, i) => root.derive(i));
     const sum = new Float64Array(n * per);
     const sumSq = new Float64Array(n * per);
+    // vargrad: Welford's running mean and sum of squared deviations (float64). The textbook
+    // mean(a²) − mean(a)² cancels catastrophically: gradients of 1e36 that agree in every sample
+    // (variance 0) gave a rounding error of ~1e56, beyond float32 (a false overflow).
+    const runMean = new Float64Array(n * per);
+    const m2 = new Float64Array(n * per);
+    let seen = 0;
     const deltas: number[][] = Array.from({ length: n }, () => []);
     let hasDelta = false;
 
@@ -118,14 +124,20 @@ export class NoiseTunnel {
       for (let i = 0; i < n; i++) {
         for (let s = 0; s < sp; s++) {
           const o = (i * sp + s) * per;
+          const count = seen + s + 1;
           for (let j = 0; j < per; j++) {
             const v = a[o + j]!;
-            sum[i * per + j] += v;
-            sumSq[i * per + j] += v * v;
+            const k = i * per + j;
+            sum[k] += v;
+            sumSq[k] += v * v;
+            const d = v - runMean[k]!;
+            runMean[k] += d / count;
+            m2[k] += d * (v - runMean[k]!);
           }
           if (res.delta) deltas[i]!.push(res.delta[i * sp + s]!);
         }
       }
+      seen += sp;
       if (res.delta) hasDelta = true;
     }
 
@@ -133,7 +145,7 @@ export class NoiseTunnel {
     for (let k = 0; k < attr.length; k++) {
       const mean = sum[k]! / nSamples;
       const meanSq = sumSq[k]! / nSamples;
-      attr[k] = ntType === 'smoothgrad' ? mean : ntType === 'smoothgrad_sq' ? meanSq : meanSq - mean * mean;
+      attr[k] = ntType === 'smoothgrad' ? mean : ntType === 'smoothgrad_sq' ? meanSq : m2[k]! / nSamples;
     }
     return formatResult(
       id,
