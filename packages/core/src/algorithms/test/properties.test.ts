@@ -1,0 +1,322 @@
+/**
+ * Property-based tests (fast-check) of each attribution family's axioms on random small graphs
+ * (property-graphs.ts: MLPs and tiny convs, ReLU or tanh, with or without biases, weights from
+ * a seed fast-check draws) and random inputs / baselines. Truth is the axiom itself, checked
+ * against the model's own outputs:
+ *
+ * - IG completeness: Σ attr = f(x) − f(x′) (the result's delta, recomputed here from forward
+ *   passes). Tanh nets: the path integrand is analytic, so 64-point Gauss–Legendre is exact to
+ *   float32 rounding. ReLU nets: the integrand is piecewise constant along the path; the
+ *   trapezoid rule with h = 1/1000 errs by at most h · (total jump of ∇f·(x − x′)) / 2.
+ * - DeepLIFT (rescale and reveal-cancel) summation-to-delta: exact by construction.
+ * - LRP-ε with ε → 0 on bias-free ReLU nets equals Input × Gradient (both are x ⊙ ∇f there,
+ *   since z = Σ w a is the only term in the denominator).
+ * - Exact Shapley values: efficiency (Σφ = f(x) − f(b)), symmetry (two features that enter
+ *   the model identically, with equal x and baseline, get equal values) and dummy (a feature
+ *   with an all-zero first-layer column gets 0).
+ * - Linearity in the output: a tensor seed a·e_i + b·e_j gives a·attr_i + b·attr_j for the
+ *   gradient and rule methods (all are linear in the output seed).
+ * - Seeded methods: bit-identical across runs and across internalBatchSize /
+ *   perturbationsPerEval (documented as "never changes the results").
+ *
+ * Tolerances: outputs and gradients are float32, accumulations float64. With S = Σ|attr| +
+ * |f(x)| + |f(x′)| + 1 the scale of the terms summed, exact identities get 1e-4·S (a few
+ * hundred float32 ulps of the largest term, for graphs of ≤ 3 layers and ≤ 48 inputs).
+ * Seed and runs: fixed seed (CI reproducible); FC_SEED / FC_RUNS explore (property-graphs.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createReferenceModel } from '../../reference-model.js';
+import type { Model } from '../../model.js';
+import type { Tensor } from '../../tensor.js';
+import { IntegratedGradients } from '../gradient/integrated-gradients.js';
+import { InputXGradient } from '../gradient/input-x-gradient.js';
+import { Saliency } from '../gradient/saliency.js';
+import { GradientShap } from '../gradient/gradient-shap.js';
+import { NoiseTunnel } from '../gradient/noise-tunnel.js';
+import { DeepLift } from '../rules/deep-lift.js';
+import { Lrp } from '../rules/lrp.js';
+import { ShapleyValues } from '../perturbation/shapley-values.js';
+import { ShapleyValueSampling } from '../perturbation/shapley-value-sampling.js';
+import { KernelShap } from '../perturbation/kernel-shap.js';
+import { FeaturePermutation } from '../perturbation/feature-permutation.js';
+import { FeatureAblation } from '../perturbation/feature-ablation.js';
+import { buildGraph, fcParams, graphArb, inputSize, mlpArb, uniformBatch, type GraphSpec, type MlpSpec } from './property-graphs.js';
+import type { Graph } from '../../ir/graph.js';
+
+const seedArb = fc.integer({ min: 0, max: 0x7fffffff });
+const nArb = fc.integer({ min: 1, max: 3 });
+
+function model(spec: GraphSpec): Model {
+  return createReferenceModel(buildGraph(spec));
+}
+
+/** Target output per example of a forward pass. */
+async function targetOutputs(m: Model, x: Tensor, targets: readonly number[]): Promise<number[]> {
+  const out = await m.forward(x);
+  const k = out.data.length / x.shape[0]!;
+  return targets.map((t, i) => out.data[i * k + t]!);
+}
+
+/** Per-example sums of the attributions and of their absolute values. */
+function rowSums(a: Tensor): { sum: number[]; abs: number[] } {
+  const n = a.shape[0]!;
+  const per = a.data.length / n;
+  const sum: number[] = [];
+  const abs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    let t = 0;
+    for (let j = 0; j < per; j++) {
+      s += a.data[i * per + j]!;
+      t += Math.abs(a.data[i * per + j]!);
+    }
+    sum.push(s);
+    abs.push(t);
+  }
+  return { sum, abs };
+}
+
+/** Σ attr = f(x) − f(x′) per example within rel·S (S as in the header). */
+async function expectCompleteness(m: Model, x: Tensor, b: Tensor, attr: Tensor, targets: number[], rel: number): Promise<void> {
+  const fx = await targetOutputs(m, x, targets);
+  const fb = await targetOutputs(m, b, targets);
+  const { sum, abs } = rowSums(attr);
+  sum.forEach((s, i) => {
+    const S = abs[i]! + Math.abs(fx[i]!) + Math.abs(fb[i]!) + 1;
+    expect(Math.abs(s - (fx[i]! - fb[i]!))).toBeLessThanOrEqual(rel * S);
+  });
+}
+
+function expectAllClose(a: ArrayLike<number>, b: ArrayLike<number>, rel: number): void {
+  expect(a.length).toBe(b.length);
+  let scale = 1;
+  for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(a[i]!), Math.abs(b[i]!));
+  for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(rel * scale);
+}
+
+/** A target class index per example, drawn from `seed`. */
+function targetsFor(spec: GraphSpec, n: number, seed: number): number[] {
+  return Array.from({ length: n }, (_, i) => (seed + 7 * i) % spec.k);
+}
+
+describe('property: completeness', () => {
+  it('IG on tanh nets: Σ attr = f(x) − f(x′) (64-point Gauss–Legendre)', async () => {
+    await fc.assert(
+      fc.asyncProperty(graphArb({ act: 'Tanh' }), nArb, seedArb, async (spec, n, s) => {
+        const m = model(spec);
+        const x = uniformBatch(spec, n, s);
+        const b = uniformBatch(spec, n, s + 1, -0.5, 0.5);
+        const targets = targetsFor(spec, n, s);
+        const r = await new IntegratedGradients(m).attribute(x, { target: targets, baselines: b, steps: 64 });
+        await expectCompleteness(m, x, b, r.attributions, targets, 1e-4);
+      }),
+      fcParams(20),
+    );
+  });
+
+  it('IG on ReLU nets: Σ attr = f(x) − f(x′) within the trapezoid bound (1000 steps)', async () => {
+    await fc.assert(
+      fc.asyncProperty(mlpArb({ act: 'Relu' }), nArb, seedArb, async (spec, n, s) => {
+        const m = model(spec);
+        const x = uniformBatch(spec, n, s);
+        const b = uniformBatch(spec, n, s + 1, -0.5, 0.5);
+        const targets = targetsFor(spec, n, s);
+        const r = await new IntegratedGradients(m).attribute(x, { target: targets, baselines: b, steps: 1000, quadrature: 'riemann_trapezoid' });
+        // h·(total jump)/2 with total jump ≤ a few S on these ≤ 2-hidden-layer nets: 1e-2·S.
+        await expectCompleteness(m, x, b, r.attributions, targets, 1e-2);
+        // and the returned delta is what it claims to be
+        const fx = await targetOutputs(m, x, targets);
+        const fb = await targetOutputs(m, b, targets);
+        rowSums(r.attributions).sum.forEach((sum, i) => expect(Math.abs(r.delta![i]! - (sum - (fx[i]! - fb[i]!)))).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(sum))));
+      }),
+      fcParams(15),
+    );
+  });
+
+  it.each(['rescale', 'reveal-cancel'] as const)('DeepLIFT (%s): summation-to-delta', async (rule) => {
+    await fc.assert(
+      fc.asyncProperty(graphArb(), nArb, seedArb, fc.constantFrom('random', 'some-equal', 'near'), async (spec, n, s, kind) => {
+        const m = model(spec);
+        const x = uniformBatch(spec, n, s);
+        const b = uniformBatch(spec, n, s + 1, -0.5, 0.5);
+        // Baselines equal to x in some entries, or a float32 step away: Δx = 0 and tiny Δx
+        // are where the rescale multipliers Δy/Δx switch to the gradient.
+        if (kind !== 'random') for (let q = 0; q < b.data.length; q += 2) b.data[q] = kind === 'near' ? Math.fround(x.data[q]! * (1 + 2 ** -20)) : x.data[q]!;
+        const targets = targetsFor(spec, n, s);
+        const r = await new DeepLift(m).attribute(x, { target: targets, baselines: b, rule });
+        await expectCompleteness(m, x, b, r.attributions, targets, 1e-4);
+      }),
+      fcParams(20),
+    );
+  });
+
+  it('LRP-ε, ε → 0, on bias-free ReLU nets equals Input × Gradient', async () => {
+    await fc.assert(
+      fc.asyncProperty(graphArb({ act: 'Relu', bias: false }), nArb, seedArb, async (spec, n, s) => {
+        const m = model(spec);
+        const x = uniformBatch(spec, n, s);
+        const targets = targetsFor(spec, n, s);
+        const lrp = await new Lrp(m).attribute(x, { target: targets, composite: 'captum', epsilon: 1e-9 });
+        const ixg = await new InputXGradient(m).attribute(x, { target: targets });
+        expectAllClose(lrp.attributions.data, ixg.attributions.data, 1e-4);
+      }),
+      fcParams(20),
+    );
+  });
+});
+
+/** Make input features i and j enter the first layer identically (column j := column i). */
+function withSymmetric(g: Graph, i: number, j: number, d: number): Graph {
+  const w = g.initializers['fc0.w']!;
+  const data = Float32Array.from(w.data);
+  const rows = w.shape[0]!;
+  for (let r = 0; r < rows; r++) data[r * d + j] = data[r * d + i]!;
+  return { ...g, initializers: { ...g.initializers, 'fc0.w': { shape: w.shape, data } } };
+}
+
+/** Make input feature k ignored (its first-layer column zero). */
+function withDummy(g: Graph, k: number, d: number): Graph {
+  const w = g.initializers['fc0.w']!;
+  const data = Float32Array.from(w.data);
+  for (let r = 0; r < w.shape[0]!; r++) data[r * d + k] = 0;
+  return { ...g, initializers: { ...g.initializers, 'fc0.w': { shape: w.shape, data } } };
+}
+
+describe('property: exact Shapley values', () => {
+  const shap = fc.tuple(mlpArb({ dMax: 6 }), nArb, seedArb, fc.nat(), fc.nat());
+
+  it('efficiency, symmetry and dummy', async () => {
+    await fc.assert(
+      fc.asyncProperty(shap, async ([spec, n, s, a, c]) => {
+        const d = spec.d;
+        const i = a % d;
+        let j = c % d;
+        if (j === i) j = (i + 1) % d;
+        const kDummy = d > 2 ? [0, 1, 2].find((t) => t !== i && t !== j)! : -1;
+        let g = withSymmetric(buildGraph(spec), i, j, d);
+        if (kDummy >= 0) g = withDummy(g, kDummy, d);
+        const m = createReferenceModel(g);
+        const x = uniformBatch(spec, n, s);
+        const b = uniformBatch(spec, n, s + 1, -0.5, 0.5);
+        for (let e = 0; e < n; e++) {
+          x.data[e * d + j] = x.data[e * d + i]!;
+          b.data[e * d + j] = b.data[e * d + i]!;
+        }
+        const targets = targetsFor(spec, n, s);
+        const r = await new ShapleyValues(m).attribute(x, { target: targets, baselines: b });
+        await expectCompleteness(m, x, b, r.attributions, targets, 1e-4);
+        const { abs } = rowSums(r.attributions);
+        for (let e = 0; e < n; e++) {
+          const tol = 1e-5 * (abs[e]! + 1);
+          expect(Math.abs(r.attributions.data[e * d + i]! - r.attributions.data[e * d + j]!)).toBeLessThanOrEqual(tol);
+          if (kDummy >= 0) expect(Math.abs(r.attributions.data[e * d + kDummy]!)).toBeLessThanOrEqual(tol);
+        }
+      }),
+      fcParams(20),
+    );
+  });
+});
+
+describe('property: linearity in the output seed', () => {
+  type Attr = (m: Model, x: Tensor, target: number[] | { kind: 'tensor'; seed: Tensor }, b: Tensor) => Promise<Tensor>;
+  const methods: [string, Attr][] = [
+    ['saliency (abs off)', async (m, x, t) => (await new Saliency(m).attribute(x, { target: t, abs: false })).attributions],
+    ['input × gradient', async (m, x, t) => (await new InputXGradient(m).attribute(x, { target: t })).attributions],
+    ['integrated gradients', async (m, x, t, b) => (await new IntegratedGradients(m).attribute(x, { target: t, baselines: b, steps: 16 })).attributions],
+    ['deeplift', async (m, x, t, b) => (await new DeepLift(m).attribute(x, { target: t, baselines: b })).attributions],
+    ['lrp (captum composite)', async (m, x, t) => (await new Lrp(m).attribute(x, { target: t })).attributions],
+  ];
+  it.each(methods)('%s: attr(a·f_i + b·f_j) = a·attr_i + b·attr_j', async (_name, attr) => {
+    const coef = fc.double({ min: -3, max: 3, noNaN: true });
+    await fc.assert(
+      fc.asyncProperty(graphArb(), nArb, seedArb, coef, coef, async (spec, n, s, ca, cb) => {
+        const m = model(spec);
+        const x = uniformBatch(spec, n, s);
+        const b = uniformBatch(spec, n, s + 1, -0.5, 0.5);
+        const ti = targetsFor(spec, n, s);
+        const tj = ti.map((t) => (t + 1) % spec.k);
+        const seed = new Float32Array(n * spec.k);
+        for (let e = 0; e < n; e++) {
+          seed[e * spec.k + ti[e]!] += ca;
+          seed[e * spec.k + tj[e]!] += cb;
+        }
+        const ai = await attr(m, x, ti, b);
+        const aj = await attr(m, x, tj, b);
+        const mix = await attr(m, x, { kind: 'tensor', seed: { shape: [n, spec.k], data: seed } }, b);
+        // Seed entries are float32-rounded; compare with the rounded coefficients.
+        const want = ai.data.map((v, q) => {
+          const e = Math.floor(q / inputSize(spec));
+          return seed[e * spec.k + ti[e]!]! * v + seed[e * spec.k + tj[e]!]! * aj.data[q]!;
+        });
+        expectAllClose(mix.data, want, 1e-4);
+      }),
+      fcParams(12),
+    );
+  });
+});
+
+describe('property: seeded methods are bit-identical across runs and batching', () => {
+  const same = (a: Tensor, b: Tensor) => expect(Array.from(b.data)).toEqual(Array.from(a.data));
+  const batchArb = fc.integer({ min: 1, max: 40 });
+
+  it('GradientShap and NoiseTunnel(IG): same seed, any internalBatchSize → same bits', async () => {
+    await fc.assert(
+      fc.asyncProperty(graphArb(), nArb, seedArb, batchArb, async (spec, n, s, ibs) => {
+        const m = model(spec);
+        const x = uniformBatch(spec, n, s);
+        const b = uniformBatch(spec, 3, s + 1, -0.5, 0.5);
+        const gs = (o: { internalBatchSize?: number }) => new GradientShap(m).attribute(x, { baselines: b, nSamples: 7, stdevs: 0.1, seed: s, ...o });
+        const r0 = await gs({});
+        same(r0.attributions, (await gs({})).attributions);
+        same(r0.attributions, (await gs({ internalBatchSize: ibs })).attributions);
+        const nt = (o: { internalBatchSize?: number }) =>
+          new NoiseTunnel(new IntegratedGradients(m)).attribute(x, { ntType: 'smoothgrad', nSamples: 4, stdevs: 0.2, seed: s, steps: 8, ...o });
+        const t0 = await nt({});
+        same(t0.attributions, (await nt({})).attributions);
+        same(t0.attributions, (await nt({ internalBatchSize: ibs })).attributions);
+      }),
+      fcParams(10),
+    );
+  });
+
+  it('IG and DeepLIFT: any internalBatchSize → same bits', async () => {
+    await fc.assert(
+      fc.asyncProperty(graphArb(), nArb, seedArb, batchArb, async (spec, n, s, ibs) => {
+        const m = model(spec);
+        const x = uniformBatch(spec, n, s);
+        const ig = (o: { internalBatchSize?: number }) => new IntegratedGradients(m).attribute(x, { steps: 12, ...o });
+        same((await ig({})).attributions, (await ig({ internalBatchSize: ibs })).attributions);
+        const dl = (o: { internalBatchSize?: number }) => new DeepLift(m).attribute(x, { baselines: 0.1, ...o });
+        same((await dl({})).attributions, (await dl({ internalBatchSize: ibs })).attributions);
+      }),
+      fcParams(10),
+    );
+  });
+
+  it('Shapley sampling, KernelSHAP, feature permutation, ablation: same seed, any perturbationsPerEval → same bits', async () => {
+    await fc.assert(
+      fc.asyncProperty(mlpArb(), fc.integer({ min: 2, max: 3 }), seedArb, batchArb, async (spec, n, s, ppe) => {
+        const m = model(spec);
+        const x = uniformBatch(spec, n, s);
+        const svs = (o: { perturbationsPerEval?: number }) => new ShapleyValueSampling(m).attribute(x, { nSamples: 5, seed: s, baselines: 0.2, ...o });
+        const a0 = await svs({});
+        same(a0.attributions, (await svs({})).attributions);
+        same(a0.attributions, (await svs({ perturbationsPerEval: ppe })).attributions);
+        const ks = (o: { perturbationsPerEval?: number }) => new KernelShap(m).attribute(x, { nSamples: 20, seed: s, baselines: 0.2, ...o });
+        const k0 = await ks({});
+        same(k0.attributions, (await ks({})).attributions);
+        same(k0.attributions, (await ks({ perturbationsPerEval: ppe })).attributions);
+        const fp = (o: { perturbationsPerEval?: number }) => new FeaturePermutation(m).attribute(x, { seed: s, ...o });
+        const p0 = await fp({});
+        same(p0.attributions, (await fp({})).attributions);
+        same(p0.attributions, (await fp({ perturbationsPerEval: ppe })).attributions);
+        const fa = (o: { perturbationsPerEval?: number }) => new FeatureAblation(m).attribute(x, { baselines: 0.3, ...o });
+        same((await fa({})).attributions, (await fa({ perturbationsPerEval: ppe })).attributions);
+      }),
+      fcParams(10),
+    );
+  });
+});
+
+export type { MlpSpec };
