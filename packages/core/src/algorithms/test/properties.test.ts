@@ -6,7 +6,7 @@
  *
  * - IG completeness: Σ attr = f(x) − f(x′) (the result's delta, recomputed here from forward
  *   passes). Tanh nets: the path integrand is analytic, so 64-point Gauss–Legendre is exact to
- *   float32 rounding. ReLU nets: the integrand is piecewise constant along the path; the
+ *   float32 rounding (no MaxPool there: its argmax switches break smoothness). ReLU nets: the integrand is piecewise constant along the path; the
  *   trapezoid rule with h = 1/1000 errs by at most h · (total jump of ∇f·(x − x′)) / 2.
  * - DeepLIFT (rescale and reveal-cancel) summation-to-delta: exact by construction.
  * - LRP-ε with ε → 0 on bias-free ReLU nets equals Input × Gradient (both are x ⊙ ∇f there,
@@ -46,6 +46,8 @@ import type { Graph } from '../../ir/graph.js';
 
 const seedArb = fc.integer({ min: 0, max: 0x7fffffff });
 const nArb = fc.integer({ min: 1, max: 3 });
+/** Input magnitude: tiny (where ε-guards and Δx → 0 fallbacks act), unit, large (saturation). */
+const scaleArb = fc.constantFrom(1, 1e-3, 50);
 
 function model(spec: GraphSpec): Model {
   return createReferenceModel(buildGraph(spec));
@@ -101,9 +103,9 @@ function targetsFor(spec: GraphSpec, n: number, seed: number): number[] {
 }
 
 describe('property: completeness', () => {
-  it('IG on tanh nets: Σ attr = f(x) − f(x′) (64-point Gauss–Legendre)', async () => {
+  it('IG on smooth (tanh, no max-pool) nets: Σ attr = f(x) − f(x′) (64-point Gauss–Legendre)', async () => {
     await fc.assert(
-      fc.asyncProperty(graphArb({ act: 'Tanh' }), nArb, seedArb, async (spec, n, s) => {
+      fc.asyncProperty(graphArb({ act: 'Tanh', smooth: true }), nArb, seedArb, async (spec, n, s) => {
         const m = model(spec);
         const x = uniformBatch(spec, n, s);
         const b = uniformBatch(spec, n, s + 1, -0.5, 0.5);
@@ -117,7 +119,7 @@ describe('property: completeness', () => {
 
   it('IG on ReLU nets: Σ attr = f(x) − f(x′) within the trapezoid bound (1000 steps)', async () => {
     await fc.assert(
-      fc.asyncProperty(mlpArb({ act: 'Relu' }), nArb, seedArb, async (spec, n, s) => {
+      fc.asyncProperty(graphArb({ act: 'Relu' }), nArb, seedArb, async (spec, n, s) => {
         const m = model(spec);
         const x = uniformBatch(spec, n, s);
         const b = uniformBatch(spec, n, s + 1, -0.5, 0.5);
@@ -136,10 +138,10 @@ describe('property: completeness', () => {
 
   it.each(['rescale', 'reveal-cancel'] as const)('DeepLIFT (%s): summation-to-delta', async (rule) => {
     await fc.assert(
-      fc.asyncProperty(graphArb(), nArb, seedArb, fc.constantFrom('random', 'some-equal', 'near'), async (spec, n, s, kind) => {
+      fc.asyncProperty(graphArb(), nArb, seedArb, fc.constantFrom('random', 'some-equal', 'near'), scaleArb, async (spec, n, s, kind, sc) => {
         const m = model(spec);
-        const x = uniformBatch(spec, n, s);
-        const b = uniformBatch(spec, n, s + 1, -0.5, 0.5);
+        const x = uniformBatch(spec, n, s, -sc, sc);
+        const b = uniformBatch(spec, n, s + 1, -sc / 2, sc / 2);
         // Baselines equal to x in some entries, or a float32 step away: Δx = 0 and tiny Δx
         // are where the rescale multipliers Δy/Δx switch to the gradient.
         if (kind !== 'random') for (let q = 0; q < b.data.length; q += 2) b.data[q] = kind === 'near' ? Math.fround(x.data[q]! * (1 + 2 ** -20)) : x.data[q]!;
@@ -153,9 +155,9 @@ describe('property: completeness', () => {
 
   it('LRP-ε, ε → 0, on bias-free ReLU nets equals Input × Gradient', async () => {
     await fc.assert(
-      fc.asyncProperty(graphArb({ act: 'Relu', bias: false }), nArb, seedArb, async (spec, n, s) => {
+      fc.asyncProperty(graphArb({ act: 'Relu', bias: false }), nArb, seedArb, scaleArb, async (spec, n, s, sc) => {
         const m = model(spec);
-        const x = uniformBatch(spec, n, s);
+        const x = uniformBatch(spec, n, s, -sc, sc);
         const targets = targetsFor(spec, n, s);
         const lrp = await new Lrp(m).attribute(x, { target: targets, composite: 'captum', epsilon: 1e-9 });
         const ixg = await new InputXGradient(m).attribute(x, { target: targets });
@@ -184,11 +186,11 @@ function withDummy(g: Graph, k: number, d: number): Graph {
 }
 
 describe('property: exact Shapley values', () => {
-  const shap = fc.tuple(mlpArb({ dMax: 6 }), nArb, seedArb, fc.nat(), fc.nat());
+  const shap = fc.tuple(mlpArb({ dMax: 6 }), nArb, seedArb, fc.nat(), fc.nat(), scaleArb);
 
   it('efficiency, symmetry and dummy', async () => {
     await fc.assert(
-      fc.asyncProperty(shap, async ([spec, n, s, a, c]) => {
+      fc.asyncProperty(shap, async ([spec, n, s, a, c, sc]) => {
         const d = spec.d;
         const i = a % d;
         let j = c % d;
@@ -197,8 +199,8 @@ describe('property: exact Shapley values', () => {
         let g = withSymmetric(buildGraph(spec), i, j, d);
         if (kDummy >= 0) g = withDummy(g, kDummy, d);
         const m = createReferenceModel(g);
-        const x = uniformBatch(spec, n, s);
-        const b = uniformBatch(spec, n, s + 1, -0.5, 0.5);
+        const x = uniformBatch(spec, n, s, -sc, sc);
+        const b = uniformBatch(spec, n, s + 1, -sc / 2, sc / 2);
         for (let e = 0; e < n; e++) {
           x.data[e * d + j] = x.data[e * d + i]!;
           b.data[e * d + j] = b.data[e * d + i]!;
@@ -214,6 +216,57 @@ describe('property: exact Shapley values', () => {
         }
       }),
       fcParams(20),
+    );
+  });
+});
+
+describe('property: Shapley values with groups, and KernelSHAP at complete enumeration', () => {
+  it('grouped exact Shapley on convs: efficiency; every element of a group gets the group value', async () => {
+    await fc.assert(
+      fc.asyncProperty(graphArb(), nArb, seedArb, fc.integer({ min: 1, max: 6 }), async (spec, n, s, groups) => {
+        const m = model(spec);
+        const per = inputSize(spec);
+        const x = uniformBatch(spec, n, s);
+        const b = uniformBatch(spec, n, s + 1, -0.5, 0.5);
+        const mask = Array.from({ length: per }, (_, q) => (q * 7 + s) % groups);
+        const targets = targetsFor(spec, n, s);
+        const r = await new ShapleyValues(m).attribute(x, { target: targets, baselines: b, featureMask: mask });
+        // each element carries its group's φ, so Σ over groups = Σ_elements attr / |group|
+        const groupSum = new Array<number>(n).fill(0);
+        const phi: number[] = [];
+        for (let e = 0; e < n; e++) {
+          for (let g = 0; g < groups; g++) {
+            const members = mask.flatMap((id, q) => (id === g ? [r.attributions.data[e * per + q]!] : []));
+            if (members.length === 0) continue;
+            members.forEach((v) => expect(v).toBe(members[0]));
+            phi.push(members[0]!);
+            groupSum[e] += members[0]!;
+          }
+        }
+        const fx = await targetOutputs(m, x, targets);
+        const fb = await targetOutputs(m, b, targets);
+        for (let e = 0; e < n; e++) {
+          const S = phi.reduce((t, v) => t + Math.abs(v), 0) + Math.abs(fx[e]!) + Math.abs(fb[e]!) + 1;
+          expect(Math.abs(groupSum[e]! - (fx[e]! - fb[e]!))).toBeLessThanOrEqual(1e-4 * S);
+        }
+      }),
+      fcParams(15),
+    );
+  });
+
+  it('KernelSHAP with every coalition enumerated equals exact Shapley values (one baseline row)', async () => {
+    await fc.assert(
+      fc.asyncProperty(mlpArb({ dMax: 5 }), nArb, seedArb, async (spec, n, s) => {
+        const m = model(spec);
+        const x = uniformBatch(spec, n, s);
+        const b = uniformBatch(spec, 1, s + 1, -0.5, 0.5);
+        const targets = targetsFor(spec, n, s);
+        const ks = await new KernelShap(m).attribute(x, { target: targets, baselines: b, nSamples: 2 ** spec.d + 8, seed: s });
+        expect(ks.exact).toBe(true);
+        const sv = await new ShapleyValues(m).attribute(x, { target: targets, baselines: b });
+        expectAllClose(ks.attributions.data, sv.attributions.data, 1e-4);
+      }),
+      fcParams(15),
     );
   });
 });

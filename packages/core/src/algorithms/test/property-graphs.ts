@@ -4,7 +4,7 @@
  * that fast-check picks, so a counterexample is reproduced by its seed and shape alone.
  *
  * - `mlp`: d → h (act) → [h2 (act) →] k, Gemm layers with optional biases.
- * - `conv`: [c, s, s] → Conv 3×3 pad 1 (f filters) → act → Flatten → Gemm k.
+ * - `conv`: [c, s, s] → Conv 3×3 pad 1 (f filters) → act → [2×2 Max/AveragePool →] Flatten → Gemm k.
  */
 import fc from 'fast-check';
 import type { Graph, GraphNode } from '../../ir/graph.js';
@@ -32,6 +32,8 @@ export interface ConvSpec {
   readonly k: number;
   readonly act: Act;
   readonly bias: boolean;
+  /** 2×2 pooling (stride 2) after the activation. */
+  readonly pool: 'none' | 'MaxPool' | 'AveragePool';
 }
 
 export type GraphSpec = MlpSpec | ConvSpec;
@@ -88,8 +90,14 @@ export function buildGraph(spec: GraphSpec): Graph {
     }
     nodes.push({ name: 'conv', op: 'Conv', inputs, outputs: ['conv'], attrs: { pads: [1, 1, 1, 1], kernel_shape: [3, 3] } });
     cur = act('act', 'conv');
+    let side = spec.s;
+    if (spec.pool !== 'none') {
+      nodes.push({ name: 'pool', op: spec.pool, inputs: [cur], outputs: ['pool'], attrs: { kernel_shape: [2, 2], strides: [2, 2] } });
+      cur = 'pool';
+      side = Math.floor(side / 2);
+    }
     nodes.push({ name: 'flat', op: 'Flatten', inputs: [cur], outputs: ['flat'], attrs: { axis: 1 } });
-    cur = gemm('out', 'flat', spec.filters * spec.s * spec.s, spec.k);
+    cur = gemm('out', 'flat', spec.filters * side * side, spec.k);
   }
   return { name: `prop-${spec.kind}-${spec.seed}`, inputs: [{ name: 'x', shape: [-1, ...inputShapeOf(spec)] }], outputs: [cur], initializers: init, nodes };
 }
@@ -118,8 +126,8 @@ export function mlpArb(o: { act?: Act; bias?: boolean; dMax?: number } = {}): fc
   });
 }
 
-/** Tiny conv specs: 1–2 channels, 3×3–4×4 images, 1–3 filters, 2–3 outputs. */
-export function convArb(o: { act?: Act; bias?: boolean } = {}): fc.Arbitrary<ConvSpec> {
+/** Tiny conv specs: 1–2 channels, 3×3–4×4 images, 1–3 filters, optional pooling, 2–3 outputs. */
+export function convArb(o: { act?: Act; bias?: boolean; smooth?: boolean } = {}): fc.Arbitrary<ConvSpec> {
   return fc.record({
     kind: fc.constant('conv' as const),
     seed: seedArb,
@@ -129,11 +137,13 @@ export function convArb(o: { act?: Act; bias?: boolean } = {}): fc.Arbitrary<Con
     k: fc.integer({ min: 2, max: 3 }),
     act: o.act ? fc.constant(o.act) : fc.constantFrom<Act>('Relu', 'Tanh'),
     bias: o.bias !== undefined ? fc.constant(o.bias) : fc.boolean(),
+    // smooth: no MaxPool (its argmax switches make a tanh net non-smooth along a path)
+    pool: o.smooth ? fc.constantFrom('none' as const, 'AveragePool' as const) : fc.constantFrom('none' as const, 'MaxPool' as const, 'AveragePool' as const),
   });
 }
 
 /** MLP or conv. */
-export function graphArb(o: { act?: Act; bias?: boolean } = {}): fc.Arbitrary<GraphSpec> {
+export function graphArb(o: { act?: Act; bias?: boolean; smooth?: boolean } = {}): fc.Arbitrary<GraphSpec> {
   return fc.oneof(mlpArb(o), convArb(o));
 }
 
