@@ -1,7 +1,10 @@
 /**
  * Property: every adapter computes what the reference executor computes, on random small graphs
  * (fast-check draws the architecture, the weights, the inputs and the targets; a failure
- * shrinks to a small graph with simple weights). Per graph and adapter:
+ * shrinks to a small graph with simple weights). Graphs: d → c (ReLU | tanh) → k MLPs, or
+ * [c, d, d] → Conv 3×3 → act → [2×2 MaxPool | AveragePool →] Flatten → Gemm k convs, biases
+ * optional; values sometimes exact (0, ±0.5, 1) so max-pool ties and ReLU kinks occur.
+ * Per graph and adapter:
  * - forward outputs,
  * - gradients (Saliency with abs off, i.e. the raw ∂f_t/∂x),
  * - a rule method where the adapter has rules (DeepLIFT rescale against a random baseline).
@@ -36,6 +39,7 @@ interface Arch {
   readonly k: number; // outputs
   readonly act: 'Relu' | 'Tanh';
   readonly bias: boolean;
+  readonly pool: 'none' | 'MaxPool' | 'AveragePool';
 }
 
 interface Case {
@@ -48,8 +52,9 @@ interface Case {
 
 const inShape = (a: Arch) => (a.kind === 'mlp' ? [a.d] : [a.c, a.d, a.d]);
 const inSize = (a: Arch) => inShape(a).reduce((p, q) => p * q, 1);
+const side = (a: Arch) => (a.pool === 'none' ? a.d : Math.floor(a.d / 2));
 const weightCount = (a: Arch) =>
-  a.kind === 'mlp' ? a.c * a.d + a.c + a.k * a.c + a.k : a.f * a.c * 9 + a.f + a.k * a.f * a.d * a.d + a.k;
+  a.kind === 'mlp' ? a.c * a.d + a.c + a.k * a.c + a.k : a.f * a.c * 9 + a.f + a.k * a.f * side(a) * side(a) + a.k;
 
 const archArb: fc.Arbitrary<Arch> = fc.record({
   kind: fc.constantFrom('mlp' as const, 'conv' as const),
@@ -59,8 +64,14 @@ const archArb: fc.Arbitrary<Arch> = fc.record({
   k: fc.integer({ min: 2, max: 3 }),
   act: fc.constantFrom('Relu' as const, 'Tanh' as const),
   bias: fc.boolean(),
+  pool: fc.constantFrom('none' as const, 'MaxPool' as const, 'AveragePool' as const),
 });
-const val = fc.double({ min: -1, max: 1, noNaN: true }).map(Math.fround);
+// Mostly continuous values, sometimes a few exact ones: ties in max-pool windows and
+// pre-activations exactly at the ReLU kink, where backends could route gradients differently.
+const val = fc.oneof(
+  { arbitrary: fc.double({ min: -1, max: 1, noNaN: true }).map(Math.fround), weight: 3 },
+  { arbitrary: fc.constantFrom(0, 0.5, -0.5, 1), weight: 1 },
+);
 const caseArb: fc.Arbitrary<Case> = archArb.chain((arch) =>
   fc.record({
     arch: fc.constant(arch),
@@ -91,8 +102,9 @@ function graphOf(c: Case): Graph {
     init['conv.b'] = { shape: [a.f], data: take(a.f) };
     nodes.push({ name: 'conv', op: 'Conv', inputs: a.bias ? ['x', 'conv.w', 'conv.b'] : ['x', 'conv.w'], outputs: ['h'], attrs: { pads: [1, 1, 1, 1], kernel_shape: [3, 3] } });
     nodes.push({ name: 'act', op: a.act, inputs: ['h'], outputs: ['a'], attrs: {} });
-    nodes.push({ name: 'flat', op: 'Flatten', inputs: ['a'], outputs: ['fl'], attrs: { axis: 1 } });
-    gemm('fc', 'fl', a.f * a.d * a.d, a.k, 'y');
+    if (a.pool !== 'none') nodes.push({ name: 'pool', op: a.pool, inputs: ['a'], outputs: ['p'], attrs: { kernel_shape: [2, 2], strides: [2, 2] } });
+    nodes.push({ name: 'flat', op: 'Flatten', inputs: [a.pool === 'none' ? 'a' : 'p'], outputs: ['fl'], attrs: { axis: 1 } });
+    gemm('fc', 'fl', a.f * side(a) * side(a), a.k, 'y');
   }
   for (const [k, t] of Object.entries(init)) if (!nodes.some((n) => n.inputs.includes(k))) delete init[k];
   return { name: 'prop', inputs: [{ name: 'x', shape: [-1, ...inShape(a)] }], outputs: ['y'], initializers: init, nodes };
