@@ -17,7 +17,8 @@
  * - Linearity in the output: a tensor seed a·e_i + b·e_j gives a·attr_i + b·attr_j for the
  *   gradient and rule methods (all are linear in the output seed).
  * - Seeded methods: bit-identical across runs and across internalBatchSize /
- *   perturbationsPerEval (documented as "never changes the results").
+ *   perturbationsPerEval (documented as "never changes the results"); the same for every
+ *   METHODS entry (layer methods on the conv layer) on generated convs.
  *
  * Tolerances: outputs and gradients are float32, accumulations float64. With S = Σ|attr| +
  * |f(x)| + |f(x′)| + 1 the scale of the terms summed, exact identities get 1e-4·S (a few
@@ -41,7 +42,9 @@ import { ShapleyValueSampling } from '../perturbation/shapley-value-sampling.js'
 import { KernelShap } from '../perturbation/kernel-shap.js';
 import { FeaturePermutation } from '../perturbation/feature-permutation.js';
 import { FeatureAblation } from '../perturbation/feature-ablation.js';
-import { buildGraph, fcParams, graphArb, inputSize, mlpArb, uniformBatch, type GraphSpec, type MlpSpec } from './property-graphs.js';
+import { buildGraph, convArb, fcParams, graphArb, inputSize, mlpArb, uniformBatch, type GraphSpec } from './property-graphs.js';
+import { METHODS } from '../registry.js';
+import type { MethodOptions } from '../_utils/method-spec.js';
 import type { Graph } from '../../ir/graph.js';
 
 const seedArb = fc.integer({ min: 0, max: 0x7fffffff });
@@ -372,4 +375,42 @@ describe('property: seeded methods are bit-identical across runs and batching', 
   });
 });
 
-export type { MlpSpec };
+describe('property: every METHODS entry is reproducible and batching-independent', () => {
+  it('same options (seed included) ⇒ same bits; any internalBatchSize / perturbationsPerEval ⇒ same bits', async () => {
+    expect(Object.values(METHODS).length).toBeGreaterThanOrEqual(29); // the loop below is not vacuous
+    await fc.assert(
+      fc.asyncProperty(convArb(), seedArb, fc.integer({ min: 1, max: 7 }), async (spec, s, chunk) => {
+        const m = model(spec);
+        const per = inputSize(spec);
+        const x = uniformBatch(spec, 2, s);
+        const all: MethodOptions = {
+          target: targetsFor(spec, 2, s),
+          steps: 4,
+          samples: 3,
+          stdev: 0.1,
+          seed: s,
+          layer: 'conv',
+          neuron: 0,
+          window: [1, 2, 2],
+          strides: [1, 1, 1],
+          featureMask: Float32Array.from({ length: per }, (_, q) => (q + s) % 4),
+          baselines: 0.1,
+        };
+        for (const method of Object.values(METHODS)) {
+          const o: Record<string, unknown> = {};
+          for (const k of method.options) if (k in all) o[k] = all[k as keyof MethodOptions];
+          const a = await method.run(m, x, o as MethodOptions);
+          const bits = (r: { attributions: Tensor }) => Array.from(r.attributions.data);
+          expect(bits(await method.run(m, x, o as MethodOptions)), `${method.id}: rerun`).toEqual(bits(a));
+          if (method.options.includes('internalBatchSize')) {
+            expect(bits(await method.run(m, x, { ...o, internalBatchSize: chunk } as MethodOptions)), `${method.id}: internalBatchSize ${chunk}`).toEqual(bits(a));
+          }
+          if (method.options.includes('perturbationsPerEval')) {
+            expect(bits(await method.run(m, x, { ...o, perturbationsPerEval: chunk } as MethodOptions)), `${method.id}: perturbationsPerEval ${chunk}`).toEqual(bits(a));
+          }
+        }
+      }),
+      fcParams(6),
+    );
+  });
+});
