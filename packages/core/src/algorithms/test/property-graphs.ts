@@ -10,6 +10,8 @@ import fc from 'fast-check';
 import type { Graph, GraphNode } from '../../ir/graph.js';
 import type { Tensor } from '../../tensor.js';
 import { createRng, type Rng } from '../../random/prng.js';
+import { createReferenceModel } from '../../reference-model.js';
+import type { Model } from '../../model.js';
 
 export type Act = 'Relu' | 'Tanh';
 
@@ -100,6 +102,16 @@ export function buildGraph(spec: GraphSpec): Graph {
     cur = gemm('out', 'flat', spec.filters * side * side, spec.k);
   }
   return { name: `prop-${spec.kind}-${spec.seed}`, inputs: [{ name: 'x', shape: [-1, ...inputShapeOf(spec)] }], outputs: [cur], initializers: init, nodes };
+}
+
+/** The spec's graph on the reference executor. */
+export function model(spec: GraphSpec): Model {
+  return createReferenceModel(buildGraph(spec));
+}
+
+/** A target class index per example, drawn from `seed`. */
+export function targetsFor(spec: GraphSpec, n: number, seed: number): number[] {
+  return Array.from({ length: n }, (_, i) => (seed + 7 * i) % spec.k);
 }
 
 /** N examples with entries uniform in [lo, hi), from `seed`. */
