@@ -6,6 +6,7 @@
 import type { Conv2DParams, Layout, Pool2DParams } from '@glasswing/core';
 import { describe, expect, it } from 'vitest';
 import { expectAgrees, randomTensor as rnd } from './support/symbolic-harness.js';
+import { POLYPHASE_MAX_PLANE } from '../src/symbolic/conv2d-backprop-input.js';
 
 function act(layout: Layout, n: number, c: number, h: number, w: number): number[] {
   return layout === 'NCHW' ? [n, c, h, w] : [n, h, w, c];
@@ -45,12 +46,13 @@ const convCases: ConvCase[] = [
   { name: 'polyphase 1x1 stride 2 (ResNet downsample: empty phases)', c: 8, o: 12, hw: [8, 7], k: [1, 1], p: { strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1], group: 1 } },
   { name: 'polyphase 7x7 stride 2 pads 3 (ResNet conv1 shape)', c: 8, o: 4, hw: [11, 12], k: [7, 7], p: { strides: [2, 2], pads: [3, 3, 3, 3], dilations: [1, 1], group: 1 } },
   { name: 'polyphase stride 3 kernel 2 (k < s), groups 2', c: 8, o: 4, hw: [10, 9], k: [2, 2], p: { strides: [3, 3], pads: [1, 0, 0, 1], dilations: [1, 1], group: 2 } },
+  { name: 'depthwise stride 2, plane over the polyphase limit (ConvTranspose)', c: 8, o: 8, hw: [33, 32], k: [3, 3], p: { strides: [2, 2], pads: [1, 1, 1, 1], dilations: [1, 1], group: 8 } },
   { name: 'stride 2, pad beyond the kernel (ConvTranspose fallback)', c: 8, o: 4, hw: [5, 5], k: [2, 2], p: { strides: [2, 2], pads: [2, 2, 1, 1], dilations: [1, 1], group: 1 } },
 ];
 /** Whether conv2dBackpropInput with a constant weight takes the polyphase path (see its header). */
 function polyphaseExpected(cc: ConvCase): boolean {
   const { strides: [sh, sw], pads, dilations } = cc.p;
-  if (sh !== sw || sh < 2 || dilations.some((d) => d !== 1) || cc.c < 8) return false;
+  if (sh !== sw || sh < 2 || dilations.some((d) => d !== 1) || cc.c < 8 || cc.hw[0] * cc.hw[1] > POLYPHASE_MAX_PLANE) return false;
   // Every phase with taps needs a non-negative begin pad: some tap a ≥ r + pad (checked per axis).
   const ok = (k: number, pad: number) =>
     Array.from({ length: sh }, (_, r) => r).every((r) => {

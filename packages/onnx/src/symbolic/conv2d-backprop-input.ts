@@ -10,7 +10,9 @@
  *   multiply-adds as ConvTranspose, but every piece is an ordinary Conv that ORT runs on its fast
  *   blocked path — for depthwise weights (group = C) a depthwise Conv, where ConvTranspose falls
  *   back to one tiny GEMM + col2im per channel (measured: MobileNetV2's four stride-2 depthwise
- *   backwards were 16–18 % of a Saliency run);
+ *   backwards were 16–18 % of a Saliency run). Only for input planes up to POLYPHASE_MAX_PLANE
+ *   pixels: ORT's DepthToSpace is slow on large tensors (MobileNetV2 at 224×224, 112×112 planes:
+ *   DepthToSpace ≈ 170 ms vs ConvTranspose ≈ 60 ms; 28×28 and smaller: polyphase wins);
  * - otherwise ConvTranspose with the forward weight (OIHW is ConvTranspose's [C_in, C_out/g, kh, kw]),
  *   its pads/output_padding chosen so the output covers exactly the forward input.
  */
@@ -18,6 +20,9 @@ import { ShapeError, type Conv2DParams, type Tensor } from '@glasswing/core';
 import type { Sym } from './builder.js';
 import { fmt, fromNchw, nchwShape, toNchw, type SymContext } from './context.js';
 import { oihw } from './conv2d.js';
+
+/** Largest input plane (H·W) given the polyphase form (see the header; measured on onnxruntime-node 1.30). */
+export const POLYPHASE_MAX_PLANE = 32 * 32;
 
 /** w [O, I/g, kh, kw] → W' [I, O/g, kh, kw], spatially flipped. */
 export function flipSwap(w: Tensor, group: number): Tensor {
@@ -62,7 +67,7 @@ export function conv2dBackpropInput(ctx: SymContext, dy: Sym, w: Sym, inputShape
   const host = b.host(wn);
   const flipPads = [effH - 1 - pt, effW - 1 - pl, effH - 1 - pb, effW - 1 - pr];
   let dx: Sym | undefined;
-  if (host && sh === sw && sh > 1 && dh === 1 && dw === 1 && c >= 8) dx = polyphase(ctx, dyn, host, [n, c, h, wd], p);
+  if (host && sh === sw && sh > 1 && dh === 1 && dw === 1 && c >= 8 && h * wd <= POLYPHASE_MAX_PLANE) dx = polyphase(ctx, dyn, host, [n, c, h, wd], p);
   if (dx) {
     // done
   } else if (host && sh === 1 && sw === 1 && c > 1 && flipPads.every((v) => v >= 0)) {
