@@ -103,7 +103,7 @@ export function matrixRow(method: (typeof MATRIX_METHODS)[number], model: string
     case 'smoothgrad':
       return { ...base, method, options: { samples: counts.smoothgradSamples, stdev: 0.1, seed: 0 }, expectedRows: grad(counts.smoothgradSamples) };
     case 'deeplift':
-      return { ...base, method, options: { baselines: 0 }, expectedRows: { forward: batch, gradient: batch } };
+      return { ...base, method, options: { baselines: 0 }, expectedRows: { forward: 1, gradient: batch } }; // one shared-baseline row (rules/deep-lift.ts)
     case 'lrp':
       return { ...base, method, options: { composite: 'captum' }, expectedRows: grad(1) };
     case 'grad-cam':

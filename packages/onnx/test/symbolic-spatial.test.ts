@@ -6,6 +6,7 @@
 import type { Conv2DParams, Layout, Pool2DParams } from '@glasswing/core';
 import { describe, expect, it } from 'vitest';
 import { expectAgrees, randomTensor as rnd } from './support/symbolic-harness.js';
+import { POLYPHASE_MAX_PLANE } from '../src/symbolic/conv2d-backprop-input.js';
 
 function act(layout: Layout, n: number, c: number, h: number, w: number): number[] {
   return layout === 'NCHW' ? [n, c, h, w] : [n, h, w, c];
@@ -38,7 +39,28 @@ const convCases: ConvCase[] = [
   { name: 'depthwise stride 2', c: 3, o: 3, hw: [7, 7], k: [3, 3], p: { strides: [2, 2], pads: [1, 1, 1, 1], dilations: [1, 1], group: 3 } },
   { name: 'single input channel (LeNet conv1)', c: 1, o: 4, hw: [8, 8], k: [5, 5], p: { strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1], group: 1 } },
   { name: 'pads larger than the dilated kernel', c: 2, o: 2, hw: [4, 4], k: [2, 2], p: { strides: [1, 1], pads: [2, 0, 1, 2], dilations: [1, 1], group: 1 } },
+  // Polyphase (stride s > 1, ≥ 8 input channels): s² stride-1 Convs → DepthToSpace → crop.
+  { name: 'polyphase depthwise 3x3 stride 2 (MobileNetV2), odd size', c: 8, o: 8, hw: [7, 9], k: [3, 3], p: { strides: [2, 2], pads: [1, 1, 1, 1], dilations: [1, 1], group: 8 } },
+  { name: 'polyphase depthwise stride 2 TF-style pads', c: 8, o: 8, hw: [8, 8], k: [3, 3], p: { strides: [2, 2], pads: [0, 0, 1, 1], dilations: [1, 1], group: 8 } },
+  { name: 'polyphase depthwise multiplier 2', c: 8, o: 16, hw: [6, 6], k: [3, 3], p: { strides: [2, 2], pads: [1, 1, 1, 1], dilations: [1, 1], group: 8 } },
+  { name: 'polyphase 1x1 stride 2 (ResNet downsample: empty phases)', c: 8, o: 12, hw: [8, 7], k: [1, 1], p: { strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1], group: 1 } },
+  { name: 'polyphase 7x7 stride 2 pads 3 (ResNet conv1 shape)', c: 8, o: 4, hw: [11, 12], k: [7, 7], p: { strides: [2, 2], pads: [3, 3, 3, 3], dilations: [1, 1], group: 1 } },
+  { name: 'polyphase stride 3 kernel 2 (k < s), groups 2', c: 8, o: 4, hw: [10, 9], k: [2, 2], p: { strides: [3, 3], pads: [1, 0, 0, 1], dilations: [1, 1], group: 2 } },
+  { name: 'depthwise stride 2, plane over the polyphase limit (ConvTranspose)', c: 8, o: 8, hw: [33, 32], k: [3, 3], p: { strides: [2, 2], pads: [1, 1, 1, 1], dilations: [1, 1], group: 8 } },
+  { name: 'stride 2, pad beyond the kernel (ConvTranspose fallback)', c: 8, o: 4, hw: [5, 5], k: [2, 2], p: { strides: [2, 2], pads: [2, 2, 1, 1], dilations: [1, 1], group: 1 } },
 ];
+/** Whether conv2dBackpropInput with a constant weight takes the polyphase path (see its header). */
+function polyphaseExpected(cc: ConvCase): boolean {
+  const { strides: [sh, sw], pads, dilations } = cc.p;
+  if (sh !== sw || sh < 2 || dilations.some((d) => d !== 1) || cc.c < 8 || cc.hw[0] * cc.hw[1] > POLYPHASE_MAX_PLANE) return false;
+  // Every phase with taps needs a non-negative begin pad: some tap a ≥ r + pad (checked per axis).
+  const ok = (k: number, pad: number) =>
+    Array.from({ length: sh }, (_, r) => r).every((r) => {
+      const taps = Array.from({ length: k }, (_, a) => a).filter((a) => (((r + pad - a) % sh) + sh) % sh === 0);
+      return taps.length === 0 || taps.some((a) => a >= r + pad);
+    });
+  return ok(cc.k[0], pads[0]) && ok(cc.k[1], pads[1]);
+}
 
 describe('symbolic conv2d and conv2dBackpropInput', () => {
   for (const layout of ['NCHW', 'NHWC'] as const) {
@@ -59,7 +81,9 @@ describe('symbolic conv2d and conv2dBackpropInput', () => {
         expect(viaInput).toContain('ConvTranspose');
         const viaConst = await expectAgrees([{ value: dy }, { value: w, constant: true }], f);
         const flippable = p.strides[0] === 1 && p.strides[1] === 1 && cc.c > 1 && p.pads.every((v, i) => v <= (cc.k[i % 2]! - 1) * p.dilations[i % 2]!);
-        expect(viaConst.includes('Conv') && !viaConst.includes('ConvTranspose')).toBe(flippable);
+        const poly = polyphaseExpected(cc);
+        expect(viaConst.includes('DepthToSpace')).toBe(poly);
+        expect(viaConst.includes('Conv') && !viaConst.includes('ConvTranspose')).toBe(flippable || poly);
       });
     }
   }

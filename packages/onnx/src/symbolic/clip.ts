@@ -1,7 +1,10 @@
 /**
- * The fused Clip kernels. clip → one ONNX Clip (bounds as scalar inputs, '' for ±∞); clipBackprop →
- * Where(x < lo ∨ x > hi, 0, dy): two or four element-wise passes instead of the composed masks'
- * ten (NaN x passes dy, as the composed masks do).
+ * The fused Clip kernels. clip → one ONNX Clip (bounds as scalar inputs, '' for ±∞; remembered per
+ * input so the backward reuses it); clipBackprop with one bound → Where(x < lo, 0, dy) (or x > hi);
+ * with both (ReLU6) → Where(Clip(x) = x, dy, 0): two element-wise passes instead of Less, Greater,
+ * Or and Where (measured on MobileNetV2's 35 ReLU6: 23 % of a Saliency run → about half that).
+ * Values on a bound pass dy (Clip(x) = x there), as the reference kernel does; a NaN activation
+ * gives 0 where the reference passes dy (NaN ≠ NaN; the forward output is NaN either way).
  */
 import { ShapeError } from '@glasswing/core';
 import type { Sym } from './builder.js';
@@ -11,12 +14,21 @@ const bound = (ctx: SymContext, v: number): string => (Number.isFinite(v) ? ctx.
 
 export function clip(ctx: SymContext, x: Sym, lo: number, hi: number): Sym {
   if (lo === -Infinity && hi === Infinity) return x;
-  return ctx.b.node1('Clip', [x, bound(ctx, lo), bound(ctx, hi)], {}, x.shape);
+  const key = `Clip|${x.name}|${lo}|${hi}`;
+  const known = ctx.b.memo.get(key) as Sym | undefined;
+  if (known) return known;
+  const y = ctx.b.node1('Clip', [x, bound(ctx, lo), bound(ctx, hi)], {}, x.shape);
+  ctx.b.memo.set(key, y);
+  return y;
 }
 
 export function clipBackprop(ctx: SymContext, dy: Sym, x: Sym, lo: number, hi: number): Sym {
   if (!sameShape(dy.shape, x.shape)) throw new ShapeError(`clipBackprop: dy ${fmt(dy.shape)} and x ${fmt(x.shape)} differ in shape`);
   const b = ctx.b;
+  if (lo !== -Infinity && hi !== Infinity) {
+    const inside = b.node1('Equal', [clip(ctx, x, lo, hi), x], {}, x.shape, 'inside');
+    return b.node1('Where', [inside, dy, b.scalarName(0)], {}, dy.shape, 'clip_grad');
+  }
   const outside: Sym[] = [];
   if (lo !== -Infinity) outside.push(b.node1('Less', [x, b.scalarName(lo)], {}, x.shape, 'below'));
   if (hi !== Infinity) outside.push(b.node1('Greater', [x, b.scalarName(hi)], {}, x.shape, 'above'));

@@ -30,7 +30,7 @@ export interface GradientAttribution<O extends CommonOptions = CommonOptions> {
   /** @internal Throws on invalid options (called before any model call). */
   validateOptions(options: O): void;
   /** @internal Model calls `run` makes for `rows` rows (plus one if the target must be resolved). */
-  plannedCalls(rows: number, resolveTarget: boolean, options: O): number;
+  plannedCalls(rows: number, resolveTarget: boolean, options: O, target?: ResolvedTarget): number;
   /** @internal The computation on validated input; `target` undefined = predicted class. */
   run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: O): Promise<CoreResult>;
 }
@@ -49,7 +49,7 @@ export abstract class GradientMethod<O extends CommonOptions> implements Gradien
   }
 
   abstract validateOptions(options: O): void;
-  abstract plannedCalls(rows: number, resolveTarget: boolean, options: O): number;
+  abstract plannedCalls(rows: number, resolveTarget: boolean, options: O, target?: ResolvedTarget): number;
   abstract run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: O): Promise<CoreResult>;
 }
 
@@ -66,7 +66,7 @@ export async function attributeWith<O extends CommonOptions>(
   const target = validateTarget(model, options.target, n);
   const ctx = new ModelCaller(model, options.signal, options.onProgress);
   throwIfAborted(options.signal);
-  ctx.plan(method.plannedCalls(n, target === undefined, options));
+  ctx.plan(method.plannedCalls(n, target === undefined, options, target));
   const res = await method.run(ctx, x, target, options);
   return formatResult(method.id, res, n, ctx.modelCalls);
 }

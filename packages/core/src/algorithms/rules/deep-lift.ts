@@ -18,8 +18,10 @@
  * Baselines: a number, a per-example tensor [N, ...inputShape] or a shared [1, ...] / [...]
  * tensor (default 0). Needs capabilities 'gradients' and 'rules' and `model.graph`.
  *
- * Model calls: ⌈2N / internalBatchSize⌉ forward calls on [x; x′] and ⌈N / internalBatchSize⌉
- * rule-modified gradient calls.
+ * Model calls: ⌈N / internalBatchSize⌉ rule-modified gradient calls (which return f(x)), after
+ * forward calls on the references only — one row when the baseline is shared (a number, or one
+ * [1, …] tensor), else ⌈N / internalBatchSize⌉ — for f(x′) in delta (issue 15: rule methods within
+ * 2× of Saliency). For a predicted target, ⌈2N / internalBatchSize⌉ forward calls on [x; x′].
  */
 import { common, ruleMethod } from '../_utils/method-entries.js';
 import type { Model } from '../../model.js';
@@ -81,7 +83,7 @@ export async function deepLiftMultipliers(
   rowTarget: ResolvedTarget,
   rules: RuleAssignment,
   maxRows: number,
-  consume: (start: number, end: number, m: Float32Array) => void,
+  consume: (start: number, end: number, m: Float32Array, outputs: Tensor) => void,
 ): Promise<void> {
   const per = x.data.length / x.shape[0]!;
   const gather = (src: Tensor, pick: (r: number) => number, s: number, e: number): Tensor => {
@@ -96,7 +98,7 @@ export async function deepLiftMultipliers(
     (s, e) => gather(x, xRow, s, e),
     rowTarget,
     (s, e) => ({ rules, reference: gather(refs, refRow, s, e) }),
-    (s, e, res) => consume(s, e, res.inputGradient.data),
+    (s, e, res) => consume(s, e, res.inputGradient.data, res.outputs),
   );
 }
 
@@ -106,9 +108,10 @@ export class DeepLift extends GradientMethod<DeepLiftOptions> {
     checkDeepLiftOptions(this.model, this.id, options);
   }
 
-  plannedCalls(rows: number, _resolveTarget: boolean, options: DeepLiftOptions): number {
+  plannedCalls(rows: number, resolveTarget: boolean, options: DeepLiftOptions): number {
     const max = checkBatchSize(options.internalBatchSize);
-    return chunkCount(2 * rows, max) + chunkCount(rows, max);
+    if (resolveTarget) return chunkCount(2 * rows, max) + chunkCount(rows, max);
+    return chunkCount(sharedBaseline(options.baselines, this.model.inputShape.length) ? 1 : rows, max) + chunkCount(rows, max);
   }
 
   async run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: DeepLiftOptions): Promise<CoreResult> {
@@ -116,6 +119,7 @@ export class DeepLift extends GradientMethod<DeepLiftOptions> {
     const per = x.data.length / n;
     const max = checkBatchSize(options.internalBatchSize);
     const baselines = resolveBaselines(options.baselines, n, ctx.model.inputShape);
+    if (target) return this.knownTarget(ctx, x, baselines, target, options, max);
     const both = await ctx.forwardRows(2 * n, max, stackedRows([x.data, baselines.data], per, x.shape.slice(1)));
     const resolved = targetOrPredicted(target, firstRows(both, n));
     const rules = deepLiftRules(requireGraph(ctx.model, this.id), options.rule, options.eps ?? 1e-10);
@@ -135,6 +139,38 @@ export class DeepLift extends GradientMethod<DeepLiftOptions> {
     }
     return { attributions: { shape: [...x.shape], data: attr }, outputs: firstRows(both, n), target: resolved, delta };
   }
+
+  /** Target known: f(x) from the gradient calls, f(x′) from forward calls on the (deduplicated) references. */
+  private async knownTarget(ctx: ModelCaller, x: Tensor, baselines: Tensor, target: ResolvedTarget, options: DeepLiftOptions, max: number): Promise<CoreResult> {
+    const n = x.shape[0]!;
+    const per = x.data.length / n;
+    const refRows = sharedBaseline(options.baselines, x.shape.length - 1) ? 1 : n;
+    const refOut = await ctx.forwardRows(refRows, max, (s, e) => ({ shape: [e - s, ...x.shape.slice(1)], data: baselines.data.slice(s * per, e * per) }));
+    const perOut = refOut.data.length / refRows;
+    const outputs: Tensor = { shape: [n, ...refOut.shape.slice(1)], data: new Float32Array(n * perOut) };
+    const rules = deepLiftRules(requireGraph(ctx.model, this.id), options.rule, options.eps ?? 1e-10);
+    const times = options.multiplyByInputs ?? true;
+    const attr = new Float32Array(n * per);
+    await deepLiftMultipliers(ctx, x, baselines, n, (r) => r, (r) => r, target, rules, max, (s, _e, m, out) => {
+      outputs.data.set(out.data, s * perOut);
+      for (let j = 0; j < m.length; j++) {
+        const k = s * per + j;
+        attr[k] = times ? (x.data[k]! - baselines.data[k]!) * m[j]! : m[j]!;
+      }
+    });
+    const delta = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let j = 0; j < per; j++) sum += attr[i * per + j]!;
+      delta[i] = sum - (targetValue(outputs, i, target, i) - targetValue(refOut, refRows === 1 ? 0 : i, target, i));
+    }
+    return { attributions: { shape: [...x.shape], data: attr }, outputs, target, delta };
+  }
+}
+
+/** A baseline every row shares: a number (or none) or one tensor without a batch dimension / with batch 1. */
+function sharedBaseline(b: number | Tensor | undefined, inputRank: number): boolean {
+  return b === undefined || typeof b === 'number' || b.shape.length === inputRank || b.shape[0] === 1;
 }
 
 /** METHODS entry `deeplift`: baselines 0, rule 'rescale'. */

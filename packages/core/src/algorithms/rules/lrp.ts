@@ -16,8 +16,11 @@
  * composite then resolves against the canonized graph.
  * Needs capabilities 'gradients' and 'rules' and `model.graph`.
  *
- * Model calls: ⌈N / internalBatchSize⌉ forward calls (the output relevance and the predicted
- * class) and ⌈N / internalBatchSize⌉ rule-modified gradient calls.
+ * Model calls: with class-index targets, ⌈N / internalBatchSize⌉ rule-modified gradient calls
+ * only: every rule is a linear map of the upstream relevance (a modified VJP), so relevance seeded
+ * with f(x)_t·e_t is f(x)_t times the relevance seeded with e_t, and f(x) comes back with the
+ * gradient call — no separate forward pass (issue 15: rule methods within 2× of Saliency). For a
+ * predicted target or a tensor seed, ⌈N / internalBatchSize⌉ forward calls come first.
  */
 import { common, ruleMethod } from '../_utils/method-entries.js';
 import type { Graph } from '../../ir/graph.js';
@@ -113,13 +116,15 @@ export class Lrp extends GradientMethod<LrpOptions> {
     lrpComposite(options);
   }
 
-  plannedCalls(rows: number, _resolveTarget: boolean, options: LrpOptions): number {
-    return 2 * chunkCount(rows, checkBatchSize(options.internalBatchSize));
+  plannedCalls(rows: number, resolveTarget: boolean, options: LrpOptions, target?: ResolvedTarget): number {
+    const calls = chunkCount(rows, checkBatchSize(options.internalBatchSize));
+    return !resolveTarget && target?.kind === 'index' ? calls : 2 * calls;
   }
 
   async run(ctx: ModelCaller, x: Tensor, target: ResolvedTarget | undefined, options: LrpOptions): Promise<CoreResult> {
     const n = x.shape[0]!;
     const max = checkBatchSize(options.internalBatchSize);
+    if (target?.kind === 'index') return this.indexTargets(ctx, x, target, options, max);
     const outputs = await ctx.forwardRows(n, max, (s, e) => sliceRows(x, s, e));
     const resolved = targetOrPredicted(target, outputs);
     const canonizers = options.canonizers ?? [];
@@ -147,6 +152,32 @@ export class Lrp extends GradientMethod<LrpOptions> {
       delta[i] = targetValue(outputs, i, resolved, i) - sum;
     }
     return { attributions: { shape: [...x.shape], data: attr }, outputs, target: resolved, delta };
+  }
+
+  /** One rule-modified gradient call per chunk, seeded with e_t; rows scaled by f(x)_t afterwards (see the header). */
+  private async indexTargets(ctx: ModelCaller, x: Tensor, target: ResolvedTarget & { kind: 'index' }, options: LrpOptions, max: number): Promise<CoreResult> {
+    const n = x.shape[0]!;
+    const canonizers = options.canonizers ?? [];
+    const graph = requireGraph(ctx.model, this.id);
+    const rules = lrpRules(canonizers.length > 0 ? applyCanonizers(graph, canonizers) : graph, options);
+    const perOut = sizeOf(ctx.model.outputShape);
+    const per = x.data.length / n;
+    const attr = new Float32Array(n * per);
+    const outputs: Tensor = { shape: [n, ...ctx.model.outputShape], data: new Float32Array(n * perOut) };
+    await requestRows(ctx, n, max, (s, e) => sliceRows(x, s, e), target, () => ({ rules, ...(canonizers.length > 0 ? { canonizers } : {}) }), (s, _e, res) => {
+      outputs.data.set(res.outputs.data, s * perOut);
+      for (let i = 0; i < res.outputs.shape[0]!; i++) {
+        const scale = res.outputs.data[i * perOut + target.indices[s + i]!]!;
+        for (let j = 0; j < per; j++) attr[(s + i) * per + j] = scale * res.inputGradient.data[i * per + j]!;
+      }
+    });
+    const delta = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let j = 0; j < per; j++) sum += attr[i * per + j]!;
+      delta[i] = targetValue(outputs, i, target, i) - sum;
+    }
+    return { attributions: { shape: [...x.shape], data: attr }, outputs, target, delta };
   }
 }
 

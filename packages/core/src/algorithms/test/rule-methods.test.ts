@@ -313,3 +313,46 @@ describe('LRP composites', () => {
     for (const d of res.delta!) expect(Math.abs(d)).toBeLessThan(1e-5);
   });
 });
+
+describe('rule methods with a known target skip the separate forward pass (issue 15)', () => {
+  const model = withGraph(poolGraph('NCHW'));
+  const x = randTensor([4, 1, 6, 6], 15);
+  const pred = async () => {
+    const out = await model.forward(x);
+    const per = out.data.length / 4;
+    return Array.from({ length: 4 }, (_, i) => {
+      const row = Array.from(out.data.subarray(i * per, (i + 1) * per));
+      return row.indexOf(Math.max(...row));
+    });
+  };
+  it('LRP: one gradient call per chunk, equal to the two-call path (predicted target)', async () => {
+    const target = await pred();
+    const seen: number[] = [];
+    const known = await new Lrp(model).attribute(x, { target, internalBatchSize: 2, onProgress: (p) => seen.push(p.total) });
+    const predicted = await new Lrp(model).attribute(x, { internalBatchSize: 2 });
+    expect(known.modelCalls).toBe(2);
+    expect(predicted.modelCalls).toBe(4);
+    expect(new Set(seen)).toEqual(new Set([2]));
+    const scale = Math.max(...predicted.attributions.data.map(Math.abs));
+    expect(scale).toBeGreaterThan(1e-3);
+    expect(maxAbsDiff(known.attributions.data, predicted.attributions.data)).toBeLessThan(1e-6 * scale);
+    expect(maxAbsDiff(known.delta!, predicted.delta!)).toBeLessThan(1e-5 * scale);
+    expect(maxAbsDiff(known.outputs!.data, predicted.outputs!.data)).toBe(0);
+  });
+  it('DeepLIFT: forwards one reference row for a shared baseline, every row for per-example ones; same results', async () => {
+    const target = await pred();
+    for (const [baselines, refCalls] of [[0.25, 1], [randTensor([4, 1, 6, 6], 16, -0.5, 0.5), 2]] as const) {
+      const seen: number[] = [];
+      const known = await new DeepLift(model).attribute(x, { baselines, target, internalBatchSize: 2, onProgress: (p) => seen.push(p.total) });
+      const predicted = await new DeepLift(model).attribute(x, { baselines, internalBatchSize: 2 });
+      expect(known.modelCalls).toBe(refCalls + 2);
+      expect(predicted.modelCalls).toBe(4 + 2);
+      expect(new Set(seen)).toEqual(new Set([refCalls + 2]));
+      const scale = Math.max(...predicted.attributions.data.map(Math.abs));
+      expect(scale).toBeGreaterThan(1e-3);
+      expect(maxAbsDiff(known.attributions.data, predicted.attributions.data)).toBe(0);
+      expect(maxAbsDiff(known.delta!, predicted.delta!)).toBeLessThan(1e-6);
+      expect(maxAbsDiff(known.outputs!.data, predicted.outputs!.data)).toBe(0);
+    }
+  });
+});
