@@ -20,9 +20,14 @@ export function dtypeName(t: string | number | undefined): string | undefined {
   return typeof t === 'number' ? (DTYPE_NAMES[t] ?? `DT_${t}`) : t;
 }
 
-function decodeBase64(s: string): string {
-  const bin = typeof atob === 'function' ? atob(s) : Buffer.from(s, 'base64').toString('binary');
-  return bin;
+/** Base64 (as tfjs-converter writes string attributes) to a binary string; undefined when malformed. */
+function decodeBase64(s: unknown): string | undefined {
+  if (typeof s !== 'string') return undefined;
+  try {
+    return typeof atob === 'function' ? atob(s) : Buffer.from(s, 'base64').toString('binary');
+  } catch {
+    return undefined; // atob: InvalidCharacterError
+  }
 }
 
 const toInt = (v: string | number): number => (typeof v === 'number' ? v : parseInt(v, 10));
@@ -91,7 +96,9 @@ export class TfAttrs {
       if (Object.keys(v).length === 0) return '';
       throw this.bad(key, 'a string');
     }
-    return decodeBase64(v.s);
+    const text = decodeBase64(v.s);
+    if (text === undefined) throw this.bad(key, 'a base64 string');
+    return text;
   }
 
   ints(key: string, fallback: readonly number[]): number[] {
@@ -112,7 +119,11 @@ export class TfAttrs {
     const v = this.get(key);
     if (v === undefined) return [...fallback];
     if (v.list === undefined) throw this.bad(key, 'a list of strings');
-    return (v.list.s ?? []).map(decodeBase64);
+    return (v.list.s ?? []).map((x) => {
+      const text = decodeBase64(x);
+      if (text === undefined) throw this.bad(key, 'a list of base64 strings');
+      return text;
+    });
   }
 
   /** A dtype attribute as a DT_* name. */
