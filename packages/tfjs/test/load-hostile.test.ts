@@ -66,6 +66,23 @@ describe('hostile model.json content', () => {
     expect((err as Error).message).toMatch(/more than 256 levels deep/);
   });
 
+  it.each([
+    ['strides null', (t: string) => t.replace('"strides":{"list":{"i":["1","1","1","1"]}}', '"strides":null'), /attribute strides must be an AttrValue object/],
+    ['strides list not an array', (t: string) => t.replace('"strides":{"list":{"i":["1","1","1","1"]}}', '"strides":{"list":{"i":"1111"}}'), /attribute strides must be a list of integers/],
+    ['strides entry not an integer', (t: string) => t.replace('"strides":{"list":{"i":["1","1","1","1"]}}', '"strides":{"list":{"i":["1",{},"1","1"]}}'), /attribute strides must be a list of integers/],
+    ['input shape dim not a list', (t: string) => t.replace('"dim":[{"size":"-1"},{"size":"8"},{"size":"8"},{"size":"2"}]', '"dim":5'), /a shape must be \{dim/],
+  ])('a graph model with %s is a ModelFormatError (was TypeError)', async (_what, edit, message) => {
+    const root = mkdtempSync(join(tmpdir(), 'gw-tfjs-hostile-'));
+    const src = `${FIXTURES}graph-models/relu_cnn/`;
+    const text = readFileSync(`${src}model.json`, 'utf8');
+    expect(edit(text)).not.toBe(text);
+    writeFileSync(join(root, 'model.json'), edit(text));
+    copyFileSync(`${src}weights.bin`, join(root, 'weights.bin'));
+    const err = await loadGraphModelArtifacts(join(root, 'model.json')).then((a) => importGraphModel(a)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelFormatError);
+    expect((err as Error).message).toMatch(message);
+  });
+
   it('a graph model string attribute that is not base64 is a ModelFormatError (was InvalidCharacterError)', async () => {
     const root = mkdtempSync(join(tmpdir(), 'gw-tfjs-hostile-'));
     const src = `${FIXTURES}graph-models/relu_cnn/`;
