@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { InvalidArgumentError, ShapeError, sizeOf } from '@glasswing/core';
+import { InvalidArgumentError, MAX_JSON_DEPTH, ShapeError, jsonTooDeep, sizeOf } from '@glasswing/core';
 import type { Tensor } from '@glasswing/core';
 
 /** A runtime failure of the CLI that is not a typed Glasswing error (exit code 1). */
@@ -35,12 +35,16 @@ export function readText(path: string, what: string): string {
 
 export function readJson(path: string, what: string): unknown {
   const text = readText(path, what);
+  let json: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    json = JSON.parse(text) as unknown;
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     throw new CliError(`${what} '${path}' is not valid JSON: ${detail}`, { cause: err });
   }
+  const deep = jsonTooDeep(json);
+  if (deep !== undefined) throw new CliError(`${what} '${path}' nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep (at ${deep})`);
+  return json;
 }
 
 export function writeFile(path: string, data: string | Uint8Array, what: string): void {

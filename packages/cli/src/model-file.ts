@@ -18,7 +18,7 @@
  * adapter-choice.ts; the gpu.js adapters are never a default).
  */
 import { readFileSync } from 'node:fs';
-import { CapabilityError, ModelFormatError, createReferenceModel, graphFromJSON } from '@glasswing/core';
+import { CapabilityError, GlasswingError, ModelFormatError, createReferenceModel, graphFromJSON } from '@glasswing/core';
 import type { Graph, Layout, Model } from '@glasswing/core';
 import type { OnnxImportResult } from '@glasswing/onnx';
 import { ADAPTERS as ADAPTER_IDS, DEFAULT_ADAPTER_RANKING, GPUJS_ADAPTER_MODES, isGpujsAdapter, openFastest } from './adapter-choice.js';
@@ -98,8 +98,13 @@ async function loadOnnxFile(path: string): Promise<LoadedModelFile> {
   const { importOnnxModel, loadOnnxBytes } = await import('@glasswing/onnx');
   // From the path, not the bytes: tensors kept in external data files (`model.onnx.data`, …) are
   // read next to the model and inlined, so large exports load like small ones.
-  const bytes = await loadOnnxBytes(path);
-  const onnx = importOnnxModel(bytes, { source: `model file '${path}'` });
+  let onnx: OnnxImportResult;
+  try {
+    const bytes = await loadOnnxBytes(path);
+    onnx = importOnnxModel(bytes, { source: `model file '${path}'` });
+  } catch (e) {
+    throw namingFile(e, path);
+  }
   return { kind: 'onnx', graph: onnx.graph, onnx };
 }
 
@@ -124,6 +129,23 @@ export async function loadModelFile(path: string): Promise<LoadedModelFile> {
 }
 
 export async function loadGraphFile(path: string): Promise<LoadedGraph> {
+  try {
+    return await loadGraphFileUnnamed(path);
+  } catch (e) {
+    throw namingFile(e, path);
+  }
+}
+
+/**
+ * A typed error from an importer that does not name the file (graph JSON, layer configs) gets
+ * `model file '<path>': ` in front of its message; its class and code are kept.
+ */
+function namingFile(e: unknown, path: string): unknown {
+  if (e instanceof GlasswingError && !e.message.includes(path)) e.message = `model file '${path}': ${e.message}`;
+  return e;
+}
+
+async function loadGraphFileUnnamed(path: string): Promise<LoadedGraph> {
   const json = readJson(path, 'model file');
   const kind = detectModelKind(json);
   if (kind === undefined) {

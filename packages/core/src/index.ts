@@ -1,5 +1,6 @@
 export * from './tensor.js';
 export * from './errors.js';
+export * from './json-limits.js';
 export * from './model.js';
 export * from './model-validation.js';
 export * from './chunked-model.js';

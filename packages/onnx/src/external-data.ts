@@ -103,11 +103,19 @@ function readerFor(source: string | URL): ExternalDataReader {
     };
   }
   return async (loc) => {
-    const { readFile } = await import('node:fs/promises');
-    const { dirname, join } = await import('node:path');
+    const { readFile, realpath } = await import('node:fs/promises');
+    const { dirname, join, relative, isAbsolute } = await import('node:path');
     const { fileURLToPath } = await import('node:url');
     const path = source instanceof URL || href.startsWith('file:') ? fileURLToPath(href) : href;
-    return new Uint8Array(await readFile(join(dirname(path), loc)));
+    const file = join(dirname(path), loc);
+    // A symlink inside the model's directory must not lead out of it (the location itself was
+    // checked by externalLocation): compare the real paths.
+    const [realDir, realFile] = await Promise.all([realpath(dirname(path)), realpath(file)]);
+    const rel = relative(realDir, realFile);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+      throw new ModelFormatError(`${href}: external data location ${JSON.stringify(loc)} leads outside the model's directory (to ${realFile}, through a symbolic link)`);
+    }
+    return new Uint8Array(await readFile(realFile));
   };
 }
 

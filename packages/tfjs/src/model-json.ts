@@ -2,7 +2,7 @@
  * Reading a TensorFlow.js model.json (LayersModel or graph model) and its weight shards, from disk
  * (Node, fs) or over http(s) (fetch). Every problem surfaces as a ModelFormatError naming the file.
  */
-import { ModelFormatError } from '@glasswing/core';
+import { MAX_JSON_DEPTH, ModelFormatError, jsonTooDeep } from '@glasswing/core';
 import type { WeightSpec } from './import/artifacts.js';
 
 export interface ModelJsonFiles {
@@ -42,6 +42,33 @@ function resolveNear(base: string | URL, relative: string): string | URL {
   return slash >= 0 ? `${href.slice(0, slash + 1)}${relative}` : relative;
 }
 
+/**
+ * A weight shard named by the manifest: a relative path inside the model's directory. Absolute
+ * paths, URLs, `..` segments and (on disk) symbolic links leading out of the directory are refused,
+ * so a downloaded model.json cannot make Glasswing read other files.
+ */
+async function readShard(jsonLocation: string | URL, jsonName: string, p: string): Promise<Uint8Array> {
+  const parts = p.replace(/\\/g, '/').split('/');
+  if (p === '' || p.startsWith('/') || /^[a-zA-Z]:/.test(p) || /^[a-z][a-z0-9+.-]*:/i.test(p) || parts.includes('..')) {
+    throw new ModelFormatError(`${jsonName}: weight path ${JSON.stringify(p)} must be a relative path inside the model's directory`);
+  }
+  const location = resolveNear(jsonLocation, p);
+  const href = location instanceof URL ? location.href : location;
+  if (isHttp(href)) return readBytes(location);
+  const { realpath } = await import('node:fs/promises');
+  const { dirname, relative, isAbsolute } = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
+  const file = location instanceof URL || href.startsWith('file:') ? fileURLToPath(href) : href;
+  const json = jsonLocation instanceof URL || jsonName.startsWith('file:') ? fileURLToPath(jsonName) : jsonName;
+  const real = await Promise.all([realpath(dirname(json)), realpath(file)]).catch(() => undefined);
+  if (real === undefined) return readBytes(location); // reports the missing file
+  const rel = relative(real[0], real[1]);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new ModelFormatError(`${jsonName}: weight path ${JSON.stringify(p)} leads outside the model's directory (to ${real[1]}, through a symbolic link)`);
+  }
+  return readBytes(real[1]);
+}
+
 /** Read model.json (path, file:/http(s) URL, or a directory containing model.json) and its shards. */
 export async function readModelJson(pathOrUrl: string | URL): Promise<ModelJsonFiles> {
   let jsonLocation: string | URL = pathOrUrl;
@@ -61,6 +88,8 @@ export async function readModelJson(pathOrUrl: string | URL): Promise<ModelJsonF
   } catch (e) {
     throw new ModelFormatError(`${jsonName} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
+  const deep = jsonTooDeep(json);
+  if (deep !== undefined) throw new ModelFormatError(`${jsonName} nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep (at ${deep})`);
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new ModelFormatError(`${jsonName} is not a TensorFlow.js model.json (not an object)`);
   const j = json as Record<string, unknown>;
   const manifest = j['weightsManifest'] ?? [];
@@ -73,7 +102,7 @@ export async function readModelJson(pathOrUrl: string | URL): Promise<ModelJsonF
       throw new ModelFormatError(`${jsonName}: a weightsManifest group needs 'paths' and 'weights' lists`);
     }
     specs.push(...(g.weights as WeightSpec[]));
-    for (const p of g.paths as string[]) chunks.push(await readBytes(resolveNear(jsonLocation, p)));
+    for (const p of g.paths as string[]) chunks.push(await readShard(jsonLocation, jsonName, p));
   }
   const total = chunks.reduce((n, c) => n + c.byteLength, 0);
   const weightData = new Uint8Array(total);

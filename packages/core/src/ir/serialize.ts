@@ -4,6 +4,7 @@
  * corrupt input raises ModelFormatError naming the field.
  */
 import { ModelFormatError } from '../errors.js';
+import { MAX_JSON_DEPTH, jsonTooDeep } from '../json-limits.js';
 import { sizeOf } from '../tensor.js';
 import type { Tensor } from '../tensor.js';
 import type { AttrValue, Graph, GraphNode, OpType, ValueInfo } from './graph.js';
@@ -112,6 +113,8 @@ function initializer(v: unknown, field: string): Tensor {
 /** Parse and validate a graph JSON value (ModelFormatError naming the field on bad input). */
 export function graphFromJSON(json: unknown): Graph {
   if (!isObject(json)) bad('root', 'must be an object');
+  const deep = jsonTooDeep(json);
+  if (deep !== undefined) bad(deep, `nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep`);
   if (json['format'] !== 'glasswing-graph') bad('format', `must be 'glasswing-graph', got ${JSON.stringify(json['format'])}`);
   if (json['version'] !== 1) bad('version', `must be 1, got ${JSON.stringify(json['version'])}`);
   const name = json['name'] === undefined ? 'graph' : str(json['name'], 'name');

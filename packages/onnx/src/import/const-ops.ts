@@ -1,7 +1,7 @@
 /** Host evaluation of ONNX ops on constant arrays (shape arithmetic, indices, small tensors). */
 import { sizeOf } from '@glasswing/core';
 import type { ElementKind } from '../proto/tensor.js';
-import { BlockedError, arr, fmt, makeData, type ConstArr, type Data } from './values.js';
+import { BlockedError, arr, checkConstantSize, fmt, makeData, type ConstArr, type Data } from './values.js';
 
 export function normAxis(axis: number, rank: number, what = 'axis'): number {
   const a = axis < 0 ? axis + rank : axis;
@@ -30,6 +30,7 @@ export function broadcastShape(a: readonly number[], b: readonly number[]): numb
 /** Index into `shape`-shaped data for each flat position of `out` (numpy broadcasting). */
 function broadcastIndex(shape: readonly number[], out: readonly number[]): number[] {
   const n = sizeOf(out);
+  checkConstantSize(n, `a broadcast to ${fmt(out)}`);
   const rank = out.length;
   const padded = [...new Array<number>(rank - shape.length).fill(1), ...shape];
   const inStrides = stridesOf(padded);

@@ -8,7 +8,7 @@ import { DataType } from '../proto/onnx.js';
 import { decodeTensorProto, elementKindOf, type ElementKind } from '../proto/tensor.js';
 import * as C from './const-ops.js';
 import type { NodeContext } from './context.js';
-import { BlockedError, arr, fmt, ints, sameArr, type ConstArr, type Value } from './values.js';
+import { BlockedError, arr, checkConstantSize, fmt, ints, sameArr, type ConstArr, type Value } from './values.js';
 
 type World = 0 | 1;
 export type Folder = (n: NodeContext) => void;
@@ -206,6 +206,7 @@ export const FOLDERS: Readonly<Record<string, Folder>> = {
       const d = delta!.data[0]!;
       if (d === 0) throw new BlockedError('Range delta 0');
       const count = Math.max(Math.ceil((limit!.data[0]! - s) / d), 0);
+      checkConstantSize(count, 'Range');
       const values = Array.from({ length: count }, (_, i) => s + i * d);
       return start!.kind === 'float' ? arr('float', [count], Float32Array.from(values)) : ints(values);
     }),

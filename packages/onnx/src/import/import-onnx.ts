@@ -4,7 +4,7 @@
  * blocking ops named (never an exception for an unsupported op). Corrupt models throw
  * ModelFormatError.
  */
-import { ModelFormatError, inferGraphShapes, validateGraph, type Graph, type GraphNode, type Tensor } from '@glasswing/core';
+import { InvalidArgumentError, ModelFormatError, inferGraphShapes, validateGraph, type Graph, type GraphNode, type Tensor } from '@glasswing/core';
 import { NodeAttributes } from '../proto/attributes.js';
 import { decodeModel, encodeModel, opsetOf } from '../proto/model.js';
 import { DataType, dataTypeName, toNumber, type IValueInfoProto, type ModelProto } from '../proto/onnx.js';
@@ -12,7 +12,7 @@ import { decodeTensorProto } from '../proto/tensor.js';
 import { ImportContext, NodeContext } from './context.js';
 import { CONVERTERS } from './convert/index.js';
 import { FOLDERS } from './fold.js';
-import { WORLD_BATCH, arr, type Value } from './values.js';
+import { DEFAULT_MAX_CONSTANT_ELEMENTS, WORLD_BATCH, arr, withConstantLimit, type Value } from './values.js';
 import { buildModuleIndex, type OnnxModuleIndex } from './module-paths.js';
 
 export interface OnnxImportOptions {
@@ -23,6 +23,12 @@ export interface OnnxImportOptions {
    * the batch entry is ignored — the batch is always symbolic.
    */
   readonly inputShape?: readonly number[];
+  /**
+   * The largest constant (in elements) the importer folds on the host, checked before allocating
+   * (default 2^24): a node that would fold a bigger one (ConstantOfShape, Expand, Range, Tile…)
+   * is reported as blocking, with this limit named.
+   */
+  readonly maxConstantElements?: number;
 }
 
 export interface BlockingOp {
@@ -75,6 +81,12 @@ function displayName(name: string | null | undefined, outputs: readonly string[]
 }
 
 export function importOnnxModel(source: Uint8Array | ArrayBuffer | ModelProto, options: OnnxImportOptions = {}): OnnxImportResult {
+  const limit = options.maxConstantElements ?? DEFAULT_MAX_CONSTANT_ELEMENTS;
+  if (!(limit >= 0)) throw new InvalidArgumentError(`maxConstantElements must be a number >= 0, got ${limit}`);
+  return withConstantLimit(limit, () => importUnlimited(source, options));
+}
+
+function importUnlimited(source: Uint8Array | ArrayBuffer | ModelProto, options: OnnxImportOptions): OnnxImportResult {
   const label = options.source ?? 'ONNX model';
   const isBytes = source instanceof Uint8Array || source instanceof ArrayBuffer;
   const model = isBytes ? decodeModel(source, label) : source;

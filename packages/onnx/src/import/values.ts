@@ -73,7 +73,35 @@ export function floats(values: ArrayLike<number>, shape: readonly number[]): Con
   return { kind: 'float', shape: [...shape], data: Float32Array.from(values) };
 }
 
+/** Default of OnnxImportOptions.maxConstantElements: 2^24 elements (64 MiB of float32). */
+export const DEFAULT_MAX_CONSTANT_ELEMENTS = 2 ** 24;
+let maxConstantElements = DEFAULT_MAX_CONSTANT_ELEMENTS;
+
+/** Run `fn` (synchronous: one import) with the cap on folded constants set to `limit`. */
+export function withConstantLimit<T>(limit: number, fn: () => T): T {
+  const saved = maxConstantElements;
+  maxConstantElements = limit;
+  try {
+    return fn();
+  } finally {
+    maxConstantElements = saved;
+  }
+}
+
+/**
+ * Refuse to fold a constant of `n` elements above the cap, before allocating it: a tiny model can
+ * declare a ConstantOfShape / Expand / Range of billions of elements.
+ */
+export function checkConstantSize(n: number, what = 'a constant'): void {
+  if (!Number.isFinite(n) || n > maxConstantElements) {
+    throw new BlockedError(
+      `folding ${what} would create ${n} elements, more than the limit of ${maxConstantElements} (OnnxImportOptions.maxConstantElements)`,
+    );
+  }
+}
+
 export function makeData(kind: ElementKind, n: number): Data {
+  checkConstantSize(n);
   return kind === 'float' ? new Float32Array(n) : new Array<number>(n).fill(0);
 }
 

@@ -20,18 +20,30 @@ export function dtypeName(t: string | number | undefined): string | undefined {
   return typeof t === 'number' ? (DTYPE_NAMES[t] ?? `DT_${t}`) : t;
 }
 
-function decodeBase64(s: string): string {
-  const bin = typeof atob === 'function' ? atob(s) : Buffer.from(s, 'base64').toString('binary');
-  return bin;
+/** Base64 (as tfjs-converter writes string attributes) to a binary string; undefined when malformed. */
+function decodeBase64(s: unknown): string | undefined {
+  if (typeof s !== 'string') return undefined;
+  try {
+    return typeof atob === 'function' ? atob(s) : Buffer.from(s, 'base64').toString('binary');
+  } catch {
+    return undefined; // atob: InvalidCharacterError
+  }
 }
 
 const toInt = (v: string | number): number => (typeof v === 'number' ? v : parseInt(v, 10));
 const toFloat = (v: number | string): number => (typeof v === 'number' ? v : Number(v));
 
 /** Dimensions of a TensorShapeProto (-1 unknown); undefined for unknown rank. */
-export function shapeDims(s: TfShape | undefined): number[] | undefined {
+export function shapeDims(s: TfShape | undefined, where = 'graph model'): number[] | undefined {
   if (s === undefined || s.unknownRank) return undefined;
-  return (s.dim ?? []).map((d) => (d.size === undefined ? -1 : toInt(d.size)));
+  const dims: unknown = s === null || typeof s !== 'object' ? undefined : (s.dim ?? []);
+  if (!Array.isArray(dims)) throw new ModelFormatError(`${where}: a shape must be {dim: [{size}, …]}, got ${JSON.stringify(s)}`);
+  return dims.map((d: { size?: string | number } | null) => {
+    if (d === null || typeof d !== 'object') throw new ModelFormatError(`${where}: a shape dimension must be {size}, got ${JSON.stringify(d)}`);
+    const n = d.size === undefined ? -1 : toInt(d.size);
+    if (!Number.isInteger(n) || n < -1) throw new ModelFormatError(`${where}: a shape dimension must be an integer >= -1, got ${JSON.stringify(d.size)}`);
+    return n;
+  });
 }
 
 export class TfAttrs {
@@ -41,7 +53,21 @@ export class TfAttrs {
   ) {}
 
   private get(key: string): TfAttrValue | undefined {
-    return this.node.attr[key];
+    const v: unknown = this.node.attr[key];
+    if (v === undefined) return undefined;
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw this.bad(key, 'an AttrValue object');
+    return v as TfAttrValue;
+  }
+
+  /** The list field `field` of attribute `key`, checked to be an array. */
+  private list(key: string, field: 'i' | 'f' | 's', want: string): unknown[] | undefined {
+    const v = this.get(key);
+    if (v === undefined) return undefined;
+    const list: unknown = v.list;
+    if (list === null || typeof list !== 'object') throw this.bad(key, want);
+    const xs: unknown = (list as Record<string, unknown>)[field] ?? [];
+    if (!Array.isArray(xs)) throw this.bad(key, want);
+    return xs;
   }
 
   has(key: string): boolean {
@@ -49,7 +75,7 @@ export class TfAttrs {
   }
 
   private bad(key: string, want: string): ModelFormatError {
-    return new ModelFormatError(`${this.where}: attribute ${key} must be ${want}, got ${JSON.stringify(this.get(key))}`);
+    return new ModelFormatError(`${this.where}: attribute ${key} must be ${want}, got ${JSON.stringify(this.node.attr[key])}`);
   }
 
   int(key: string, fallback: number): number {
@@ -60,7 +86,9 @@ export class TfAttrs {
       if (Object.keys(v).length === 0) return 0;
       throw this.bad(key, 'an integer');
     }
-    return toInt(v.i);
+    const n = typeof v.i === 'number' || typeof v.i === 'string' ? toInt(v.i) : NaN;
+    if (!Number.isSafeInteger(n)) throw this.bad(key, 'an integer');
+    return n;
   }
 
   float(key: string, fallback: number): number {
@@ -70,6 +98,7 @@ export class TfAttrs {
       if (Object.keys(v).length === 0) return 0;
       throw this.bad(key, 'a number');
     }
+    if (typeof v.f !== 'number' && typeof v.f !== 'string') throw this.bad(key, 'a number');
     return toFloat(v.f);
   }
 
@@ -91,28 +120,38 @@ export class TfAttrs {
       if (Object.keys(v).length === 0) return '';
       throw this.bad(key, 'a string');
     }
-    return decodeBase64(v.s);
+    const text = decodeBase64(v.s);
+    if (text === undefined) throw this.bad(key, 'a base64 string');
+    return text;
   }
 
   ints(key: string, fallback: readonly number[]): number[] {
-    const v = this.get(key);
-    if (v === undefined) return [...fallback];
-    if (v.list === undefined) throw this.bad(key, 'a list of integers');
-    return (v.list.i ?? []).map(toInt);
+    const xs = this.list(key, 'i', 'a list of integers');
+    if (xs === undefined) return [...fallback];
+    return xs.map((x) => {
+      const n = typeof x === 'number' || typeof x === 'string' ? toInt(x) : NaN;
+      if (!Number.isSafeInteger(n)) throw this.bad(key, 'a list of integers');
+      return n;
+    });
   }
 
   floats(key: string, fallback: readonly number[]): number[] {
-    const v = this.get(key);
-    if (v === undefined) return [...fallback];
-    if (v.list === undefined) throw this.bad(key, 'a list of numbers');
-    return (v.list.f ?? []).map(toFloat);
+    const xs = this.list(key, 'f', 'a list of numbers');
+    if (xs === undefined) return [...fallback];
+    return xs.map((x) => {
+      if (typeof x !== 'number' && typeof x !== 'string') throw this.bad(key, 'a list of numbers');
+      return toFloat(x);
+    });
   }
 
   strings(key: string, fallback: readonly string[]): string[] {
-    const v = this.get(key);
-    if (v === undefined) return [...fallback];
-    if (v.list === undefined) throw this.bad(key, 'a list of strings');
-    return (v.list.s ?? []).map(decodeBase64);
+    const xs = this.list(key, 's', 'a list of strings');
+    if (xs === undefined) return [...fallback];
+    return xs.map((x) => {
+      const text = decodeBase64(x);
+      if (text === undefined) throw this.bad(key, 'a list of base64 strings');
+      return text;
+    });
   }
 
   /** A dtype attribute as a DT_* name. */
@@ -122,6 +161,6 @@ export class TfAttrs {
   }
 
   shape(key: string): number[] | undefined {
-    return shapeDims(this.get(key)?.shape);
+    return shapeDims(this.get(key)?.shape, `${this.where}: attribute ${key}`);
   }
 }

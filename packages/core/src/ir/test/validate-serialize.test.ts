@@ -129,3 +129,18 @@ describe('graph JSON', () => {
     expect(() => graphFromJSON({ ...good, nodes: [{ ...good.nodes[0]!, op: 'Einsum' }] })).toThrow(UnsupportedOpError);
   });
 });
+
+describe('graph JSON nesting limit (loader fuzzing counterexample)', () => {
+  it('a value nested 5000 deep is a ModelFormatError naming the field, not a stack overflow', () => {
+    const json = graphToJSON(mlpGraph()) as unknown as Record<string, unknown>;
+    let deep: unknown = 1;
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    const bad = { ...json, metadata: { note: deep } };
+    expect(() => graphFromJSON(bad)).toThrow(ModelFormatError);
+    expect(() => graphFromJSON(bad)).toThrow(/metadata\.note.*more than 256 levels deep/);
+    // 200 levels is within the limit: the field is then rejected for its type.
+    let shallow: unknown = 1;
+    for (let i = 0; i < 200; i++) shallow = [shallow];
+    expect(() => graphFromJSON({ ...json, metadata: { note: shallow } })).toThrow(/metadata\.note must be a string/);
+  });
+});
