@@ -69,6 +69,8 @@ export interface CancelRecord {
   readonly rows: number;
   /** Duration of the un-aborted run (ms). */
   readonly runMs: number;
+  /** Mean duration of one model call of that run (ms): the latency bound on a synchronous backend. */
+  readonly callMs: number;
   /** abort() → rejection latency (ms) of each abort that landed before the run ended. */
   readonly latenciesMs: readonly number[];
   /** Aborts whose run finished first (abort time past the end). */
@@ -138,7 +140,7 @@ export async function measureCancellation(
   const after = await spec.run(model, x, { ...o, onProgress: (p) => seen.push(p) });
   if (!same(before.attributions, after.attributions)) problems.push('the run after the aborts differs from the run before');
   problems.push(...progressProblems(seen));
-  return { adapter, method, rows, runMs, latenciesMs, finishedFirst, problems };
+  return { adapter, method, rows, runMs, callMs: runMs / before.modelCalls, latenciesMs, finishedFirst, problems };
 }
 
 export function summarize(latencies: readonly number[]): { max: number; p95: number; n: number } {
@@ -173,7 +175,7 @@ async function main(): Promise<void> {
         all.push(...r.latenciesMs);
         const s = summarize(r.latenciesMs);
         console.log(
-          `${a} ${m}: rows ${r.rows}, run ${r.runMs.toFixed(0)} ms, latency max ${s.max.toFixed(1)} ms (n=${s.n}, finished first ${r.finishedFirst})` +
+          `${a} ${m}: rows ${r.rows}, run ${r.runMs.toFixed(0)} ms, call ${r.callMs.toFixed(1)} ms, latency max ${s.max.toFixed(1)} ms (n=${s.n}, finished first ${r.finishedFirst})` +
             (r.problems.length ? ` PROBLEMS: ${r.problems.join('; ')}` : ''),
         );
       }

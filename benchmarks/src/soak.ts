@@ -33,6 +33,8 @@ export interface SoakResult {
   readonly heapGrowthMB: number;
   readonly tensorGrowth?: number;
   readonly sessionGrowth?: number;
+  /** Live tfjs tensors after model.dispose() (tfjs rows). */
+  readonly tensorsAfterDispose?: number;
 }
 
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
@@ -81,6 +83,7 @@ export async function soak(adapterId: string, iterations: number, opts: { warmup
   } finally {
     await model.dispose();
   }
+  const tensorsAfterDispose = spec.memory?.().tensors;
   const seconds = (performance.now() - t0) / 1000;
   const base = samples.find((s) => s.iteration === warmup) ?? samples[0]!;
   const last = samples.at(-1)!;
@@ -92,6 +95,7 @@ export async function soak(adapterId: string, iterations: number, opts: { warmup
     heapGrowthMB: last.heapMB - base.heapMB,
     ...(last.tensors !== undefined ? { tensorGrowth: last.tensors - base.tensors! } : {}),
     ...(last.sessionsHeld !== undefined ? { sessionGrowth: last.sessionsHeld - base.sessionsHeld! } : {}),
+    ...(tensorsAfterDispose !== undefined ? { tensorsAfterDispose } : {}),
   };
 }
 
@@ -116,7 +120,7 @@ async function main(): Promise<void> {
     const last = r.samples.at(-1)!;
     console.log(
       `| ${a} | ${r.iterations} | ${r.seconds.toFixed(1)} | ${base.heapMB.toFixed(2)} → ${last.heapMB.toFixed(2)} | ${r.heapGrowthMB.toFixed(2)} | ` +
-        `${r.tensorGrowth ?? '—'}${last.tensors !== undefined ? ` (${last.tensors} live)` : ''} | ` +
+        `${r.tensorGrowth ?? '—'}${last.tensors !== undefined ? ` (${last.tensors} live; ${r.tensorsAfterDispose} after dispose)` : ''} | ` +
         `${last.sessionsHeld !== undefined ? `${base.sessionsHeld} → ${last.sessionsHeld} (${last.sessionsCreated})` : '—'} |`,
     );
     if (process.env.SOAK_VERBOSE) console.log(JSON.stringify(r.samples));
