@@ -3,9 +3,10 @@
  * mlp_tabular: 32 simultaneous METHODS calls (mixed methods and targets) give bit-identical
  * results to the same calls run one after another; a model disposed while calls are in flight
  * makes each call finish or reject with a typed GlasswingError (never a crash or a hang), and a
- * call after dispose rejects with InvalidArgumentError.
+ * call after dispose rejects with InvalidArgumentError; a call aborted from its own progress report
+ * rejects with AbortError after no further model call, and the model then gives the un-aborted result.
  */
-import { GlasswingError, InvalidArgumentError, METHODS, type AttributionResult, type Graph, type MethodOptions, type Model, type Tensor, tensor } from '@glasswing/core';
+import { AbortError, GlasswingError, InvalidArgumentError, METHODS, type AttributionResult, type Graph, type MethodOptions, type Model, type Tensor, tensor } from '@glasswing/core';
 import { createGpujsModel } from '@glasswing/gpujs';
 import { createOnnxModel } from '@glasswing/onnx';
 import { createReferenceModel } from '@glasswing/core';
@@ -92,5 +93,31 @@ describe.each(Object.keys(FACTORIES))('%s', (adapter) => {
     await expect(METHODS[id]!.run(model, x, options)).rejects.toBeInstanceOf(InvalidArgumentError);
     // dispose twice is harmless
     await model.dispose();
+  });
+
+  it('aborted mid-run: AbortError with no further model call, then the model gives the un-aborted result', async () => {
+    const model = await FACTORIES[adapter]!(graph);
+    try {
+      for (let i = 0; i < MIX.length; i++) {
+        const { id, x, options } = call(i);
+        const before = await METHODS[id]!.run(model, x, options);
+        const controller = new AbortController();
+        let last = 0;
+        const run = METHODS[id]!.run(model, x, {
+          ...options,
+          signal: controller.signal,
+          onProgress: (p) => {
+            last = p.done;
+            if (p.done === 1) controller.abort();
+          },
+        });
+        await expect(run, id).rejects.toBeInstanceOf(AbortError);
+        expect(last, id).toBe(1);
+        const after = await METHODS[id]!.run(model, x, options);
+        expect(Array.from(after.attributions.data), id).toEqual(Array.from(before.attributions.data));
+      }
+    } finally {
+      await model.dispose();
+    }
   });
 });
