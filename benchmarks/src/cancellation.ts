@@ -40,8 +40,8 @@ export function cancelOptions(id: string, target: number): MethodOptions {
     window: [7, 7, 1],
     strides: [7, 7, 1],
     featureMask: MASK,
-    perturbationsPerEval: 2,
-    internalBatchSize: 2,
+    perturbationsPerEval: 1,
+    internalBatchSize: 1,
   };
   const picked: Record<string, unknown> = {};
   for (const k of METHODS[id]!.options) if (k in all) picked[k] = all[k as keyof MethodOptions];
