@@ -84,9 +84,7 @@ describe('an abort() from a timer reaches a run on the synchronous reference exe
   it('integrated gradients with 4,000 one-row calls stops long before its end', async () => {
     const spec = METHODS['integrated-gradients']!;
     const o: MethodOptions = { target: 0, steps: 1000, internalBatchSize: 1 };
-    const t0 = performance.now();
     const full = await spec.run(model, x, o);
-    const fullMs = performance.now() - t0;
     expect(full.modelCalls).toBeGreaterThanOrEqual(4000);
     const controller = new AbortController();
     const seen: Progress[] = [];
@@ -94,6 +92,5 @@ describe('an abort() from a timer reaches a run on the synchronous reference exe
     await expect(spec.run(model, x, { ...o, signal: controller.signal, onProgress: (p) => seen.push(p) })).rejects.toBeInstanceOf(AbortError);
     // Without yielding, the timer could only fire after the last call: every call would have been made.
     expect(seen.at(-1)?.done ?? 0).toBeLessThan(seen[0]?.total ?? 0);
-    expect(fullMs).toBeGreaterThan(0);
   });
 });
