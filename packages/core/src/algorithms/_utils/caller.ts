@@ -79,10 +79,26 @@ function checkShape(t: Tensor, rows: number, perRow: readonly number[], what: st
   }
 }
 
+/** Longest stretch (ms) of back-to-back model calls without yielding to the event loop, when a signal is given. */
+export const ABORT_YIELD_MS = 10;
+
+const now = (): number => globalThis.performance?.now() ?? Date.now();
+
+/**
+ * Resolves on the next turn of the event loop (a macrotask: setImmediate where it exists, else
+ * setTimeout 0), so timers and `abort()` calls queued behind a synchronous backend (the reference
+ * executor computes a whole call without awaiting) get to run.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
+}
+
 /** Makes the model calls of one attribution: counts, checks, honours abort, reports progress. */
 export class ModelCaller {
   modelCalls = 0;
   private total = 0;
+  private lastYield = now();
 
   constructor(
     readonly model: Model,
@@ -109,6 +125,19 @@ export class ModelCaller {
     return `${kind} call ${this.modelCalls + 1}`;
   }
 
+  /**
+   * Before each call: with a signal, yield to the event loop when ABORT_YIELD_MS have passed since
+   * the last yield (so an abort() fired by a timer or another task is seen within one model call
+   * plus ABORT_YIELD_MS even on a synchronous backend), then throw AbortError if aborted.
+   */
+  private async gate(): Promise<void> {
+    if (this.signal && now() - this.lastYield >= ABORT_YIELD_MS) {
+      await yieldToEventLoop();
+      this.lastYield = now();
+    }
+    throwIfAborted(this.signal);
+  }
+
   private tick(): void {
     this.modelCalls++;
     if (this.modelCalls > this.total) this.total = this.modelCalls;
@@ -116,7 +145,7 @@ export class ModelCaller {
   }
 
   async forward(x: Tensor): Promise<Tensor> {
-    throwIfAborted(this.signal);
+    await this.gate();
     const out = await this.call(x.shape[0]!, 'forward', () => this.model.forward(x, { signal: this.signal }));
     throwIfAborted(this.signal);
     checkShape(out, x.shape[0]!, this.model.outputShape, 'outputs');
@@ -126,7 +155,7 @@ export class ModelCaller {
   }
 
   async gradient(x: Tensor, seed: OutputSeed): Promise<GradientResult> {
-    throwIfAborted(this.signal);
+    await this.gate();
     const res = await this.call(x.shape[0]!, 'gradient', () => this.model.gradient(x, { seed, signal: this.signal }));
     throwIfAborted(this.signal);
     checkShape(res.outputs, x.shape[0]!, this.model.outputShape, 'outputs');
@@ -142,7 +171,7 @@ export class ModelCaller {
    * counted and abortable like `gradient`. Layer taps are checked for finite values.
    */
   async request(x: Tensor, request: Omit<GradientRequest, 'signal'>): Promise<GradientResult> {
-    throwIfAborted(this.signal);
+    await this.gate();
     const res = await this.call(x.shape[0]!, 'gradient', () => this.model.gradient(x, { ...request, signal: this.signal }));
     throwIfAborted(this.signal);
     checkShape(res.outputs, x.shape[0]!, this.model.outputShape, 'outputs');
@@ -161,7 +190,7 @@ export class ModelCaller {
 
   /** Layer activations (one counted, abortable call). */
   async activations(x: Tensor, layers: readonly string[]): Promise<ActivationResult> {
-    throwIfAborted(this.signal);
+    await this.gate();
     const res = await this.call(x.shape[0]!, 'activations', () => this.model.activations(x, layers, { signal: this.signal }));
     throwIfAborted(this.signal);
     checkShape(res.outputs, x.shape[0]!, this.model.outputShape, 'outputs');

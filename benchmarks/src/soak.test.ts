@@ -1,0 +1,26 @@
+/**
+ * The soak's CI slice (issue 16; the 1,000-iteration run is `pnpm --filter @glasswing/benchmarks
+ * soak`, figures in docs/reliability.md): 60 consecutive attributions (integrated gradients,
+ * DeepLIFT, feature ablation, cycling targets) leave no extra TensorFlow.js tensor, no extra ONNX
+ * Runtime session, and every tensor the model held is released by dispose().
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { soak } from './soak.js';
+
+describe('soak slice', () => {
+  it('tfjs-cpu: 60 attributions, tensors +0 after warm-up; dispose() releases the weights', async () => {
+    const r = await soak('tfjs-cpu', 60, { warmup: 6, every: 6 });
+    expect(r.tensorGrowth).toBe(0);
+    expect(r.samples.every((s) => s.tensors === r.samples[0]!.tensors)).toBe(true);
+    expect(r.tensorsAfterDispose).toBe(0);
+    expect(tf.memory().numTensors).toBe(0);
+  });
+
+  it('onnx-node: 60 attributions, sessions held and created +0 after warm-up', async () => {
+    const r = await soak('onnx-node', 60, { warmup: 6, every: 6 });
+    expect(r.sessionGrowth).toBe(0);
+    const created = r.samples.filter((s) => s.iteration >= 6).map((s) => s.sessionsCreated);
+    expect(new Set(created).size).toBe(1);
+  });
+});
