@@ -20,7 +20,7 @@ import { escapeXml } from './svg.js';
 import { barChartSvg, forcePlotSvg, waterfallSvg } from './tabular.js';
 import { tokenHighlightHtml, tokenHighlightSvg } from './text.js';
 import { histogramSvg, weightHistogramsSvg } from './weights.js';
-import { BIDI, HOSTILE, markupProblems } from './test/markup-safety.js';
+import { BIDI, HOSTILE, markupProblems } from './testing/markup-safety.js';
 
 const H = HOSTILE;
 const F = H.length;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GRAPH, run, tempDir, writeJson } from './helpers.js';
-import { HOSTILE, markupProblems } from './markup-safety.js';
+import { HOSTILE, markupProblems } from '@glasswing/viz/testing';
 
 describe('glasswing report with hostile names', () => {
   const dir = tempDir();

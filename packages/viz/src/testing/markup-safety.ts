@@ -1,9 +1,9 @@
 /**
- * Test helper (a copy of packages/viz/src/test/markup-safety.ts: test files do not cross package
- * boundaries): what in an SVG / HTML string could run script, break out of an attribute, load from
- * the network or reorder text. Every `<…>` must parse as a tag with quoted attributes; none may be
- * `on*`, a script / iframe / object / embed / foreignObject / link / base / form element, or a src /
- * href / url() that leaves the document (only `#fragment` and `data:image/png`, plus `allowedLinks`).
+ * `@glasswing/viz/testing` (for tests of anything that writes SVG / HTML): what in a markup string could run script, break out of an attribute, load from
+ * the network or reorder text (the checks of issue 16's output safety). A naive but strict tag
+ * scanner: every `<…>` must parse as a tag whose attributes are all quoted; none may be `on*`, a
+ * script / iframe / object / embed / foreignObject element, or a src / href / url() that leaves
+ * the document (only `#fragment` and `data:image/png` are allowed, plus documented `links`).
  */
 
 /** Bidi formatting controls (embeddings, overrides, isolates, marks). */
