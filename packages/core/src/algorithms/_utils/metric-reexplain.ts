@@ -146,3 +146,20 @@ export async function reexplainPerturbed(
   }
   return { explainerCalls: calls, targets: target.kind === 'index' ? target.indices : new Array<number>(n).fill(-1) };
 }
+
+/**
+ * ‖e(x) − e(x + δ)‖ / ‖e(x)‖ of a re-explained sample (the sensitivity metrics), in `norm`; the
+ * denominator is 1 without `normalise` or when ‖e(x)‖ = 0 (Captum's `safe_div`). Keeps ‖e(x)‖ per example.
+ */
+export function explanationChange(norm: NormOrd, normalise: boolean): (s: ReexplainedSample) => number {
+  const denominators: number[] = [];
+  return (s) => {
+    if (denominators[s.example] === undefined) {
+      const d = normalise ? vectorNorm(s.explanation, norm) : 1;
+      denominators[s.example] = d === 0 ? 1 : d;
+    }
+    const diff = new Float64Array(s.explanation.length);
+    for (let j = 0; j < diff.length; j++) diff[j] = s.explanation[j]! - s.explanationPerturbed[j]!;
+    return vectorNorm(diff, norm) / denominators[s.example]!;
+  };
+}

@@ -20,7 +20,7 @@ import {
   checkNormOrd,
   reexplainPerturbed,
   uniformPerturbation,
-  vectorNorm,
+  explanationChange,
   type NormOrd,
   type Perturbation,
 } from '../../_utils/metric-reexplain.js';
@@ -47,19 +47,13 @@ export async function avgSensitivity(input: MetricInput, options: AvgSensitivity
   const norm = checkNormOrd(options.norm, id);
   const n = input.x.shape[0] ?? 0;
   const sums = new Array<number>(n).fill(0);
-  const denominators: number[] = [];
+  const change = explanationChange(norm, true);
   const { explainerCalls, targets } = await reexplainPerturbed(
     input,
     options,
     { metric: id, nSamples, perturb: options.perturb ?? uniformPerturbation(radius) },
     (s) => {
-      if (denominators[s.example] === undefined) {
-        const d = vectorNorm(s.explanation, norm);
-        denominators[s.example] = d === 0 ? 1 : d;
-      }
-      const diff = new Float64Array(s.explanation.length);
-      for (let j = 0; j < diff.length; j++) diff[j] = s.explanation[j]! - s.explanationPerturbed[j]!;
-      sums[s.example]! += vectorNorm(diff, norm) / denominators[s.example]!;
+      sums[s.example]! += change(s);
     },
   );
   const scores = sums.map((v) => v / nSamples);

@@ -23,7 +23,7 @@ import {
   checkNormOrd,
   reexplainPerturbed,
   uniformPerturbation,
-  vectorNorm,
+  explanationChange,
   type NormOrd,
   type Perturbation,
 } from '../../_utils/metric-reexplain.js';
@@ -54,19 +54,13 @@ export async function sensitivityMax(input: MetricInput, options: SensitivityMax
   const n = input.x.shape[0] ?? 0;
   const scores = new Array<number>(n).fill(0);
   const argmaxSample = new Array<number>(n).fill(0);
-  const denominators: number[] = [];
+  const change = explanationChange(norm, normalise);
   const { explainerCalls, targets } = await reexplainPerturbed(
     input,
     options,
     { metric: id, nSamples, perturb: options.perturb ?? uniformPerturbation(radius) },
     (s) => {
-      if (denominators[s.example] === undefined) {
-        const d = normalise ? vectorNorm(s.explanation, norm) : 1;
-        denominators[s.example] = d === 0 ? 1 : d;
-      }
-      const diff = new Float64Array(s.explanation.length);
-      for (let j = 0; j < diff.length; j++) diff[j] = s.explanation[j]! - s.explanationPerturbed[j]!;
-      const v = vectorNorm(diff, norm) / denominators[s.example]!;
+      const v = change(s);
       if (s.sample === 0 || v > scores[s.example]!) {
         scores[s.example] = v;
         argmaxSample[s.example] = s.sample;
