@@ -97,6 +97,8 @@ export async function runModel(
   log: (l: string) => void,
   /** A previous row of this (adapter, model): its `ok` methods are not run again and are kept. */
   previous?: CorpusRow,
+  /** Called with the row so far after each method. */
+  checkpoint?: (row: CorpusRow) => void,
 ): Promise<CorpusRow> {
   const seconds: Record<string, number> = { ...(previous?.runtime?.methods ?? {}) };
   const done = new Set(previous?.methods.failed.length === 0 ? previous.methods.ok : []);
@@ -112,6 +114,20 @@ export async function runModel(
   let logits: Model | undefined;
   let disposed = false;
   let predictionError: number | null = null;
+  // The row as it stands (also sent after each method, so a run cut short keeps what it finished).
+  const rowNow = (): CorpusRow => {
+    const totalS = (performance.now() - t0) / 1000;
+    const peakRssMb = Math.round(peak / 2 ** 20);
+    return {
+      ...rowHead(adapter, m),
+      loads: model !== undefined,
+      predictionError,
+      methods: { ok: [...ok].sort(), failed: [...failed], ...(skipped.length ? { skipped: [...skipped] } : {}) },
+      checks: [...new Set(checks)].sort(),
+      notes: [`layer methods on ${m.layer.split('/').slice(-2).join('/')}`, ...new Set(notes)].join('; '),
+      timing: { seconds: { ...seconds }, peakRssMb: Math.max(peakRssMb, previous?.runtime?.peakRssMb ?? 0), totalS: totalS + (previous?.runtime?.seconds ?? 0) },
+    };
+  };
   try {
     const graph = await loadNsfwGraph(m.nsfwjs);
     model = await adapterById(adapter).create(graph, {});
@@ -154,6 +170,7 @@ export async function runModel(
         else failed.push({ id: spec.id, error: `${err.name}: ${err.message}` });
         log(`  ${adapter} ${m.id} ${spec.id}: ${err.name}: ${err.message.slice(0, 200)}`);
       }
+      checkpoint?.(rowNow());
     }
     // DeepLIFT's summation-to-delta holds exactly only below the final Softmax (Captum's advice too):
     // checked on the logits, the graph up to the Softmax's input.
@@ -183,17 +200,7 @@ export async function runModel(
     await logits?.dispose();
     clearInterval(sampler);
   }
-  const totalS = (performance.now() - t0) / 1000;
-  const peakRssMb = Math.round(peak / 2 ** 20);
-  return {
-    ...rowHead(adapter, m),
-    loads: model !== undefined,
-    predictionError,
-    methods: { ok: ok.sort(), failed, ...(skipped.length ? { skipped } : {}) },
-    checks: [...new Set(checks)].sort(),
-    notes: [`layer methods on ${m.layer.split('/').slice(-2).join('/')}`, ...new Set(notes)].join('; '),
-    timing: { seconds, peakRssMb: Math.max(peakRssMb, previous?.runtime?.peakRssMb ?? 0), totalS: totalS + (previous?.runtime?.seconds ?? 0) },
-  };
+  return rowNow();
 }
 
 interface ChildJob {
@@ -205,7 +212,7 @@ interface ChildJob {
   readonly previous?: readonly CorpusRow[];
 }
 
-function child(args: readonly string[], log: (l: string) => void): Promise<unknown> {
+function child(args: readonly string[], log: (l: string) => void, onPartial?: (row: CorpusRow) => void): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, ['--conditions=@glasswing/source', '--import', 'tsx', HERE, ...args], {
       cwd: path.dirname(path.dirname(HERE)),
@@ -213,8 +220,14 @@ function child(args: readonly string[], log: (l: string) => void): Promise<unkno
     });
     let out = '';
     let err = '';
+    let pending = '';
     p.stdout.on('data', (d: Buffer) => {
       out += d.toString();
+      // PARTIAL lines: the row so far, after each method (kept if the process is cut short).
+      pending += d.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const l of lines) if (l.startsWith('PARTIAL ')) onPartial?.(JSON.parse(l.slice('PARTIAL '.length)) as CorpusRow);
     });
     p.stderr.on('data', (d: Buffer) => {
       const s = d.toString();
@@ -285,12 +298,19 @@ export async function runCorpus(opts: {
         continue;
       }
       const job: ChildJob = { adapter, models: [id], expected, budgetS: opts.budgetS, ...(previous?.length ? { previous } : {}) };
+      let last: CorpusRow | undefined;
       try {
-        rows.push(...((await child(['--child', JSON.stringify(job)], log)) as CorpusRow[]));
+        const onPartial = (row: CorpusRow) => {
+          last = row;
+          opts.onRows?.([...rows, row]);
+        };
+        rows.push(...((await child(['--child', JSON.stringify(job)], log, onPartial)) as CorpusRow[]));
       } catch (e) {
-        // A crashed process (e.g. a backend that aborts on memory) is a failed row, not a lost run.
+        // A crashed process (e.g. a backend that aborts on memory) is a failed row, not a lost run:
+        // the methods it finished before (its last PARTIAL row) are kept.
         const m = opts.models.find((x) => x.id === id)!;
-        rows.push(crashedRow(adapter, m, (e as Error).message));
+        const crashed = crashedRow(adapter, m, (e as Error).message);
+        rows.push(last ? { ...last, methods: { ...last.methods, failed: [...last.methods.failed, ...crashed.methods.failed] } } : crashed);
       }
       opts.onRows?.(rows);
     }
@@ -335,7 +355,8 @@ async function main(argv: readonly string[]): Promise<void> {
     const rows: CorpusRow[] = [];
     for (const m of CORPUS_MODELS.filter((c) => job.models.includes(c.id))) {
       const previous = job.previous?.find((r) => r.model === m.id && r.adapter === job.adapter);
-      rows.push(await runModel(job.adapter, m, job.expected[m.id]!, end, (l) => process.stderr.write(`${l}\n`), previous));
+      const partial = (row: CorpusRow) => process.stdout.write(`PARTIAL ${JSON.stringify(row)}\n`);
+      rows.push(await runModel(job.adapter, m, job.expected[m.id]!, end, (l) => process.stderr.write(`${l}\n`), previous, partial));
     }
     process.stdout.write(`RESULT ${JSON.stringify(rows)}\n`);
     return;
