@@ -97,3 +97,24 @@ describe('metric curves', () => {
     expect(() => metricCurvesSvg({ ...result, cells: result.cells.map((c) => ({ ...c, curves: undefined })) as EvaluateResult['cells'] })).toThrow(/no metric/);
   });
 });
+
+describe('metric curves: a curve two metrics share is drawn once', () => {
+  const twin = (ys: number[][]): EvaluateResult => ({
+    ...result,
+    metrics: [...result.metrics, { id: 'morf-lerf', title: 'MoRF − LeRF', family: 'faithfulness', higherIsBetter: true, options: {} }],
+    cells: [
+      ...result.cells,
+      { method: 'saliency', metric: 'morf-lerf', status: 'ok', mean: 1, scores: [1, 1], rank: 1, curves: [curve('deletion', ys)] },
+      { method: 'flat', metric: 'morf-lerf', status: 'n/a', reason: 'CapabilityError: no' },
+      { method: 'control:random', metric: 'morf-lerf', status: 'ok', mean: 0, scores: [0, 0], rank: 2, curves: [curve('deletion', [[1, 0.9, 0.8, 0.6, 0], [1, 0.9, 0.8, 0.6, 0]])] },
+    ],
+  });
+  it('same label and values: one panel; other values: two', () => {
+    const same = metricCurvesSvg(twin([[1, 0.5, 0.2, 0.1, 0], [1, 0.7, 0.4, 0.2, 0]]));
+    expect(same).toContain('pixel-flipping: deletion');
+    expect(same).not.toContain('morf-lerf: deletion');
+    const other = metricCurvesSvg(twin([[1, 0.6, 0.2, 0.1, 0], [1, 0.7, 0.4, 0.2, 0]]));
+    expect(other).toContain('pixel-flipping: deletion');
+    expect(other).toContain('morf-lerf: deletion');
+  });
+});

@@ -115,13 +115,23 @@ function markerOf(i: number): MarkerShape | undefined {
   return (['square', 'triangle', 'diamond', 'circle'] as const)[Math.floor(i / 10) - 1];
 }
 
-/** Every curve label that some 'ok' cell gives, by metric, in metric order. */
+/**
+ * Every curve label that some 'ok' cell gives, by metric, in metric order — once: a curve another
+ * metric already drew with the same label and the same values for every method (morf-lerf's MoRF
+ * deletion is deletion's; road gives road-morf's and road-lerf's) is not drawn again.
+ */
 function curvePanels(r: EvaluateResult): { metric: string; label: string; xLabel: string }[] {
   const out: { metric: string; label: string; xLabel: string }[] = [];
+  const valuesOf = (metric: string, label: string): string =>
+    JSON.stringify(r.methods.map((mm) => r.cells.find((c) => c.metric === metric && c.method === mm.method && c.status === 'ok')?.curves?.find((q) => q.label === label)?.y ?? null));
   for (const mm of r.metrics) {
     for (const c of r.cells) {
       if (c.metric !== mm.id || c.status !== 'ok') continue;
-      for (const cv of c.curves ?? []) if (!out.some((p) => p.metric === mm.id && p.label === cv.label)) out.push({ metric: mm.id, label: cv.label, xLabel: cv.xLabel });
+      for (const cv of c.curves ?? []) {
+        if (out.some((p) => p.metric === mm.id && p.label === cv.label)) continue;
+        if (out.some((p) => p.label === cv.label && valuesOf(p.metric, p.label) === valuesOf(mm.id, cv.label))) continue;
+        out.push({ metric: mm.id, label: cv.label, xLabel: cv.xLabel });
+      }
     }
   }
   return out;
