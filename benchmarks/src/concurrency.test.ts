@@ -1,5 +1,5 @@
 /**
- * Concurrency and disposal (issue 16), per adapter (reference, tfjs-cpu, onnx-node, gpujs-cpu) on
+ * Concurrency and disposal (issue 16), per adapter (reference, tfjs-cpu, tfjs-wasm, onnx-node, onnx-web, gpujs-cpu) on
  * mlp_tabular: 32 simultaneous METHODS calls (mixed methods and targets) give bit-identical
  * results to the same calls run one after another; a model disposed while calls are in flight
  * makes each call finish or reject with a typed GlasswingError (never a crash or a hang), and a
@@ -18,7 +18,9 @@ import { loadGraph } from './models.js';
 const FACTORIES: Record<string, (g: Graph) => Promise<Model>> = {
   reference: async (g) => createReferenceModel(g),
   'tfjs-cpu': (g) => createTfjsModel(g, { backend: 'cpu' }),
+  'tfjs-wasm': (g) => createTfjsModel(g, { backend: 'wasm' }),
   'onnx-node': (g) => createOnnxModel(g, { runtime: 'onnx-node' }),
+  'onnx-web': (g) => createOnnxModel(g, { runtime: 'onnx-web' }),
   'gpujs-cpu': (g) => createGpujsModel(g, { mode: 'cpu' }),
 };
 
@@ -54,7 +56,7 @@ describe.each(Object.keys(FACTORIES))('%s', (adapter) => {
         const { id, x, options } = call(i);
         sequential.push(await METHODS[id]!.run(model, x, options));
       }
-      const tensorsBefore = adapter === 'tfjs-cpu' ? tf.memory().numTensors : 0;
+      const tensorsBefore = adapter.startsWith('tfjs') ? tf.memory().numTensors : 0;
       const concurrent = await Promise.all(
         Array.from({ length: 32 }, (_, i) => {
           const { id, x, options } = call(i);
@@ -65,7 +67,7 @@ describe.each(Object.keys(FACTORIES))('%s', (adapter) => {
         expect(concurrent[i]!.attributions.shape, `call ${i}`).toEqual(sequential[i]!.attributions.shape);
         expect(Array.from(concurrent[i]!.attributions.data), `call ${i} (${call(i).id})`).toEqual(Array.from(sequential[i]!.attributions.data));
       }
-      if (adapter === 'tfjs-cpu') expect(tf.memory().numTensors).toBe(tensorsBefore);
+      if (adapter.startsWith('tfjs')) expect(tf.memory().numTensors).toBe(tensorsBefore);
     } finally {
       await model.dispose();
     }
