@@ -16,7 +16,9 @@ import { loadGraph } from './models.js';
 export const CANCEL_ADAPTERS: Readonly<Record<string, (g: Graph) => Promise<Model>>> = {
   reference: async (g) => createReferenceModel(g),
   'tfjs-cpu': (g) => createTfjsModel(g, { backend: 'cpu' }),
+  'tfjs-wasm': (g) => createTfjsModel(g, { backend: 'wasm' }),
   'onnx-node': (g) => createOnnxModel(g, { runtime: 'onnx-node' }),
+  'onnx-web': (g) => createOnnxModel(g, { runtime: 'onnx-web' }),
   'gpujs-cpu': (g) => createGpujsModel(g, { mode: 'cpu' }),
 };
 
@@ -156,6 +158,8 @@ async function main(): Promise<void> {
   };
   const adapters = arg('--adapters')?.split(',') ?? Object.keys(CANCEL_ADAPTERS);
   const methods = arg('--methods')?.split(',') ?? Object.keys(METHODS);
+  for (const a of adapters) if (!CANCEL_ADAPTERS[a]) throw new Error(`unknown adapter '${a}' in --adapters; valid: ${Object.keys(CANCEL_ADAPTERS).join(', ')}`);
+  for (const m of methods) if (!METHODS[m]) throw new Error(`unknown method '${m}' in --methods; valid: ${Object.keys(METHODS).join(', ')}`);
   const aborts = Number(arg('--aborts') ?? 4);
   const targetMs = Number(arg('--target-ms') ?? 1000);
   const graph = await loadGraph(CANCEL_MODEL);
