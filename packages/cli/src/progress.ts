@@ -60,7 +60,8 @@ export function progressBar(label: string, io: ResolvedIO): ProgressReporter {
     isTTY: io.errIsTTY,
     columns: io.errColumns,
     write(text: string) {
-      io.err(text);
+      // The bar's cursor control sequences pass; its label and figures are ours, not the model's.
+      (io.errRaw ?? io.err)(text);
       return true;
     },
   };
