@@ -114,6 +114,11 @@ export async function runModel(
   let logits: Model | undefined;
   let disposed = false;
   let predictionError: number | null = null;
+  // Methods neither finished nor failed (yet): skipped, with the reason when one is known.
+  const notRun = (): { id: string; reason: string }[] => [
+    ...skipped,
+    ...CORPUS_METHODS.filter((c) => !ok.includes(c.id) && !failed.some((f) => f.id === c.id) && !skipped.some((k) => k.id === c.id)).map((c) => ({ id: c.id, reason: 'over the time budget' })),
+  ];
   // The row as it stands (also sent after each method, so a run cut short keeps what it finished).
   const rowNow = (): CorpusRow => {
     const totalS = (performance.now() - t0) / 1000;
@@ -122,7 +127,7 @@ export async function runModel(
       ...rowHead(adapter, m),
       loads: model !== undefined,
       predictionError,
-      methods: { ok: [...ok].sort(), failed: [...failed], ...(skipped.length ? { skipped: [...skipped] } : {}) },
+      methods: { ok: [...ok].sort(), failed: [...failed], ...(notRun().length ? { skipped: notRun() } : {}) },
       checks: [...new Set(checks)].sort(),
       notes: [`layer methods on ${m.layer.split('/').slice(-2).join('/')}`, ...new Set(notes)].join('; '),
       timing: { seconds: { ...seconds }, peakRssMb: Math.max(peakRssMb, previous?.runtime?.peakRssMb ?? 0), totalS: totalS + (previous?.runtime?.seconds ?? 0) },
