@@ -41,6 +41,9 @@ describe('browser rows: the workload table and the flags', () => {
     expect(all).toHaveLength(4 * 2 * 3 * BROWSER_ADAPTER_IDS.length);
     expect(all.find((w) => w.id === 'integrated-gradients/lenet_mnist/browser:tfjs-webgl/b32')?.options).toMatchObject({ steps: 50 });
     expect(new Set(browserWorkloads(true).map((w) => w.batch))).toEqual(new Set([1]));
+    expect(new Set(browserWorkloads(true).map((w) => w.method))).toEqual(new Set(['saliency', 'integrated-gradients']));
+    expect(parseArgs(['--quick'])).toMatchObject({ quick: true, browser: true });
+    expect(parseArgs(['--quick', '--no-browser']).browser).toBeUndefined();
     expect(parseArgs(['--browser'])).toMatchObject({ browser: true });
     expect(parseArgs(['--browser-gpu'])).toMatchObject({ browser: true, browserGpu: true });
     expect(parseArgs([]).browser).toBeUndefined();

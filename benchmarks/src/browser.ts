@@ -71,12 +71,14 @@ const BASE_ROWS: readonly Omit<AlgorithmRow, 'batch'>[] = [
 export const BROWSER_BATCHES = [1, 8, 32] as const;
 /** `--quick`: batch 1 only (software WebGL takes ~40 s for one LeNet IG run at batch 8). */
 export const BROWSER_QUICK_BATCH = 1;
+/** `--quick`: Saliency and IG only, so the browser slice of `pnpm bench --quick` stays near a minute. */
+export const BROWSER_QUICK_METHODS: readonly string[] = ['saliency', 'integrated-gradients'];
 
 export const BROWSER_ROWS: readonly AlgorithmRow[] = BROWSER_BATCHES.flatMap((batch) => BASE_ROWS.map((r) => ({ ...r, batch })));
 
-/** Every browser workload (`<method>/<model>/browser:<adapter>/b<batch>`); quick: batch 1 only. */
+/** Every browser workload (`<method>/<model>/browser:<adapter>/b<batch>`); quick: Saliency and IG at batch 1. */
 export function browserWorkloads(quick = false, adapters: readonly BrowserAdapterId[] = BROWSER_ADAPTER_IDS): Workload[] {
-  const rows = quick ? BROWSER_ROWS.filter((r) => r.batch === BROWSER_QUICK_BATCH) : BROWSER_ROWS;
+  const rows = quick ? BROWSER_ROWS.filter((r) => r.batch === BROWSER_QUICK_BATCH && BROWSER_QUICK_METHODS.includes(r.method)) : BROWSER_ROWS;
   return workloadsFor(
     rows,
     adapters.map((a) => `browser:${a}`),

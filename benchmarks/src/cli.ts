@@ -31,7 +31,7 @@ export interface BenchArgs {
   readonly noPeak?: boolean;
 }
 
-const USAGE = 'options: --filter <pattern>[,<pattern>...] (substring, or glob with * and ?, on <method>/<model>/<adapter>/b<batch>), --quick, --out <dir>, --max-estimate <seconds>, --no-peak, --browser, --browser-gpu';
+const USAGE = 'options: --filter <pattern>[,<pattern>...] (substring, or glob with * and ?, on <method>/<model>/<adapter>/b<batch>), --quick, --out <dir>, --max-estimate <seconds>, --no-peak, --browser, --browser-gpu, --no-browser (quick runs include the browser rows)';
 
 const DEFAULT_OUT = fileURLToPath(new URL('../results', import.meta.url));
 
@@ -43,11 +43,13 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let noPeak = false;
   let browser = false;
   let browserGpu = false;
+  let noBrowser = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') quick = true;
     else if (a === '--no-peak') noPeak = true;
     else if (a === '--browser') browser = true;
+    else if (a === '--no-browser') noBrowser = true;
     else if (a === '--browser-gpu') browser = browserGpu = true;
     else if (a === '--filter' || a === '--out' || a === '--max-estimate') {
       const v = argv[++i];
@@ -67,8 +69,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     ...(filter !== undefined ? { filter } : {}),
     ...(maxEstimateS !== undefined ? { maxEstimateS } : {}),
     ...(noPeak ? { noPeak } : {}),
-    ...(browser ? { browser } : {}),
-    ...(browserGpu ? { browserGpu } : {}),
+    // --quick runs the browser slice too (its rows say why where Chromium or a backend is missing).
+    ...((browser || quick) && !noBrowser ? { browser: true } : {}),
+    ...(browserGpu && !noBrowser ? { browserGpu } : {}),
   };
 }
 
