@@ -7,7 +7,7 @@
  *
  *   pnpm --filter @glasswing/benchmarks cancellation [--adapters reference,tfjs-cpu] [--aborts 4] [--target-ms 1000]
  */
-import { AbortError, createReferenceModel, METHODS, type Graph, type Model, type MethodOptions, type Progress, type Tensor, tensor } from '@glasswing/core';
+import { AbortError, createReferenceModel, createRng, METHODS, type Graph, type Model, type MethodOptions, type Progress, type Tensor, tensor } from '@glasswing/core';
 import { createGpujsModel } from '@glasswing/gpujs';
 import { createOnnxModel } from '@glasswing/onnx';
 import { createTfjsModel } from '@glasswing/tfjs';
@@ -54,17 +54,6 @@ export function cancelInput(rows: number): Tensor {
   return tensor(Float32Array.from({ length: rows * 784 }, (_, k) => 0.5 + 0.5 * Math.sin(0.013 * k * (1 + (k % 7)))), [rows, 28, 28, 1]);
 }
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface CancelRecord {
   readonly adapter: string;
   readonly method: string;
@@ -108,7 +97,8 @@ export async function measureCancellation(
 ): Promise<CancelRecord> {
   const spec = METHODS[method]!;
   const targetMs = opts.targetMs ?? 1000;
-  const rand = mulberry(opts.seed ?? 1);
+  const rng = createRng(opts.seed ?? 1);
+  const rand = () => rng.uniform();
   const problems: string[] = [];
   const o = cancelOptions(method, 3);
   let t0 = performance.now();
