@@ -15,7 +15,6 @@ import {
   checkRequestTensors,
   outputSeedTensor,
   ruleNeedsReference,
-  concatBatch,
   inferGraphShapes,
   InvalidArgumentError,
   ShapeError,
@@ -35,7 +34,9 @@ import {
 import { emitForwardModel, emitGradientModel, type EmittedModel } from './emit/index.js';
 import { finiteDifferenceGradient } from './model/finite-difference.js';
 import { DEFAULT_MAX_SESSIONS, SessionCache } from './model/session-cache.js';
+import type { InferenceSession } from 'onnxruntime-common';
 import { DiskCache } from './model/disk-cache.js';
+import { balancedRanges, cat, emittedSession, padRows } from './model/emitted-session.js';
 import { fmt, resolveLayers } from './model/validate.js';
 import { batchLayoutProblems, checkBatchMajor } from './model/batch-major.js';
 import type { OnnxModelConfig, OnnxCapabilityReport } from './model/config.js';
@@ -158,11 +159,11 @@ export class OnnxModel implements Model {
   async forward(x: Tensor, options: CallOptions = {}): Promise<Tensor> {
     const n = checkModelInput(x, this.inputShape, options.signal, this.disposed);
     const parts: Tensor[] = [];
-    for (const [s, e] of this.ranges(n, this.forwardChunk())) {
+    for (const [s, e] of balancedRanges(n, this.forwardChunk())) {
       throwIfAborted(options.signal);
       parts.push(await this.forwardRows(n === e - s ? x : sliceBatch(x, s, e)));
     }
-    return parts.length === 1 ? parts[0]! : concatBatch(parts);
+    return cat(parts);
   }
 
   async activations(x: Tensor, layers: readonly string[], options: CallOptions = {}): Promise<ActivationResult> {
@@ -172,7 +173,7 @@ export class OnnxModel implements Model {
     checkBatchMajor(layers, nodes, this.layoutProblems);
     const unique = [...new Set(nodes)];
     const parts: { outputs: Tensor; layers: Record<string, Tensor> }[] = [];
-    for (const [s, e] of this.ranges(n, this.config.maxBatch)) {
+    for (const [s, e] of balancedRanges(n, this.config.maxBatch)) {
       throwIfAborted(options.signal);
       const xs = n === e - s ? x : sliceBatch(x, s, e);
       const key = `act|${e - s}|${JSON.stringify(unique)}`;
@@ -221,7 +222,7 @@ export class OnnxModel implements Model {
     const rulesKey = rules ? JSON.stringify(rules) : '';
 
     const parts: GradientResult[] = [];
-    for (const [s, e] of this.ranges(n, this.config.maxBatch)) {
+    for (const [s, e] of balancedRanges(n, this.config.maxBatch)) {
       throwIfAborted(request.signal);
       const rows = (t: Tensor) => (n === e - s ? t : sliceBatch(t, s, e));
       const batch = e - s;
@@ -299,25 +300,19 @@ export class OnnxModel implements Model {
       (cap === 'gradients' ? ' (pass finiteDifferenceFallback: true to fromOnnx for approximate gradients)' : ''));
   }
 
-  /**
-   * Chunks of at most `chunk` rows, balanced (n = 20, chunk 12: 10 + 10), so that a call needs
-   * sessions for at most two batch sizes and usually one.
-   */
-  private ranges(n: number, chunk: number): [number, number][] {
-    const size = n <= chunk ? n : Math.ceil(n / Math.ceil(n / chunk));
-    const out: [number, number][] = [];
-    for (let s = 0; s < n; s += size) out.push([s, Math.min(n, s + size)]);
-    return out;
-  }
-
   private forwardChunk(): number {
     return this.config.original?.fixedBatch ?? this.config.maxBatch;
   }
 
   /** The cached session for `key`, pinned until the `unpin` passed to `run` (or called on failure). */
-  private async session(key: string, emit: () => EmittedModel): Promise<{ session: import('onnxruntime-common').InferenceSession; meta: SessionMeta; unpin: () => void }> {
+  private session(key: string, emit: () => EmittedModel) {
+    return this.pinned(key, () => this.createEmitted(key, emit));
+  }
+
+  /** The cached session `key` (made by `create` when absent), pinned; refused once the model is disposed. */
+  private async pinned(key: string, create: () => Promise<{ session: InferenceSession; meta: SessionMeta }>) {
     if (this.disposed) throw new InvalidArgumentError('the model has been disposed');
-    const entry = await this.sessions.acquire(key, () => this.createEmitted(key, emit));
+    const entry = await this.sessions.acquire(key, create);
     if (this.disposed) {
       entry.unpin();
       throw new InvalidArgumentError('the model has been disposed');
@@ -326,34 +321,8 @@ export class OnnxModel implements Model {
   }
 
   /** A session for an emitted model: from the disk cache when it holds one, else emitted (and stored). */
-  private async createEmitted(key: string, emit: () => EmittedModel): Promise<{ session: import('onnxruntime-common').InferenceSession; meta: SessionMeta }> {
-    const runtime = this.config.runtime;
-    const disk = this.diskCache;
-    if (disk) {
-      const hit = await disk.load(key);
-      if (hit) {
-        try {
-          return { session: await runtime.createSession(hit.bytes, { preOptimized: hit.preOptimized }), meta: { emitted: hit.emitted } };
-        } catch {
-          // An entry ORT cannot load (another ORT build wrote it): emit as if it were absent.
-        }
-      }
-    }
-    const emitted = emit();
-    // ORT writes models over 2 GB with external data: those are stored as emitted, unoptimised.
-    const scratch = disk && emitted.bytes.byteLength < 2 ** 30 ? await disk.scratchPath(key) : undefined;
-    let session: import('onnxruntime-common').InferenceSession;
-    let saved = scratch;
-    try {
-      session = await runtime.createSession(emitted.bytes, scratch ? { saveOptimizedTo: scratch } : {});
-    } catch (e) {
-      if (!scratch) throw e;
-      // Saving the optimised graph must never be why a model fails: create it as without a cache.
-      saved = undefined;
-      await disk!.discard(scratch);
-      session = await runtime.createSession(emitted.bytes);
-    }
-    if (disk) await disk.store(key, emitted, saved);
+  private async createEmitted(key: string, emit: () => EmittedModel): Promise<{ session: InferenceSession; meta: SessionMeta }> {
+    const { session, emitted } = await emittedSession(this.config.runtime, this.diskCache, key, emit);
     return { session, meta: { emitted } };
   }
 
@@ -380,25 +349,19 @@ export class OnnxModel implements Model {
     return r[em.outputs.outputs]!;
   }
 
-  private async sessionOf(key: string, bytes: Uint8Array) {
-    if (this.disposed) throw new InvalidArgumentError('the model has been disposed');
+  private sessionOf(key: string, bytes: Uint8Array) {
     const orig = this.config.original;
     // The original model goes through the disk cache too (ORT's optimisation of it is skipped on a hit).
-    const entry = await this.sessions.acquire(key, async () =>
+    return this.pinned(key, async () =>
       this.diskCache && orig
         ? this.createEmitted(key, () => ({ bytes, inputs: { x: orig.inputName, overrides: {} }, outputs: { outputs: orig.outputName, layers: {} }, nodeCount: 0 }))
         : { session: await this.config.runtime.createSession(bytes), meta: {} },
     );
-    if (this.disposed) {
-      entry.unpin();
-      throw new InvalidArgumentError('the model has been disposed');
-    }
-    return entry;
   }
 
   /** Runs on the serial queue; `unpin` (the session's pin) is called once the run has settled. */
   private run(
-    session: import('onnxruntime-common').InferenceSession,
+    session: InferenceSession,
     feeds: Record<string, Tensor>,
     outputs: readonly string[],
     unpin: () => void,
@@ -427,14 +390,3 @@ export class OnnxModel implements Model {
   }
 }
 
-function cat(parts: readonly Tensor[]): Tensor {
-  return parts.length === 1 ? parts[0]! : concatBatch(parts);
-}
-
-/** x padded with zero rows to `rows` rows. */
-function padRows(x: Tensor, rows: number): Tensor {
-  const per = x.data.length / x.shape[0]!;
-  const data = new Float32Array(rows * per);
-  data.set(x.data);
-  return { shape: [rows, ...x.shape.slice(1)], data };
-}
