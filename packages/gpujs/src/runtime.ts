@@ -64,7 +64,7 @@ export class GpujsRuntime {
   run(source: string, shape: readonly number[], args: readonly KernelArg[]): GpuTensor {
     const size = shape.reduce((a, d) => a * d, 1);
     if (size === 0) return new GpuTensor(shape, null);
-    const kernel = this.kernel(source, size);
+    const kernel = this.kernel(source, size, args);
     const out = kernel(...(args as never[])) as unknown as GpuData;
     this.checkMode(kernel);
     const t = new GpuTensor(shape, out instanceof Float32Array || isTexture(out) ? out : Float32Array.from(out as ArrayLike<number>));
@@ -149,9 +149,11 @@ export class GpujsRuntime {
     this.gpu.destroy();
   }
 
-  private kernel(source: string, size: number): IKernelRunShortcut {
+  private kernel(source: string, size: number, args: readonly KernelArg[]): IKernelRunShortcut {
     if (this.disposed) throw new CapabilityError(`gpujs-${this.mode}: the runtime was disposed`);
-    const key = `${size}|${source}`;
+    // A source inlines its shape constants but not always its arguments' sizes (a kernel reading
+    // a slice of a larger input), and gpu.js fixes argument sizes at compile time: key on both.
+    const key = `${size}|${args.map(argSize).join(',')}|${source}`;
     const hit = this.cache.get(key);
     if (hit) {
       this.cache.delete(key);
@@ -204,6 +206,13 @@ export class GpujsRuntime {
       throw new GpujsModeError(this.mode, `gpu.js ran a kernel in mode '${ran}' instead${inner?.fallbackReason ? ` (${inner.fallbackReason})` : ''}`);
     }
   }
+}
+
+/** An argument's size as gpu.js sees it ('n' for a number). */
+function argSize(a: KernelArg): string {
+  if (typeof a === 'number') return 'n';
+  if (isTexture(a)) return (a as unknown as { output?: readonly number[] }).output?.join('x') ?? 't';
+  return String((a as ArrayLike<number>).length);
 }
 
 /** The GpuTensors in a value (tensors, arrays and plain objects of them). */

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { CapabilityError } from '@glasswing/core';
 import { availableGpujsModes, createGpujsKernels, GpujsModeError, GpujsRuntime } from '../src/index.js';
-import { randomTensor } from './helpers.js';
+import { MODES, randomTensor } from './helpers.js';
 
 describe('gpu.js modes', () => {
   it('cpu and webasm are always available; auto picks the first available and reports it', () => {
@@ -26,6 +26,21 @@ describe('gpu.js modes', () => {
 });
 
 describe('kernel cache', () => {
+  it.each(MODES)('%s: one source and output size on inputs of different sizes compiles per input size (DenseNet\'s Concat gradient)', (mode) => {
+    const rt = new GpujsRuntime({ mode });
+    try {
+      const head = 'function(x) { return x[this.thread.x] * 2; }';
+      const a = rt.upload([8], Float32Array.from({ length: 8 }, (_, i) => i));
+      const b = rt.upload([6], Float32Array.from({ length: 6 }, (_, i) => 10 + i));
+      expect(Array.from(rt.download(rt.run(head, [2], [a.data!])))).toEqual([0, 2]);
+      // gpu.js fixes argument sizes when it compiles: webasm and GL modes threw "argument changed size" here.
+      expect(Array.from(rt.download(rt.run(head, [2], [b.data!])))).toEqual([20, 22]);
+      expect(Array.from(rt.download(rt.run(head, [2], [a.data!])))).toEqual([0, 2]);
+    } finally {
+      rt.dispose();
+    }
+  });
+
   it('compiles once per (kernel, shape), stays within maxKernels and is freed on dispose', () => {
     const rt = new GpujsRuntime({ mode: 'cpu', maxKernels: 2 });
     const k = createGpujsKernels(rt);
