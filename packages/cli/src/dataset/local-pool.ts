@@ -41,6 +41,24 @@ function workerFile(): string {
   return path;
 }
 
+/**
+ * The parent's Node flags without the `@glasswing/source` export condition (test runners and the
+ * benchmarks resolve the workspace to TypeScript sources; the compiled worker needs dist/).
+ */
+export function workerExecArgv(argv: readonly string[] = process.execArgv): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if ((a === '--conditions' || a === '-C') && argv[i + 1] === '@glasswing/source') {
+      i++;
+      continue;
+    }
+    if (a === '--conditions=@glasswing/source' || a === '-C=@glasswing/source') continue;
+    out.push(a);
+  }
+  return out;
+}
+
 /** Run `chunks` of `job` into `out` (chunks already done are skipped by the workers too). */
 export async function runLocal(job: DatasetJob, chunks: readonly ChunkRef[], options: LocalRunOptions): Promise<void> {
   const threads = options.threads ?? threadsPerWorker(options.workers);
@@ -78,6 +96,7 @@ export async function runLocal(job: DatasetJob, chunks: readonly ChunkRef[], opt
     minThreads: options.workers,
     maxThreads: options.workers,
     concurrentTasksPerWorker: 1,
+    execArgv: workerExecArgv(),
     idleTimeout: 60_000,
     ...(options.heapMbPerWorker ? { resourceLimits: { maxOldGenerationSizeMb: options.heapMbPerWorker } } : {}),
   });
