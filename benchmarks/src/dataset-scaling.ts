@@ -8,8 +8,9 @@
  * peak RSS of each run is read from /usr/bin/time (max resident set, the whole process with its
  * worker threads).
  *
- * `pnpm --filter @glasswing/benchmarks bench:dataset [--curve] [--scale] [--quick]`
- * writes results/<day>-dataset-scaling.{json,md}.
+ *   - sweep (--sweep): cost against KernelSHAP coalitions and IG steps on a slice, all cores.
+ * `pnpm --filter @glasswing/benchmarks bench:dataset [--curve] [--scale] [--sweep] [--quick]`
+ * (default: curve and scale) writes results/<day>-dataset-scaling[-sweep][-quick].{json,md}.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -152,6 +153,29 @@ async function scale(name: string, argv: string[], rows: number): Promise<{ runs
   return { runs, identical, resumedAfterKill: killed.code !== 0 && resumed.code === 0 };
 }
 
+/** Cost against the per-row work: KernelSHAP coalitions (--samples) and IG steps, on all cores. */
+async function sweep(d: Awaited<ReturnType<typeof ensureData>>): Promise<Run[]> {
+  const tmp = path.join(CACHE, 'out');
+  mkdirSync(tmp, { recursive: true });
+  const cores = os.availableParallelism();
+  const head = path.join(CACHE, 'credit-head-2000.csv');
+  if (!existsSync(head)) writeFileSync(head, readFileSync(d.head, 'utf8').split('\n').slice(0, 2001).join('\n') + '\n');
+  const runs: Run[] = [];
+  for (const samples of [16, 32, 64, 128]) {
+    const argv = ['--model', CREDIT, '--method', 'kernel-shap', '--data', head, '--baseline', d.background, '--samples', String(samples), '--seed', '1', '--target', '1', '--chunk-rows', '250'];
+    runs.push(await once(`kernel-shap, 2,000 credit rows, ${samples} coalitions × 16 background`, argv, path.join(tmp, 'sweep.jsonl'), cores, 2000));
+  }
+  const images = path.join(CACHE, 'images-1000');
+  if (existsSync(path.join(images, 'done'))) {
+    for (const steps of [8, 16, 32, 64]) {
+      const argv = ['--model', CNN, '--method', 'integrated-gradients', '--data', images, '--steps', String(steps), '--chunk-rows', '125'];
+      runs.push(await once(`integrated-gradients, 1,000 demo PNGs, ${steps} steps`, argv, path.join(tmp, 'sweep.jsonl'), cores, 1000));
+    }
+  }
+  console.log(JSON.stringify(runs));
+  return runs;
+}
+
 function table(runs: readonly Run[]): string {
   const rows = runs.map((r) => `| ${r.job} | ${r.workers} | ${r.rows} | ${r.seconds.toFixed(1)} | ${Number.isNaN(r.rowsPerSecond) ? '–' : r.rowsPerSecond.toFixed(0)} | ${r.peakRssMb} | ${r.note ?? ''} |`);
   return ['| job | workers | rows | seconds | rows/s | peak RSS (MiB) | note |', '|---|---:|---:|---:|---:|---:|---|', ...rows].join('\n');
@@ -162,12 +186,17 @@ async function main(): Promise<void> {
   const machine = `${os.cpus()[0]?.model ?? 'cpu'}, ${os.availableParallelism()} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const result: Record<string, unknown> = { date: new Date().toISOString(), machine, quick: QUICK };
   const md: string[] = [`# explain-dataset scaling (${result['date']})`, '', `Machine: ${machine}. Adapter: the default (onnx-node).`, ''];
-  if (args.has('--curve') || !args.has('--scale')) {
+  if (args.has('--sweep')) {
+    const runs = await sweep(d);
+    result['sweep'] = runs;
+    md.push('## Cost against per-row work (all cores)', '', table(runs), '');
+  }
+  if (args.has('--curve') || (!args.has('--scale') && !args.has('--sweep'))) {
     const runs = await curve(d);
     result['curve'] = runs;
     md.push('## rows/s against workers', '', table(runs), '');
   }
-  if (args.has('--scale') || !args.has('--curve')) {
+  if (args.has('--scale') || (!args.has('--curve') && !args.has('--sweep'))) {
     const jobs = JOBS(d);
     const tab = await scale('tabular', jobs.tabular(d.csv), TABULAR_ROWS);
     const img = await scale('images', jobs.images(d.images), IMAGES);
@@ -177,8 +206,9 @@ async function main(): Promise<void> {
   }
   const day = new Date().toISOString().slice(0, 10);
   const dir = path.join(ROOT, 'benchmarks/results');
-  writeFileSync(path.join(dir, `${day}-dataset-scaling${QUICK ? '-quick' : ''}.json`), JSON.stringify(result, null, 1) + '\n');
-  writeFileSync(path.join(dir, `${day}-dataset-scaling${QUICK ? '-quick' : ''}.md`), md.join('\n'));
+  const suffix = `${args.has('--sweep') ? '-sweep' : ''}${QUICK ? '-quick' : ''}`;
+  writeFileSync(path.join(dir, `${day}-dataset-scaling${suffix}.json`), JSON.stringify(result, null, 1) + '\n');
+  writeFileSync(path.join(dir, `${day}-dataset-scaling${suffix}.md`), md.join('\n'));
   console.log(md.join('\n'));
 }
 

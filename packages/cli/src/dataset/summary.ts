@@ -15,7 +15,7 @@ import { beeswarmSvg, dependencePlotSvg, encodeRasterPng, imageAttrGrid, imageAt
 import type { GridPanel } from '@glasswing/viz';
 import { summarizeResults } from './aggregate.js';
 import type { DatasetSummary } from './aggregate.js';
-import type { DatasetJob } from './chunk.js';
+import type { DatasetJob } from './types.js';
 import { openReader } from './readers/index.js';
 
 /** The summary's files, built in memory (the report embeds them; writeSummary writes them). */

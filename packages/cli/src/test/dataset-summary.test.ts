@@ -73,6 +73,13 @@ describe('explain-dataset end to end', () => {
     const again = await run(['dataset-summary', '--results', 'results.jsonl', '--out', 'again'], dir);
     expect(again.code).toBe(0);
     expect(readFileSync(join(dir, 'again', 'summary.json'), 'utf8')).toBe(readFileSync(join(dir, 'results-summary', 'summary.json'), 'utf8'));
+    writeFileSync(join(dir, 'x.json'), JSON.stringify(CAPTUM.inputs));
+    const rep = await run(['report', '--model', GRAPH, '--adapter', 'reference', '--input', 'x.json', '--methods', 'saliency', '--dataset-results', 'results.jsonl', '--out', 'r.html'], dir);
+    expect(rep.code).toBe(0);
+    const html = readFileSync(join(dir, 'r.html'), 'utf8');
+    expect(html).toMatch(/<section id="dataset"/);
+    expect(html).toMatch(/4 records \(integrated-gradients on /);
+    expect(html).toMatch(/Global importance/);
   }, 60_000);
 
   it('explains an image folder with the demo CNN and draws per-class average maps', async () => {
