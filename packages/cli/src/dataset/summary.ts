@@ -98,7 +98,7 @@ export async function buildSummary(results: string, options: SummaryOptions = {}
       method: 'heat_map',
       sign: 'all',
     }));
-    panels.push({ title: 'all: mean |φ|', attribution: { shape: summary.shape, data: Float32Array.from(summary.meanAbs) }, method: 'heat_map', sign: 'positive' });
+    panels.push({ title: 'all: mean |attribution|', attribution: { shape: summary.shape, data: Float32Array.from(summary.meanAbs) }, method: 'heat_map', sign: 'positive' });
     const grid = { layout, columns: Math.min(panels.length, 4), title: `Average attribution per class, ${summary.rows} records` };
     write('class-average.png', encodeRasterPng(imageAttrGrid(panels, grid)));
     write('class-average.svg', imageAttrGridSvg(panels, grid));

@@ -43,7 +43,7 @@ export async function datasetSection(spec: DatasetReportSpec, layout: 'NHWC' | '
       if (dep) parts.push(figure(String(dep.data), `Dependence plot of the most important feature (${escapeHtml(names[order[0]!] ?? '')}).`));
     } else {
       const png = built.files.find((f) => f.name === 'class-average.png');
-      if (png) parts.push(figure(pngImg(png.data as Uint8Array, 'per-class average attribution maps'), 'Mean attribution map per explained class (signed; red positive, blue negative) and the overall mean |φ|.'));
+      if (png) parts.push(figure(pngImg(png.data as Uint8Array, 'per-class average attribution maps'), 'Mean attribution map per explained class (signed; red positive, blue negative) and the overall mean |attribution|.'));
     }
     return section('dataset', 'Dataset', parts.join('\n'));
   } catch (err) {
