@@ -126,14 +126,16 @@ export async function runExplainDataset(argv: readonly string[], io: ResolvedIO)
   const bar = progressBar('explain-dataset', req.progress === undefined ? io : { ...io, progress: req.progress }, 'rows');
   bar.update(resumedRows, planned.rows);
   const signal = io.interruption?.signal;
-  const work = () =>
-    runLocal(job, todo, {
+  let adapters: string[] = [];
+  const work = async () => {
+    ({ adapters } = await runLocal(job, todo, {
       out: req.out,
       workers: Math.min(req.workers, Math.max(1, todo.length)),
       ...(req.maxMemoryMb !== undefined ? { heapMbPerWorker: Math.max(64, Math.floor(req.maxMemoryMb / req.workers)) } : {}),
       ...(signal ? { signal } : {}),
       onRows: (rows) => bar.update(resumedRows + rows, planned.rows),
-    });
+    }));
+  };
   try {
     await (io.interruption ? io.interruption.during(work) : work());
   } catch (err) {
@@ -149,11 +151,12 @@ export async function runExplainDataset(argv: readonly string[], io: ResolvedIO)
   const newRows = planned.rows - resumedRows;
   const rate = seconds > 0 ? Math.round(newRows / seconds) : 0;
   const resumed = resumedRows > 0 ? ` (${resumedRows} resumed)` : '';
-  const summary = `explain-dataset: ${job.method}, ${planned.rows} rows${resumed}, ${planned.chunks.length} chunks of ${job.chunkRows}, ${req.workers} worker${req.workers === 1 ? '' : 's'}, ${seconds.toFixed(1)} s (${rate} rows/s) -> ${req.out}`;
+  const on = adapters.length > 0 ? ` on ${adapters.join(', ')}${job.adapter === undefined ? ' (default: fastest installed)' : ''}` : '';
+  const summary = `explain-dataset: ${job.method}, ${planned.rows} rows${resumed}, ${planned.chunks.length} chunks of ${job.chunkRows}, ${req.workers} worker${req.workers === 1 ? '' : 's'}${on}, ${seconds.toFixed(1)} s (${rate} rows/s) -> ${req.out}`;
   const verbose = progressEnabled(req.progress === undefined ? io : { ...io, progress: req.progress });
   if (verbose) bar.finish(summary);
   else bar.stop();
-  if (req.summary !== null) {
+  if (req.summary !== null && planned.rows > 0) {
     const layout = plan.rows > 0 && (job.format ?? guessFormat(job.data)) === 'images' ? imageLayout(await loadModelFile(job.model)) : undefined;
     const { files } = await writeSummary(req.out, req.summary, { job, ...(layout ? { layout } : {}) });
     if (verbose) io.err(`explain-dataset: summary in ${req.summary} (${files.length} files)\n`);
