@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { dirname, basename, join } from 'node:path';
 import { AbortError, METHODS } from '@glasswing/core';
+import type { Graph } from '@glasswing/core';
 import { PROGRESS_FLAGS, UsageError, parseChoice, parseFlags, parseInteger, parseProgressSwitches } from '../args.js';
 import type { FlagKind } from '../args.js';
 import { resolvePath } from '../files.js';
@@ -64,6 +65,17 @@ export function chunkRowsWithin(maxMemoryMb: number, workers: number, valuesPerR
   return Math.max(1, Math.min(wanted, Math.floor((maxMemoryMb * 2 ** 20) / (2 * workers * perRow))));
 }
 
+async function dataRowSize(job: DatasetJob): Promise<number> {
+  const r = await openReader(job.data, job.format);
+  await r.close();
+  return r.rowShape.reduce((a, b) => a * b, 1);
+}
+
+function modelInputSize(graph: Graph | null): number | undefined {
+  const shape = graph?.inputs[0]?.shape.slice(1);
+  return shape && shape.every((d) => d > 0) ? shape.reduce((a, b) => a * b, 1) : undefined;
+}
+
 export function parseExplainDatasetArgs(argv: readonly string[], cwd: string): ExplainDatasetRequest | 'help' {
   const { values: v, switches, positionals } = parseFlags(argv, EXPLAIN_DATASET_FLAGS);
   if (switches.has('help')) return 'help';
@@ -111,13 +123,12 @@ export async function runExplainDataset(argv: readonly string[], io: ResolvedIO)
   const started = Date.now();
   const plan = await planChunks(req.job);
   let job = req.job;
-  if (req.maxMemoryMb !== undefined && req.job.format !== 'images') {
-    // Bound the chunk by the memory budget (the row size is known once a chunk is planned: NPY
-    // rows can be large); image folders: see docs/scaling.md.
-    const r = await openReader(req.job.data, req.job.format);
-    const perRow = r.rowShape.reduce((a, b) => a * b, 1);
-    await r.close();
-    job = { ...job, chunkRows: chunkRowsWithin(req.maxMemoryMb, req.workers, perRow, job.chunkRows) };
+  if (req.maxMemoryMb !== undefined) {
+    // Bound the chunk by the memory budget: values per row from the data (NPY rows can be large),
+    // for image folders from the model's input (its graph; unknown for forward-only ONNX files).
+    const images = (job.format ?? guessFormat(job.data)) === 'images';
+    const perRow = images ? modelInputSize((await loadModelFile(job.model)).graph) : await dataRowSize(job);
+    if (perRow !== undefined) job = { ...job, chunkRows: chunkRowsWithin(req.maxMemoryMb, req.workers, perRow, job.chunkRows) };
   }
   const planned = job === req.job ? plan : await planChunks(job);
   const done = new Set(initOutput(req.out, job, { rows: planned.rows, chunks: planned.chunks.length }));
