@@ -17,7 +17,7 @@ import { progressBar, progressEnabled } from '../progress.js';
 import { planChunks } from '../dataset/chunk.js';
 import type { DatasetJob } from '../dataset/chunk.js';
 import { runLocal } from '../dataset/local-pool.js';
-import { finalize, initOutput } from '../dataset/output.js';
+import { dataStamp, finalize, initOutput } from '../dataset/output.js';
 import { DATASET_FORMATS, guessFormat, openReader } from '../dataset/readers/index.js';
 import { writeSummary } from '../dataset/summary.js';
 import { ATTRIBUTE_FLAGS, parseMethodOptions, methodIds } from './attribute.js';
@@ -131,7 +131,8 @@ export async function runExplainDataset(argv: readonly string[], io: ResolvedIO)
     if (perRow !== undefined) job = { ...job, chunkRows: chunkRowsWithin(req.maxMemoryMb, req.workers, perRow, job.chunkRows) };
   }
   const planned = job === req.job ? plan : await planChunks(job);
-  const done = new Set(initOutput(req.out, job, { rows: planned.rows, chunks: planned.chunks.length }));
+  const stamp = dataStamp(job.data);
+  const done = new Set(initOutput(req.out, job, { rows: planned.rows, chunks: planned.chunks.length, ...(stamp ? { dataStamp: stamp } : {}) }));
   const todo = planned.chunks.filter((c) => !done.has(c.id));
   const resumedRows = planned.chunks.filter((c) => done.has(c.id)).reduce((s, c) => s + c.end - c.start, 0);
   const bar = progressBar('explain-dataset', req.progress === undefined ? io : { ...io, progress: req.progress }, 'rows');

@@ -2,7 +2,8 @@
  * The output of explain-dataset, keyed by chunk so that every way of running a job writes each
  * chunk exactly once and a rerun resumes:
  *
- *   <out>.parts/job.json      the job and its plan (a rerun with another job is refused)
+ *   <out>.parts/job.json      the job and its plan (a rerun with another job, or on changed
+ *                             data, is refused)
  *   <out>.parts/<k>.jsonl     records of chunk k, written to a temp file then renamed: a chunk
  *                             file exists complete or not at all (its existence is the manifest
  *                             entry "chunk k done"); writing it again replaces it atomically
@@ -10,7 +11,7 @@
  *
  * A process killed at any moment loses at most the chunks it had not yet renamed into place.
  */
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, openSync, fsyncSync, closeSync, writeSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, openSync, statSync, fsyncSync, closeSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { InvalidArgumentError } from '@glasswing/core';
@@ -20,6 +21,8 @@ import type { DatasetJob, DatasetRecord } from './types.js';
 export interface OutputPlan {
   readonly rows: number;
   readonly chunks: number;
+  /** Identifies the data's version (dataStamp): a rerun on changed data is refused. */
+  readonly dataStamp?: string;
 }
 
 interface JobFile {
@@ -27,6 +30,21 @@ interface JobFile {
   readonly job: DatasetJob;
   readonly rows: number;
   readonly chunks: number;
+  readonly dataStamp?: string;
+}
+
+/**
+ * A cheap stamp of the data's version: size and modification time of a file (the part before
+ * `:name` for NPZ), or of an image folder (its mtime changes when files are added or removed).
+ */
+export function dataStamp(data: string): string | undefined {
+  const path = /^(.*\.npz):[^:/\\]+$/i.exec(data)?.[1] ?? data;
+  try {
+    const st = statSync(path);
+    return `${st.isDirectory() ? 'dir' : st.size}:${Math.round(st.mtimeMs)}`;
+  } catch {
+    return undefined;
+  }
 }
 
 export const partsDir = (out: string): string => `${out}.parts`;
@@ -65,6 +83,11 @@ export function initOutput(out: string, job: DatasetJob, plan: OutputPlan): numb
   const file = join(dir, 'job.json');
   if (existsSync(file)) {
     const prev = JSON.parse(readFileSync(file, 'utf8')) as JobFile;
+    if (prev.dataStamp !== undefined && plan.dataStamp !== undefined && prev.dataStamp !== plan.dataStamp && canonical(prev.job) === canonical(job)) {
+      throw new InvalidArgumentError(
+        `the data '${job.data}' changed since '${dir}' was started (size or modification time); delete that folder to start again`,
+      );
+    }
     if (canonical(prev.job) !== canonical(job) || prev.rows !== plan.rows || prev.chunks !== plan.chunks) {
       throw new InvalidArgumentError(
         `'${dir}' belongs to another job (${prev.job.method} on ${prev.job.data}, ${prev.rows} rows, chunks of ${prev.job.chunkRows}); ` +
@@ -75,7 +98,8 @@ export function initOutput(out: string, job: DatasetJob, plan: OutputPlan): numb
   }
   try {
     mkdirSync(dir, { recursive: true });
-    atomicWrite(file, JSON.stringify({ version: 1, job, rows: plan.rows, chunks: plan.chunks } satisfies JobFile, null, 1) + '\n');
+    const meta: JobFile = { version: 1, job, rows: plan.rows, chunks: plan.chunks, ...(plan.dataStamp !== undefined ? { dataStamp: plan.dataStamp } : {}) };
+    atomicWrite(file, JSON.stringify(meta, null, 1) + '\n');
   } catch (err) {
     throw new CliError(`cannot write output folder '${dir}': ${err instanceof Error ? err.message : String(err)}`);
   }

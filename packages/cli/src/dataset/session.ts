@@ -82,7 +82,7 @@ export async function openSession(job: DatasetJob, opts: SessionOptions = {}): P
     const readerSize = reader.rowShape.reduce((a, b) => a * b, 1);
     if (reader.format !== 'images' && readerSize !== rowSize) {
       throw new ShapeError(
-        `data rows hold ${readerSize} values (${reader.rowShape.join('×')}), the model input [${model.inputShape.join(', ')}] needs ${rowSize}`,
+        `data rows hold ${readerSize} values${reader.rowShape.length > 1 ? ` (${reader.rowShape.join('×')})` : ''}, the model input [${model.inputShape.join(', ')}] needs ${rowSize}`,
       );
     }
     const { baseline, featureMask, ...rest } = (job.options ?? {}) as Record<string, unknown>;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DatasetJob, DatasetRecord } from '../dataset/chunk.js';
-import { doneChunks, finalize, initOutput, isChunkDone, partsDir, writeChunk } from '../dataset/output.js';
+import { dataStamp, doneChunks, finalize, initOutput, isChunkDone, partsDir, writeChunk } from '../dataset/output.js';
 
 const job: DatasetJob = { model: '/m.json', method: 'saliency', data: '/d.csv', chunkRows: 2 };
 const rec = (row: number): DatasetRecord => ({ id: row, row, target: 0, prediction: [row] });
@@ -36,6 +36,20 @@ describe('dataset output', () => {
     expect(() => initOutput(out, { ...job, method: 'integrated-gradients' }, { rows: 5, chunks: 3 })).toThrow(/another job/);
     expect(() => initOutput(out, { ...job }, { rows: 6, chunks: 3 })).toThrow(/another job/);
     expect(initOutput(out, { ...job }, { rows: 5, chunks: 3 })).toEqual([]);
+  });
+
+  it('refuses to resume when the data changed (size or modification time)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-out-'));
+    const data = join(dir, 'd.csv');
+    writeFileSync(data, '1,2\n');
+    const out = join(dir, 'r.jsonl');
+    const j = { ...job, data };
+    initOutput(out, j, { rows: 1, chunks: 1, dataStamp: dataStamp(data)! });
+    expect(initOutput(out, j, { rows: 1, chunks: 1, dataStamp: dataStamp(data)! })).toEqual([]);
+    writeFileSync(data, '1,2,3\n');
+    expect(() => initOutput(out, j, { rows: 1, chunks: 1, dataStamp: dataStamp(data)! })).toThrow(/changed since/);
+    expect(dataStamp(join(dir, 'missing.csv'))).toBeUndefined();
+    expect(dataStamp(`${data.replace('.csv', '.npz')}:x`)).toBeUndefined();
   });
 
   it('finalize can drop the parts folder', async () => {
