@@ -19,6 +19,8 @@ import { runRules } from './commands/rules.js';
 import { runSurrogate } from './commands/surrogate.js';
 import { runDistill } from './commands/distill.js';
 import { runEvaluate } from './commands/evaluate.js';
+import { runExplainDataset } from './commands/explain-dataset.js';
+import { runDatasetSummary } from './commands/dataset-summary.js';
 import { runVisualize } from './commands/visualize.js';
 import { InterruptedError, stopSignalName } from './interrupt.js';
 import { resolveIO } from './io.js';
@@ -43,6 +45,8 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: ResolvedIO
   rules: runRules,
   distill: runDistill,
   evaluate: runEvaluate,
+  'explain-dataset': runExplainDataset,
+  'dataset-summary': runDatasetSummary,
 };
 
 export function usage(): string {
@@ -76,6 +80,11 @@ Commands:
               size and speed; saves a TensorFlow.js model (run 'glasswing distill --help')
   evaluate    score and rank attribution methods with explanation-quality metrics, on
               bundled ground-truth tasks or your model (run 'glasswing evaluate --help')
+  explain-dataset  attributions for every example of a CSV / NPY / NPZ / JSONL file or image
+              folder on all cores, resumable, with global importance and summary plots
+              (run 'glasswing explain-dataset --help')
+  dataset-summary  global importance, beeswarm / dependence plots and per-class average maps
+              of an explain-dataset results file (run 'glasswing dataset-summary --help')
 
 Options:
   -h, --help      show this help
