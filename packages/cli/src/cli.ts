@@ -20,6 +20,7 @@ import { runSurrogate } from './commands/surrogate.js';
 import { runDistill } from './commands/distill.js';
 import { runEvaluate } from './commands/evaluate.js';
 import { runVisualize } from './commands/visualize.js';
+import { runWorker } from './commands/worker.js';
 import { InterruptedError, stopSignalName } from './interrupt.js';
 import { resolveIO } from './io.js';
 import type { CliIO, ResolvedIO } from './io.js';
@@ -43,6 +44,7 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: ResolvedIO
   rules: runRules,
   distill: runDistill,
   evaluate: runEvaluate,
+  worker: runWorker,
 };
 
 export function usage(): string {
@@ -76,6 +78,8 @@ Commands:
               size and speed; saves a TensorFlow.js model (run 'glasswing distill --help')
   evaluate    score and rank attribution methods with explanation-quality metrics, on
               bundled ground-truth tasks or your model (run 'glasswing evaluate --help')
+  worker      process the chunks that 'explain-dataset --queue redis://...' enqueues, on any
+              number of machines (run 'glasswing worker --help')
 
 Options:
   -h, --help      show this help
