@@ -170,11 +170,16 @@ async function onnxCacheOption(): Promise<{ cacheDir: string | false }> {
   return { cacheDir: resolveCacheDir(undefined, await defaultCacheDir()) ?? false };
 }
 
-export async function createModel(graph: Graph, adapter: AdapterId): Promise<Model> {
+/** ONNX Runtime thread settings for `threads` (a worker's share of the cores; undefined: ORT's defaults). */
+function threadOptions(threads?: number): { intraOpNumThreads?: number; numThreads?: number } {
+  return threads === undefined ? {} : { intraOpNumThreads: threads, numThreads: threads };
+}
+
+export async function createModel(graph: Graph, adapter: AdapterId, threads?: number): Promise<Model> {
   if (adapter === 'reference') return createReferenceModel(graph);
   if (adapter === 'onnx-node' || adapter === 'onnx-web') {
     const { createOnnxModel } = await import('@glasswing/onnx');
-    return createOnnxModel(graph, { runtime: adapter, ...(await onnxCacheOption()) });
+    return createOnnxModel(graph, { runtime: adapter, ...(await onnxCacheOption()), ...threadOptions(threads) });
   }
   if (isGpujsAdapter(adapter)) {
     const { createGpujsModel } = await import('@glasswing/gpujs');
@@ -189,7 +194,11 @@ export async function createModel(graph: Graph, adapter: AdapterId): Promise<Mod
  * `options.requires` (DEFAULT_ADAPTER_RANKING). Model calls yield to the event loop first
  * (`responsive`), so Ctrl-C and the progress bar are served between calls.
  */
-export async function openModel(path: string, adapter?: AdapterId, options: ChooseOptions = {}): Promise<OpenedModel> {
+export async function openModel(
+  path: string,
+  adapter?: AdapterId,
+  options: ChooseOptions & { readonly threads?: number } = {},
+): Promise<OpenedModel> {
   const file = await loadModelFile(path);
   const onnx = file.onnx;
   const limits =
@@ -201,15 +210,15 @@ export async function openModel(path: string, adapter?: AdapterId, options: Choo
   }
   const resolveLayer = (name: string) => describeLayer(name).layer;
   const create = async (a: AdapterId): Promise<Model> => {
-    if (!onnx) return createModel(file.graph!, a);
+    if (!onnx) return createModel(file.graph!, a, options.threads);
     if (a === 'onnx-node' || a === 'onnx-web') {
       const { fromOnnx } = await import('@glasswing/onnx');
-      return fromOnnx(onnx.bytes, { runtime: a, ...(await onnxCacheOption()) });
+      return fromOnnx(onnx.bytes, { runtime: a, ...(await onnxCacheOption()), ...threadOptions(options.threads) });
     }
     if (onnx.graph === null) {
       throw new CapabilityError(`${limits}; the ${a} adapter needs the whole model as an IR graph, run it with --adapter onnx-node or onnx-web`);
     }
-    return createModel(onnx.graph, a);
+    return createModel(onnx.graph, a, options.threads);
   };
   const { model, choice } =
     adapter !== undefined
