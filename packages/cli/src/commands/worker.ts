@@ -2,18 +2,20 @@
  * `glasswing worker --queue redis://host:port[/db]`: process the chunks that `glasswing
  * explain-dataset --queue` enqueues, on this machine, until stopped (or idle for --idle-exit).
  */
+import { availableParallelism } from 'node:os';
 import { UsageError, parseFlags, parseInteger } from '../args.js';
 import type { FlagKind } from '../args.js';
 import { InterruptedError, stopSignalName } from '../interrupt.js';
 import type { ResolvedIO } from '../io.js';
 import { openRedis, parseRedisUrl } from '../queue/redis-url.js';
-import { DEFAULT_QUEUE_NAME } from '../queue/spec.js';
+import { DEFAULT_QUEUE_NAME, THREADS_ENV } from '../queue/spec.js';
 import { startWorker } from '../queue/worker.js';
 
 export const WORKER_FLAGS: Readonly<Record<string, FlagKind>> = {
   queue: 'value',
   'queue-name': 'value',
   concurrency: 'value',
+  threads: 'value',
   'lock-duration': 'value',
   'stalled-interval': 'value',
   'idle-exit': 'value',
@@ -37,6 +39,8 @@ Options:
                             submitter's --queue-name
   --concurrency <n>         chunks run at once, each in its own worker thread (default 1; the
                             machine's cores divided by the model's own threads is the useful most)
+  --threads <n>             model threads per chunk (ONNX Runtime intra-op; default: the
+                            machine's cores divided by --concurrency)
   --lock-duration <ms>      how long a chunk stays claimed without a heartbeat from this worker
                             (default 30000): a worker killed mid-chunk gives its chunk back to
                             the queue after this long
@@ -65,6 +69,10 @@ export async function runWorker(argv: readonly string[], io: ResolvedIO): Promis
   const target = parseRedisUrl(values.queue);
   const queueName = values['queue-name'] ?? DEFAULT_QUEUE_NAME;
   const concurrency = values.concurrency ? parseInteger('concurrency', values.concurrency, 1) : 1;
+  const threads = values.threads
+    ? parseInteger('threads', values.threads, 1)
+    : Math.max(1, Math.floor(availableParallelism() / concurrency));
+  process.env[THREADS_ENV] = String(threads);
   const lockDuration = values['lock-duration'] ? parseInteger('lock-duration', values['lock-duration'], 100) : undefined;
   const stalledInterval = values['stalled-interval'] ? parseInteger('stalled-interval', values['stalled-interval'], 100) : undefined;
   const idleExitS = values['idle-exit'] ? parseInteger('idle-exit', values['idle-exit'], 1) : undefined;
@@ -79,7 +87,7 @@ export async function runWorker(argv: readonly string[], io: ResolvedIO): Promis
     ...(stalledInterval !== undefined ? { stalledInterval } : {}),
     ...(log ? { log } : {}),
   });
-  io.err(`worker: waiting for chunks on ${target.display} queue '${queueName}' (concurrency ${concurrency})\n`);
+  io.err(`worker: waiting for chunks on ${target.display} queue '${queueName}' (concurrency ${concurrency}, ${threads} model thread${threads === 1 ? '' : 's'} each)\n`);
   const signal = io.interruption?.signal;
   const wait = () =>
     new Promise<'signal' | 'idle'>((resolve) => {

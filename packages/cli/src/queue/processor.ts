@@ -10,7 +10,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { SandboxedJob } from 'bullmq';
 import { openSession, runChunk } from '../dataset/chunk.js';
 import type { ChunkSession } from '../dataset/chunk.js';
-import { asChunkJobData, jobFingerprints, MAX_RESULT_BYTES } from './spec.js';
+import { asChunkJobData, jobFingerprints, MAX_RESULT_BYTES, THREADS_ENV } from './spec.js';
 import type { ChunkJobData, ChunkResult } from './spec.js';
 
 interface Cached {
@@ -41,7 +41,8 @@ function sessionFor(data: ChunkJobData): Promise<ChunkSession> {
   }
   const session = (async () => {
     await verifyFiles(data);
-    return openSession(data.spec);
+    const threads = Number(process.env[THREADS_ENV]);
+    return openSession(data.spec, Number.isInteger(threads) && threads > 0 ? { threads } : {});
   })();
   // A failed open is not cached: the retry opens again.
   session.catch(() => sessions.delete(data.specHash));

@@ -16,6 +16,9 @@ import type { ChunkRef, DatasetJob, DatasetRecord } from '../dataset/chunk.js';
 
 export const DEFAULT_QUEUE_NAME = 'glasswing-explain';
 
+/** Set by `glasswing worker` for its sandbox threads (they share the environment): model threads per chunk. */
+export const THREADS_ENV = 'GLASSWING_QUEUE_MODEL_THREADS';
+
 /** Largest chunk result a worker hands back through Redis (JSON bytes). */
 export const MAX_RESULT_BYTES = 32 * 1024 * 1024;
 

@@ -13,7 +13,7 @@ import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { planChunks } from '../dataset/chunk.js';
 import type { ChunkRef, DatasetJob } from '../dataset/chunk.js';
-import { finalize, isChunkDone, writeChunk } from '../dataset/output.js';
+import { finalize, initOutput, writeChunk } from '../dataset/output.js';
 import { chunkJobId, jobFingerprints, specHash } from './spec.js';
 import type { ChunkJobData, ChunkResult } from './spec.js';
 
@@ -96,10 +96,12 @@ export async function submitDataset(options: SubmitOptions): Promise<SubmitSumma
   const hash = specHash(job, fingerprints);
   const queue = new Queue<ChunkJobData, ChunkResult>(options.queueName, { connection: options.connection });
   try {
+    // The same output folder as the local path: a run resumes from either.
+    const done = new Set(initOutput(out, job, { rows: plan.rows, chunks: plan.chunks.length }));
     const pending = new Map<string, ChunkRef>();
     const doneBefore: ChunkRef[] = [];
     for (const chunk of plan.chunks) {
-      if (await isChunkDone(out, chunk.id)) doneBefore.push(chunk);
+      if (done.has(chunk.id)) doneBefore.push(chunk);
       else pending.set(chunkJobId(hash, chunk.id), chunk);
     }
     // Chunks written by an earlier run that stopped before deleting their jobs.
@@ -166,7 +168,7 @@ export async function submitDataset(options: SubmitOptions): Promise<SubmitSumma
         retriesSeen.set(id, Math.max(failures, retriesSeen.get(id) ?? 0));
         const result = j.returnvalue;
         if (result && Array.isArray(result.records)) {
-          await writeChunk(out, chunk.id, result.records);
+          writeChunk(out, chunk.id, result.records);
           pending.delete(id);
           rowsDone += rowsOf(chunk);
           workers.add(result.worker);

@@ -28,7 +28,7 @@ export function creditJob(data: string, extra: Partial<DatasetJob> = {}): Datase
     format: 'csv',
     chunkRows: 4,
     seed: 7,
-    options: { nSamples: 200 },
+    options: { samples: 200 },
     ...extra,
   };
 }

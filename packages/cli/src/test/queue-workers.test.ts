@@ -62,7 +62,7 @@ describe.skipIf(skip !== undefined)('glasswing worker processes on a real redis-
 
   it('loses nothing and duplicates nothing when a worker is killed mid-chunk', async () => {
     const dir = tempDir();
-    const job = creditJob(creditCsv(dir, 48), { chunkRows: 4, options: { nSamples: 2000 } }); // 12 chunks
+    const job = creditJob(creditCsv(dir, 48), { chunkRows: 4, options: { samples: 2000 } }); // 12 chunks
     const queueName = 'kill-test';
     const [victim, ...others] = [0, 1, 2].map(() => startWorkerProcess(queueName));
     await waitFor('3 workers ready', () => workers.every((w) => w.log.includes('waiting for chunks')));
