@@ -9,6 +9,7 @@ import type { FlagKind } from '../args.js';
 import type { DatasetJob } from '../dataset/chunk.js';
 import { InterruptedError, stopSignalName } from '../interrupt.js';
 import type { ResolvedIO } from '../io.js';
+import { progressEnabled } from '../progress.js';
 import { queueProgressLine } from './progress.js';
 import { openRedis, parseRedisUrl } from './redis-url.js';
 import { DEFAULT_QUEUE_NAME } from './spec.js';
@@ -89,7 +90,8 @@ export async function runQueued(job: DatasetJob, out: string, q: QueueArgs, io: 
     line.stop();
     const skipped = s.skipped > 0 ? `, ${s.skipped} already in the output` : '';
     const retried = s.retried > 0 ? `, ${s.retried} failed attempt${s.retried === 1 ? '' : 's'} retried` : '';
-    io.err(
+    // Like the local path: the summary line goes where the progress went (piped runs keep stderr empty).
+    if (progressEnabled(io)) io.err(
       `explain-dataset: ${s.rows} rows in ${s.chunks} chunks via ${target.display} queue '${q.name}' (job ${s.specHash})${skipped}${retried}, ` +
         `${s.workers.length} worker${s.workers.length === 1 ? '' : 's'}, ${s.seconds.toFixed(1)} s; wrote ${out}\n`,
     );
