@@ -37,11 +37,11 @@ export function formatEta(eta: unknown, done: number): string {
   return `ETA ${cliProgress.Format.TimeFormat(Math.max(0, eta), { autopaddingChar: '' } as cliProgress.Options, 1)}`;
 }
 
-function formatter(label: string): cliProgress.GenericFormatter {
+function formatter(label: string, unit: string): cliProgress.GenericFormatter {
   return (options, params) => {
     const bar = cliProgress.Format.BarFormat(params.progress, options);
     const pct = `${Math.floor(params.progress * 100)}`.padStart(3);
-    return `${label} [${bar}] ${pct}% ${params.value}/${params.total} calls, ${formatEta(params.eta, params.value)}`;
+    return `${label} [${bar}] ${pct}% ${params.value}/${params.total} ${unit}, ${formatEta(params.eta, params.value)}`;
   };
 }
 
@@ -50,7 +50,8 @@ export function progressEnabled(io: Pick<ResolvedIO, 'progress' | 'errIsTTY'>): 
   return io.progress ?? io.errIsTTY;
 }
 
-export function progressBar(label: string, io: ResolvedIO): ProgressReporter {
+/** `unit` names what is counted (default 'calls': model calls; explain-dataset counts 'rows'). */
+export function progressBar(label: string, io: ResolvedIO, unit = 'calls'): ProgressReporter {
   let done = 0;
   let total = 0;
   let bar: cliProgress.SingleBar | undefined;
@@ -85,7 +86,7 @@ export function progressBar(label: string, io: ResolvedIO): ProgressReporter {
       if (!bar) {
         bar = new cliProgress.SingleBar({
           stream: stream as unknown as NodeJS.WritableStream,
-          format: formatter(label),
+          format: formatter(label, unit),
           barsize: WIDTH,
           barCompleteChar: '#',
           barIncompleteChar: '-',

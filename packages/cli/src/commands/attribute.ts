@@ -187,20 +187,8 @@ export function parseTarget(raw: string): number | number[] {
   return parts.length === 1 && !raw.includes(',') ? nums[0]! : nums;
 }
 
-/** Parse and validate the command line (usage errors only; nothing is read yet). */
-export function parseAttributeArgs(argv: readonly string[]): AttributeRequest | 'help' {
-  const { values: v, switches, positionals } = parseFlags(argv, ATTRIBUTE_FLAGS);
-  if (switches.has('help')) return 'help';
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-  const progress = parseProgressSwitches(switches);
-  for (const name of ['model', 'method', 'input']) {
-    if (v[name] === undefined) throw new UsageError(`missing required option --${name}`);
-  }
-  const method = v['method']!;
-  if (!Object.prototype.hasOwnProperty.call(METHODS, method)) {
-    throw new UsageError(`unknown method '${method}'; valid methods: ${methodIds().join(', ')}`);
-  }
-  const adapter = v['adapter'] === undefined ? undefined : parseChoice('adapter', v['adapter'], ADAPTERS);
+/** The method options of `attribute` (--steps ... --attribute-to-layer), shared with explain-dataset. */
+export function parseMethodOptions(v: Readonly<Record<string, string>>): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   if (v['steps'] !== undefined) options['steps'] = parseInteger('steps', v['steps'], 1);
   if (v['quadrature'] !== undefined) options['quadrature'] = parseChoice('quadrature', v['quadrature'], QUADRATURES);
@@ -229,6 +217,24 @@ export function parseAttributeArgs(argv: readonly string[]): AttributeRequest | 
   if (v['relu'] !== undefined) options['relu'] = parseBoolean('relu', v['relu']);
   if (v['interpolation'] !== undefined) options['interpolation'] = parseChoice('interpolation', v['interpolation'], ['nearest', 'bilinear'] as const);
   if (v['attribute-to-layer'] !== undefined) options['attributeToLayer'] = parseBoolean('attribute-to-layer', v['attribute-to-layer']);
+  return options;
+}
+
+/** Parse and validate the command line (usage errors only; nothing is read yet). */
+export function parseAttributeArgs(argv: readonly string[]): AttributeRequest | 'help' {
+  const { values: v, switches, positionals } = parseFlags(argv, ATTRIBUTE_FLAGS);
+  if (switches.has('help')) return 'help';
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const progress = parseProgressSwitches(switches);
+  for (const name of ['model', 'method', 'input']) {
+    if (v[name] === undefined) throw new UsageError(`missing required option --${name}`);
+  }
+  const method = v['method']!;
+  if (!Object.prototype.hasOwnProperty.call(METHODS, method)) {
+    throw new UsageError(`unknown method '${method}'; valid methods: ${methodIds().join(', ')}`);
+  }
+  const adapter = v['adapter'] === undefined ? undefined : parseChoice('adapter', v['adapter'], ADAPTERS);
+  const options = parseMethodOptions(v);
   return {
     model: v['model']!,
     method,

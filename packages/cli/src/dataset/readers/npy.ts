@@ -117,8 +117,13 @@ export function decodeItems(buf: Buffer, dtype: string, count: number): Float32A
 
 /** An NPY array on a byte source as a reader (NPZ entries use it too). */
 export async function npyReader(source: ByteSource, what: string, format: DatasetFormat): Promise<DatasetReader> {
-  const head = await source.read(0, 1 << 16);
-  const h = parseNpyHeader(head, what);
+  let h: NpyHeader;
+  try {
+    h = parseNpyHeader(await source.read(0, 1 << 16), what);
+  } catch (err) {
+    await source.close();
+    throw err;
+  }
   const rows = h.shape[0]!;
   const rowShape = h.shape.slice(1);
   const rowSize = rowShape.reduce((a, b) => a * b, 1);
