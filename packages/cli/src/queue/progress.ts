@@ -35,9 +35,10 @@ export function queueProgressLine(label: string, io: ResolvedIO): QueueProgressL
   return {
     update(p) {
       if (!enabled) return;
-      const line = formatQueueProgress(label, p).slice(0, Math.max(20, io.errColumns - 1));
+      const line = formatQueueProgress(label, p);
       if (io.errIsTTY) {
-        raw(`\r\x1b[2K${line}`);
+        // Cut to the terminal's width: a wrapped line could not be redrawn in place.
+        raw(`\r\x1b[2K${line.slice(0, Math.max(20, io.errColumns - 1))}`);
         drawn = true;
       } else if (Date.now() - lastPrinted >= 2000 || p.done === p.chunks) {
         lastPrinted = Date.now();

@@ -1,17 +1,16 @@
 /**
  * The queue across processes: a real redis-server, three `glasswing worker` processes (the built
- * CLI), the dataset job submitted, and one worker killed with SIGKILL while it runs a chunk. Its
+ * CLI), the dataset job submitted by `glasswing explain-dataset --queue`, and one worker killed with SIGKILL while it runs a chunk. Its
  * chunk must come back to the queue (lock expiry + stalled check, set short here) and be finished
- * by another worker; the output must hold every row exactly once, equal to the local run's
- * records (KernelSHAP with a seed: bit-reproducible). Then SIGTERM stops the other workers
+ * by another worker; the output must hold every row exactly once, byte-equal to the local run's
+ * output (`explain-dataset` without --queue) (KernelSHAP with a seed: bit-reproducible). Then SIGTERM stops the other workers
  * gracefully (exit 143). Redis and every worker are stopped at the end, on failure too.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRedis, parseRedisUrl } from '../queue/redis-url.js';
-import { submitDataset } from '../queue/submit.js';
 import { tempDir } from './helpers.js';
 import { buildCliForTest } from './queue-build.js';
 import { creditCsv, creditJob, localRecords, readJsonl } from './queue-fixture.js';
@@ -60,28 +59,36 @@ describe.skipIf(skip !== undefined)('glasswing worker processes on a real redis-
     }
   };
 
+  const runEntry = (args: string[]): Promise<{ code: number | null; stderr: string }> =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [entry, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+      workers.push({ child, log: '', exit: new Promise((r) => child.once('exit', r)) });
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.once('exit', (code) => resolve({ code, stderr }));
+    });
+  const STARTED = /chunk (\d+) \(rows [^)]*\) of job \w+ started/;
+
   it('loses nothing and duplicates nothing when a worker is killed mid-chunk', async () => {
     const dir = tempDir();
-    const job = creditJob(creditCsv(dir, 48), { chunkRows: 4, options: { samples: 2000 } }); // 12 chunks
+    const job = creditJob(creditCsv(dir, 48), { chunkRows: 4, options: { samples: 1000 } }); // 12 chunks
     const queueName = 'kill-test';
     const [victim, ...others] = [0, 1, 2].map(() => startWorkerProcess(queueName));
     await waitFor('3 workers ready', () => workers.every((w) => w.log.includes('waiting for chunks')));
 
     const out = join(dir, 'out.jsonl');
-    const connection = await openRedis(parseRedisUrl(server!.url));
-    let killedChunk = -1;
-    try {
-      const submitted = submitDataset({ connection, queueName, job, out, pollMs: 100, backoffMs: 100 });
-      await waitFor('the victim to start a chunk', () => /chunk (\d+) \(rows [^)]*\) of job \w+ started/.test(victim!.log));
-      killedChunk = Number(/chunk (\d+) \(rows [^)]*\) of job \w+ started/.exec(victim!.log)![1]);
-      victim!.child.kill('SIGKILL');
-      expect(await victim!.exit).toBe(null); // killed by the signal
-      const summary = await submitted;
-      expect(summary).toMatchObject({ rows: 48, chunks: 12, skipped: 0 });
-      expect(summary.workers.length).toBeGreaterThanOrEqual(1);
-    } finally {
-      connection.disconnect();
-    }
+    const jobArgs = ['--model', job.model, '--method', 'kernel-shap', '--data', job.data, '--adapter', 'reference', '--chunk-rows', '4', '--samples', '1000', '--seed', '7'];
+    const submitter = runEntry(['explain-dataset', ...jobArgs, '--out', out, '--queue', server!.url, '--queue-name', queueName, '--backoff', '100', '--progress']);
+    await waitFor('the victim to start a chunk', () => STARTED.test(victim!.log));
+    const killedChunk = Number(STARTED.exec(victim!.log)![1]);
+    victim!.child.kill('SIGKILL');
+    expect(await victim!.exit).toBe(null); // killed by the signal
+    const sub = await submitter;
+    expect(sub.code, sub.stderr).toBe(0);
+    expect(sub.stderr).toMatch(/explain-dataset: 48 rows in 12 chunks via redis:\/\/127\.0\.0\.1:\d+\/0 queue 'kill-test' \(job \w+\), [23] workers/);
+    expect(sub.stderr).toMatch(/explain-dataset \(queue\) \[#+-*\] +\d+% \d+\/12 chunks, \d+ running(, \d+ retried)?, ETA \w+/);
+    expect(existsSync(join(dir, 'out-summary', 'summary.json'))).toBe(true);
+
     // The victim never finished its chunk; another worker did.
     expect(victim!.log).not.toMatch(new RegExp(`chunk ${killedChunk} \\(rows [^)]*\\) of job \\w+ done`));
     const finisher = others.filter((w) => new RegExp(`chunk ${killedChunk} \\(rows [^)]*\\) of job \\w+ done`).test(w.log));
@@ -89,6 +96,11 @@ describe.skipIf(skip !== undefined)('glasswing worker processes on a real redis-
 
     const got = readJsonl(out);
     expect(got.map((r) => r.row)).toEqual([...Array(48).keys()]);
+    // The local run (no queue) of the same job writes the same bytes.
+    const local = join(dir, 'local.jsonl');
+    const loc = await runEntry(['explain-dataset', ...jobArgs, '--out', local, '--workers', '1', '--no-summary']);
+    expect(loc.code, loc.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(local, 'utf8'));
     expect(got).toEqual(JSON.parse(JSON.stringify(await localRecords(job))));
 
     // Graceful stop: SIGTERM, exit 143 with a summary line.
