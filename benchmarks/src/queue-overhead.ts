@@ -116,7 +116,8 @@ export function queueOverheadMarkdown(rows: readonly QueueOverheadRow[], meta: R
     `# Queue overhead: local pool against the Redis queue (${String(meta['date'])})`,
     '',
     `Job: \`explain-dataset\` KernelSHAP (${String(meta['samples'])} coalitions a row, seed 7) on the credit demo model (${String(meta['adapter'])}),`,
-    `${String(meta['rows'])} rows in chunks of ${String(meta['chunkRows'])}; ${String(meta['cpus'])} CPUs (${String(meta['cpu'])}), Node ${String(meta['node'])}, Redis on localhost.`,
+    `${String(meta['rows'])} rows in chunks of ${String(meta['chunkRows'])}; ${String(meta['cpus'])} CPUs (${String(meta['cpu'])}), Node ${String(meta['node'])}, Redis on localhost;`,
+    `1-minute load average ${Number(meta['loadavg1mBefore']).toFixed(1)} before and ${Number(meta['loadavg1mAfter']).toFixed(1)} after (other work shared the machine).`,
     `${String(meta['repeats'])} end-to-end runs of each path, alternating, with the built CLI (start-up included): median and fastest run`,
     '(the fastest is the least disturbed by other load on a shared machine). The two outputs are byte-identical in every run.',
     '',
@@ -150,6 +151,7 @@ async function main(): Promise<void> {
   const common = ['--model', path.join(CREDIT, 'model.json'), '--method', 'kernel-shap', '--data', data, '--adapter', adapter];
   const jobArgs = [...common, '--chunk-rows', String(chunkRows), '--samples', String(samples), '--seed', '7', '--no-summary', '--no-progress'];
 
+  const loadBefore = os.loadavg()[0]!;
   const port = await freePort();
   const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}/0`;
@@ -184,7 +186,7 @@ async function main(): Promise<void> {
   const day = new Date().toISOString().slice(0, 10);
   const tag = arg('tag', '');
   const name = `${day}-queue-overhead${tag ? `-${tag}` : ''}`;
-  const meta = { date: day, rows: nRows, chunkRows, samples, repeats, adapter, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '?', node: process.version };
+  const meta = { date: day, rows: nRows, chunkRows, samples, repeats, adapter, cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '?', node: process.version, loadavg1mBefore: loadBefore, loadavg1mAfter: os.loadavg()[0]! };
   await mkdir(outDir, { recursive: true });
   await writeFile(path.join(outDir, `${name}.json`), `${JSON.stringify({ meta, rows: results }, null, 1)}\n`);
   await writeFile(path.join(outDir, `${name}.md`), queueOverheadMarkdown(results, meta));

@@ -29,7 +29,8 @@ export const QUEUE_USAGE = `Beyond one machine (BullMQ on Redis; see docs/scalin
                             chunks there instead of running them here, show progress from the
                             queue, write the output when every chunk is back. Workers:
                             'glasswing worker --queue <url>' on any number of machines (the model
-                            and data paths must open there too). --workers is not used
+                            and data paths must open there too). --workers and
+                            --max-memory-mb are not used (see 'glasswing worker --help')
   --queue-name <name>       BullMQ queue name (default ${DEFAULT_QUEUE_NAME})
   --attempts <n>            tries per chunk before the run fails (default 3)
   --backoff <ms>            wait before the first retry of a failed chunk, doubling after each

@@ -157,6 +157,7 @@ export async function submitDataset(options: SubmitOptions): Promise<SubmitSumma
       if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
       let running = 0;
       const missing: ChunkRef[] = [];
+      const failed: ChunkFailedError[] = [];
       await inBatches([...pending.entries()], 100, async ([id, chunk]) => {
         const j = await Job.fromId<ChunkJobData, ChunkResult>(queue, id);
         if (!j) {
@@ -178,10 +179,12 @@ export async function submitDataset(options: SubmitOptions): Promise<SubmitSumma
         }
         if (j.finishedOn) {
           const state = await j.getState();
-          if (state === 'failed') throw new ChunkFailedError(chunk, j.attemptsMade, j.failedReason || 'unknown error');
+          if (state === 'failed') failed.push(new ChunkFailedError(chunk, j.attemptsMade, j.failedReason || 'unknown error'));
         }
         if (j.processedOn && !j.finishedOn) running++;
       });
+      // Every chunk finished by now is written before a failed one ends the run.
+      if (failed.length > 0) throw failed.sort((a, b) => a.chunk.id - b.chunk.id)[0]!;
       if (missing.length > 0) await enqueue(missing);
       report(running);
       if (pending.size > 0) await sleep(options.pollMs ?? 500, options.signal);
