@@ -29,6 +29,7 @@ export const REPORT_FLAGS: Readonly<Record<string, FlagKind>> = {
   seed: 'value',
   layer: 'value',
   'concept-random': 'value',
+  'dataset-results': 'value',
   out: 'value',
   ...PROGRESS_FLAGS,
   help: 'switch',
@@ -75,6 +76,8 @@ Options:
   --layer <name>            the layer grad-cam / guided-grad-cam run on (default: the last conv
                             layer); node names, and for ONNX models ONNX node or tensor names and
                             PyTorch module names (layer4, features.18), as in attribute
+  --dataset-results <file>  add a "Dataset" section: the summary of an explain-dataset results
+                            file (global importance, beeswarm or per-class average maps)
   --out <file.html>         where to write the page (default report.html)
   --progress, --no-progress progress bars with ETA on stderr: always / never (default: when
                             stderr is a terminal)
@@ -98,6 +101,7 @@ export interface ReportRequest {
   /** `--concept name=file` (repeatable) and `--concept-random file`. */
   readonly concepts?: readonly { name: string; file: string }[];
   readonly conceptRandom?: string;
+  readonly datasetResults?: string;
   readonly out: string;
   readonly progress?: boolean;
 }
@@ -137,6 +141,7 @@ export function parseReportArgs(argvAll: readonly string[]): ReportRequest | 'he
     ...(v['layer'] !== undefined ? { layer: v['layer'] } : {}),
     ...(concepts.length > 0 ? { concepts } : {}),
     ...(v['concept-random'] !== undefined ? { conceptRandom: v['concept-random'] } : {}),
+    ...(v['dataset-results'] !== undefined ? { datasetResults: v['dataset-results'] } : {}),
     ...(progress !== undefined ? { progress } : {}),
   };
 }
@@ -202,6 +207,7 @@ export async function runReport(argv: readonly string[], io: ResolvedIO): Promis
         ...(req.seed !== undefined ? { seed: req.seed } : {}),
         ...(req.featureNames !== undefined ? { featureNames: req.featureNames } : {}),
         ...(req.concepts ? { concepts: readReportConcepts(req, model.inputShape, io.cwd) } : {}),
+        ...(req.datasetResults !== undefined ? { datasetResults: resolvePath(io.cwd, req.datasetResults) } : {}),
       },
       io,
     );

@@ -12,7 +12,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createRng } from '@glasswing/core';
 import { CliError } from '../files.js';
-import type { DatasetRecord } from './chunk.js';
+import type { DatasetRecord } from './types.js';
 
 export interface ClassStats {
   readonly count: number;

@@ -11,63 +11,14 @@ import type { AttributionResult, Tensor } from '@glasswing/core';
 import { defaultInternalBatchSize } from '../batching.js';
 import { f32 } from '../commands/attribute.js';
 import { openReader } from './readers/index.js';
-import type { DatasetFormat } from './readers/index.js';
+import type { ChunkRef, DatasetJob, DatasetRecord } from './types.js';
 import { openSession } from './session.js';
 import type { ChunkSession } from './session.js';
 
 export { openSession } from './session.js';
 export type { ChunkSession, SessionOptions } from './session.js';
 
-export interface DatasetJob {
-  /** Model file (absolute, or relative to the worker's working directory). */
-  readonly model: string;
-  readonly adapter?: string;
-  readonly method: string;
-  /** Data file or image folder; `file.npz:name` picks an NPZ array. */
-  readonly data: string;
-  readonly format?: DatasetFormat;
-  /** Rows per chunk (≥ 1): the unit of work, of progress, of resume and of output files. */
-  readonly chunkRows: number;
-  /** Class explained for every row, or 'predicted' (default): each row's predicted class. */
-  readonly target?: number | 'predicted';
-  /** Keep only the K largest |attributions| per record (topK) instead of all of them. */
-  readonly topK?: number;
-  /** Seed of stochastic methods; row r runs with rowSeed(seed, r). Default 0. */
-  readonly seed?: number;
-  /**
-   * Method options as `glasswing attribute` takes them (steps, samples, stdev, quadrature,
-   * layer, ...), plus `baseline` ('zeros', a number, a tensor JSON file or a csv/npy/npz/jsonl
-   * file of rows) and `featureMask` (a tensor JSON file). JSON-serialisable.
-   */
-  readonly options?: Record<string, unknown>;
-}
-
-/** Rows [start, end) of the dataset; ids 0, 1, 2, ... in row order. */
-export interface ChunkRef {
-  readonly id: number;
-  readonly start: number;
-  readonly end: number;
-}
-
-/** One output line of explain-dataset (JSONL). */
-export interface DatasetRecord {
-  /** The example's id: CSV `id` column, JSONL "id", image path in the folder, else the row. */
-  id: string | number;
-  /** Row index in the dataset (0-based). */
-  row: number;
-  /** Class explained. */
-  target: number;
-  /** Model output for the example (flattened). */
-  prediction: number[];
-  /** Attributions (flattened, row-major in `shape`); absent when topK is given. */
-  attributions?: number[];
-  /** Shape of one example's attributions. */
-  shape?: number[];
-  /** The K largest |attributions|: flat index and value, largest first. */
-  topK?: { index: number; value: number }[];
-  /** Completeness δ = Σφ − (f(x) − f(baseline)) where the method defines one (mean over its samples). */
-  delta?: number;
-}
+export type { ChunkRef, DatasetJob, DatasetRecord } from './types.js';
 
 /** Count the rows and split them into chunks of `job.chunkRows`. */
 export async function planChunks(job: DatasetJob): Promise<{ rows: number; chunks: ChunkRef[] }> {

@@ -15,7 +15,7 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { InvalidArgumentError } from '@glasswing/core';
 import { CliError } from '../files.js';
-import type { DatasetJob, DatasetRecord } from './chunk.js';
+import type { DatasetJob, DatasetRecord } from './types.js';
 
 export interface OutputPlan {
   readonly rows: number;

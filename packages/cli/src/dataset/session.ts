@@ -13,7 +13,7 @@ import type { AdapterId, OpenedModel } from '../model-file.js';
 import { ADAPTERS } from '../adapter-choice.js';
 import { openReader } from './readers/index.js';
 import type { DatasetReader } from './readers/index.js';
-import type { DatasetJob } from './chunk.js';
+import type { DatasetJob } from './types.js';
 
 export interface ChunkSession {
   readonly job: DatasetJob;

@@ -15,8 +15,17 @@ import { beeswarmSvg, dependencePlotSvg, encodeRasterPng, imageAttrGrid, imageAt
 import type { GridPanel } from '@glasswing/viz';
 import { summarizeResults } from './aggregate.js';
 import type { DatasetSummary } from './aggregate.js';
-import type { DatasetJob } from './chunk.js';
+import type { DatasetJob } from './types.js';
 import { openReader } from './readers/index.js';
+
+/** The summary's files, built in memory (the report embeds them; writeSummary writes them). */
+export interface SummaryContent {
+  readonly summary: DatasetSummary;
+  readonly featureNames: string[];
+  /** Features by mean |φ|, most important first. */
+  readonly order: number[];
+  readonly files: { readonly name: string; readonly data: string | Uint8Array }[];
+}
 
 export interface SummaryFiles {
   readonly summary: DatasetSummary;
@@ -52,14 +61,10 @@ async function sampleValues(job: DatasetJob | undefined, rows: readonly number[]
 
 const safe = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60) || 'feature';
 
-export async function writeSummary(results: string, dir: string, options: SummaryOptions = {}): Promise<SummaryFiles> {
+export async function buildSummary(results: string, options: SummaryOptions = {}): Promise<SummaryContent> {
   const summary = await summarizeResults(results, { ...(options.job?.seed !== undefined ? { seed: options.job.seed } : {}) });
-  mkdirSync(dir, { recursive: true });
-  const files: string[] = [];
-  const write = (name: string, data: string | Uint8Array) => {
-    writeFileSync(join(dir, name), data);
-    files.push(join(dir, name));
-  };
+  const files: { name: string; data: string | Uint8Array }[] = [];
+  const write = (name: string, data: string | Uint8Array) => void files.push({ name, data });
   const size = summary.meanAbs.length;
   const tabular = summary.shape.length === 1;
   const { values, names } = tabular ? await sampleValues(options.job, summary.sample.map((s) => s.row), size) : {};
@@ -93,10 +98,20 @@ export async function writeSummary(results: string, dir: string, options: Summar
       method: 'heat_map',
       sign: 'all',
     }));
-    panels.push({ title: 'all: mean |φ|', attribution: { shape: summary.shape, data: Float32Array.from(summary.meanAbs) }, method: 'heat_map', sign: 'positive' });
+    panels.push({ title: 'all: mean |attribution|', attribution: { shape: summary.shape, data: Float32Array.from(summary.meanAbs) }, method: 'heat_map', sign: 'positive' });
     const grid = { layout, columns: Math.min(panels.length, 4), title: `Average attribution per class, ${summary.rows} records` };
     write('class-average.png', encodeRasterPng(imageAttrGrid(panels, grid)));
     write('class-average.svg', imageAttrGridSvg(panels, grid));
   }
-  return { summary, files, featureNames };
+  return { summary, featureNames, order, files };
+}
+
+export async function writeSummary(results: string, dir: string, options: SummaryOptions = {}): Promise<SummaryFiles> {
+  const built = await buildSummary(results, options);
+  mkdirSync(dir, { recursive: true });
+  const files = built.files.map((f) => {
+    writeFileSync(join(dir, f.name), f.data);
+    return join(dir, f.name);
+  });
+  return { summary: built.summary, files, featureNames: built.featureNames };
 }

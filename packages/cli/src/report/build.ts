@@ -6,6 +6,7 @@ import { argmaxRows } from '@glasswing/core';
 import type { Model, Tensor } from '@glasswing/core';
 import { formatNumber } from '@glasswing/viz';
 import type { ResolvedIO } from '../io.js';
+import { imageLayout } from '../model-file.js';
 import type { OpenedModel } from '../model-file.js';
 import { cliVersion } from '../version.js';
 import { escapeHtml, htmlTable, note, renderPage, section } from './html.js';
@@ -25,6 +26,7 @@ import { surrogateSection } from './surrogate-section.js';
 import { influenceSection } from './influence-section.js';
 import { distillSection } from './distill-section.js';
 import { metricsSection } from './metrics-section.js';
+import { datasetSection } from './dataset-section.js';
 
 export interface ReportSpec {
   readonly opened: OpenedModel;
@@ -45,6 +47,8 @@ export interface ReportSpec {
   readonly featureNames?: readonly string[];
   /** Concepts for the TCAV section (`--concept`). */
   readonly concepts?: ReportConcepts;
+  /** An explain-dataset results file for the "Dataset" section (`--dataset-results`). */
+  readonly datasetResults?: string;
 }
 
 const KIND_NAMES: Readonly<Record<string, string>> = {
@@ -161,6 +165,7 @@ export async function buildReport(spec: ReportSpec, io: ResolvedIO): Promise<str
   if (influence) sections.push(influence);
   const distillation = await distillSection(spec, model);
   if (distillation) sections.push(distillation);
+  sections.push(...[await datasetSection(spec, imageLayout(spec.opened.file))].filter((d) => d !== undefined));
   return renderPage({
     title: `Glasswing report: ${spec.info.name}`,
     subtitle: `${spec.modelLabel} · ${KIND_NAMES[spec.info.kind] ?? spec.info.kind} · backend ${spec.info.backend} · glasswing ${cliVersion()}`,

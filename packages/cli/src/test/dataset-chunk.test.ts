@@ -76,4 +76,15 @@ describe('chunk contract', () => {
     expect(rowSeed(7, 1)).not.toBe(rowSeed(7, 2));
     expect(rowSeed(7, 1)).toBe(rowSeed(7, 1));
   });
+
+  it('runs the same chunk on every adapter (IG agrees with Captum)', async () => {
+    const data = csvOfCaptumInputs();
+    for (const adapter of ['reference', 'tfjs-cpu', 'tfjs-wasm', 'onnx-node', 'onnx-web', 'gpujs-cpu']) {
+      const job: DatasetJob = { model: GRAPH, adapter, method: 'integrated-gradients', data, chunkRows: 4, target: 0, options: { steps: 50 } };
+      const recs = await runChunk(job, { id: 0, start: 0, end: 4 });
+      for (const [row, id] of [[0, '0013'], [3, '0016']] as const) {
+        recs[row]!.attributions!.forEach((v, j) => expect(v, `${adapter} row ${row} feature ${j}`).toBeCloseTo(record(id).attribution[j]!, 4));
+      }
+    }
+  });
 });
