@@ -6,12 +6,13 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Queue, UnrecoverableError } from 'bullmq';
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../args.js';
 import { processChunkJob } from '../queue/processor.js';
 import { openRedis, parseRedisUrl } from '../queue/redis-url.js';
-import { asChunkJobData, canonicalJson, chunkJobId, specHash } from '../queue/spec.js';
+import { asChunkJobData, canonicalJson, chunkJobId, jobFingerprints, specHash } from '../queue/spec.js';
 import type { ChunkResult } from '../queue/spec.js';
 import { ChunkFailedError, submitDataset } from '../queue/submit.js';
 import { startWorker } from '../queue/worker.js';
@@ -124,5 +125,38 @@ describe.skipIf(skip !== undefined)('dataset queue against a real redis-server',
     handles.push(await startWorker({ connection: await connect(), queueName: 'bad', processor: (j: Job) => processChunkJob(j.data) }));
     const run = submitDataset({ connection: await connect(), queueName: 'bad', job, out: join(dir, 'o.jsonl'), attempts: 3, backoffMs: 50, pollMs: 50 });
     await expect(run).rejects.toThrow(/failed after 1 attempt: TargetError: /);
+  });
+
+  it('a chunk job that vanished from Redis (a restart without persistence) is queued again', async () => {
+    const dir = tempDir();
+    const job = creditJob(creditCsv(dir, 8)); // 2 chunks
+    const connection = await connect();
+    const queue = new Queue('vanish', { connection });
+    const out = join(dir, 'out.jsonl');
+    const run = submitDataset({ connection: await connect(), queueName: 'vanish', job, out, pollMs: 50 });
+    let ids: string[] = [];
+    for (let i = 0; i < 200 && ids.length < 2; i++) {
+      ids = (await queue.getJobs(['waiting'])).map((j) => j.id!).filter((id) => id.startsWith('gw-'));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(ids).toHaveLength(2);
+    await queue.obliterate({ force: true }); // every job of the queue gone
+    expect(await queue.getJobs(['waiting'])).toHaveLength(0);
+    handles.push(await startWorker({ connection: await connect(), queueName: 'vanish', processor: (j: Job) => processChunkJob(j.data) }));
+    await run;
+    await queue.close();
+    expect(readJsonl(out)).toEqual(await localRecords(job));
+  });
+
+  it('a worker whose data file differs from the submitter\'s refuses the chunk, without retries', async () => {
+    const dir = tempDir();
+    const job = creditJob(creditCsv(dir, 4));
+    const fingerprints = await jobFingerprints(job);
+    const data = { v: 1, specHash: 'x', spec: job, chunk: { id: 0, start: 0, end: 4 }, fingerprints };
+    await expect(processChunkJob(data)).resolves.toMatchObject({ chunk: 0 });
+    const other = { ...data, specHash: 'y', fingerprints: [fingerprints[0]!, { ...fingerprints[1]!, sha256: '0'.repeat(64) }] };
+    const err = await processChunkJob(other).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnrecoverableError);
+    expect(String((err as Error).message)).toMatch(/credit\.csv on this worker \(.+\) differs from the submitter's file/);
   });
 });
