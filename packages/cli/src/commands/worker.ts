@@ -10,6 +10,7 @@ import type { ResolvedIO } from '../io.js';
 import { openRedis, parseRedisUrl } from '../queue/redis-url.js';
 import { DEFAULT_QUEUE_NAME, THREADS_ENV } from '../queue/spec.js';
 import { startWorker } from '../queue/worker.js';
+import type { WorkerHandle } from '../queue/worker.js';
 
 export const WORKER_FLAGS: Readonly<Record<string, FlagKind>> = {
   queue: 'value',
@@ -79,23 +80,27 @@ export async function runWorker(argv: readonly string[], io: ResolvedIO): Promis
   const log = switches.has('quiet') ? undefined : (line: string) => io.err(`${line}\n`);
 
   const connection = await openRedis(target);
-  const handle = await startWorker({
-    connection,
-    queueName,
-    concurrency,
-    ...(lockDuration !== undefined ? { lockDuration } : {}),
-    ...(stalledInterval !== undefined ? { stalledInterval } : {}),
-    ...(log ? { log } : {}),
-  });
-  io.err(`worker: waiting for chunks on ${target.display} queue '${queueName}' (concurrency ${concurrency}, ${threads} model thread${threads === 1 ? '' : 's'} each)\n`);
   const signal = io.interruption?.signal;
-  const wait = () =>
-    new Promise<'signal' | 'idle'>((resolve) => {
+  let handle: WorkerHandle | undefined;
+  // From here a first signal stops gracefully (even while the worker is still starting: it may
+  // already hold a chunk); a second one exits at once.
+  const serve = async (): Promise<'signal' | 'idle'> => {
+    const h = await startWorker({
+      connection,
+      queueName,
+      concurrency,
+      ...(lockDuration !== undefined ? { lockDuration } : {}),
+      ...(stalledInterval !== undefined ? { stalledInterval } : {}),
+      ...(log ? { log } : {}),
+    });
+    handle = h;
+    io.err(`worker: waiting for chunks on ${target.display} queue '${queueName}' (concurrency ${concurrency}, ${threads} model thread${threads === 1 ? '' : 's'} each)\n`);
+    return new Promise<'signal' | 'idle'>((resolve) => {
       if (signal?.aborted) return resolve('signal');
       signal?.addEventListener('abort', () => resolve('signal'), { once: true });
       if (idleExitS !== undefined) {
         const timer = setInterval(() => {
-          const s = handle.stats();
+          const s = h.stats();
           if (s.running === 0 && s.idleMs >= idleExitS * 1000) {
             clearInterval(timer);
             resolve('idle');
@@ -104,15 +109,19 @@ export async function runWorker(argv: readonly string[], io: ResolvedIO): Promis
         signal?.addEventListener('abort', () => clearInterval(timer), { once: true });
       }
     });
+  };
   let why: 'signal' | 'idle';
   try {
-    why = await (io.interruption ? io.interruption.during(wait) : wait());
-    if (why === 'signal') io.err(`worker: stopping: finishing ${handle.stats().running} chunk(s) in flight\n`);
-    await handle.close();
+    why = await (io.interruption ? io.interruption.during(serve) : serve());
+    if (why === 'signal') io.err(`worker: stopping: finishing ${handle!.stats().running} chunk(s) in flight\n`);
+    await handle!.close();
+  } catch (err) {
+    await handle?.close().catch(() => undefined);
+    throw err;
   } finally {
     connection.disconnect();
   }
-  const s = handle.stats();
+  const s = handle!.stats();
   const summary = `${s.completed} chunk${s.completed === 1 ? '' : 's'} done, ${s.failed} failed attempt${s.failed === 1 ? '' : 's'}`;
   const stopped = stopSignalName(signal);
   if (why === 'signal' && stopped) throw new InterruptedError(stopped, `worker stopped: ${summary}`);

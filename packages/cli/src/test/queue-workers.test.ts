@@ -109,4 +109,40 @@ describe.skipIf(skip !== undefined)('glasswing worker processes on a real redis-
     expect(codes).toEqual([143, 143]);
     for (const w of others) expect(w.log).toMatch(/interrupted \(SIGTERM\): worker stopped: \d+ chunks? done/);
   });
+
+  it('an interrupted submitter leaves its chunks queued; a worker stopped by SIGTERM finishes its chunk; the rerun collects', async () => {
+    const dir = tempDir();
+    const job = creditJob(creditCsv(dir, 24), { chunkRows: 8, options: { samples: 4000 } }); // 3 chunks
+    const queueName = 'resume-test';
+    const out = join(dir, 'out.jsonl');
+    const args = ['explain-dataset', '--model', job.model, '--method', 'kernel-shap', '--data', job.data, '--adapter', 'reference'];
+    args.push('--chunk-rows', '8', '--samples', '4000', '--seed', '7', '--out', out, '--queue', server!.url, '--queue-name', queueName, '--no-summary', '--progress');
+
+    // No worker yet: the submitter enqueues, waits, and is stopped with Ctrl-C.
+    const first = runEntry(args);
+    const sub = workers.at(-1)!;
+    sub.child.stderr!.on('data', (d: Buffer) => (sub.log += d.toString()));
+    await waitFor('the submitter to show progress', () => sub.log.includes('0/3 chunks'));
+    sub.child.kill('SIGINT');
+    const stopped = await first;
+    expect(stopped.code).toBe(130);
+    expect(stopped.stderr).toMatch(/interrupted \(SIGINT\): 0 of 3 chunks in the output; the other chunks stay queued for the workers: run the same command again to collect them/);
+
+    // A worker takes a chunk and is asked to stop while it runs: it finishes that chunk first.
+    const a = startWorkerProcess(queueName);
+    await waitFor('worker A to start a chunk', () => STARTED.test(a.log));
+    const chunk = Number(STARTED.exec(a.log)![1]);
+    a.child.kill('SIGTERM');
+    expect(await a.exit).toBe(143);
+    expect(a.log).toMatch(/worker: stopping: finishing 1 chunk\(s\) in flight/);
+    expect(a.log).toMatch(new RegExp(`chunk ${chunk} \\(rows [^)]*\\) of job \\w+ done: 8 records`));
+    expect(a.log).toMatch(/interrupted \(SIGTERM\): worker stopped: 1 chunk done, 0 failed attempts/);
+
+    // Another worker and the same command again: every row once, as the local run.
+    startWorkerProcess(queueName);
+    const again = await runEntry(args);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/24 rows in 3 chunks .* 2 workers/);
+    expect(readJsonl(out)).toEqual(JSON.parse(JSON.stringify(await localRecords(job))));
+  });
 });
