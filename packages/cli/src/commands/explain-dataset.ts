@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { dirname, basename, join } from 'node:path';
 import { AbortError, METHODS } from '@glasswing/core';
+import type { Graph } from '@glasswing/core';
 import { PROGRESS_FLAGS, UsageError, parseChoice, parseFlags, parseInteger, parseProgressSwitches } from '../args.js';
 import type { FlagKind } from '../args.js';
 import { resolvePath } from '../files.js';
@@ -64,6 +65,17 @@ export function chunkRowsWithin(maxMemoryMb: number, workers: number, valuesPerR
   return Math.max(1, Math.min(wanted, Math.floor((maxMemoryMb * 2 ** 20) / (2 * workers * perRow))));
 }
 
+async function dataRowSize(job: DatasetJob): Promise<number> {
+  const r = await openReader(job.data, job.format);
+  await r.close();
+  return r.rowShape.reduce((a, b) => a * b, 1);
+}
+
+function modelInputSize(graph: Graph | null): number | undefined {
+  const shape = graph?.inputs[0]?.shape.slice(1);
+  return shape && shape.every((d) => d > 0) ? shape.reduce((a, b) => a * b, 1) : undefined;
+}
+
 export function parseExplainDatasetArgs(argv: readonly string[], cwd: string): ExplainDatasetRequest | 'help' {
   const { values: v, switches, positionals } = parseFlags(argv, EXPLAIN_DATASET_FLAGS);
   if (switches.has('help')) return 'help';
@@ -111,13 +123,12 @@ export async function runExplainDataset(argv: readonly string[], io: ResolvedIO)
   const started = Date.now();
   const plan = await planChunks(req.job);
   let job = req.job;
-  if (req.maxMemoryMb !== undefined && req.job.format !== 'images') {
-    // Bound the chunk by the memory budget (the row size is known once a chunk is planned: NPY
-    // rows can be large); image folders: see docs/scaling.md.
-    const r = await openReader(req.job.data, req.job.format);
-    const perRow = r.rowShape.reduce((a, b) => a * b, 1);
-    await r.close();
-    job = { ...job, chunkRows: chunkRowsWithin(req.maxMemoryMb, req.workers, perRow, job.chunkRows) };
+  if (req.maxMemoryMb !== undefined) {
+    // Bound the chunk by the memory budget: values per row from the data (NPY rows can be large),
+    // for image folders from the model's input (its graph; unknown for forward-only ONNX files).
+    const images = (job.format ?? guessFormat(job.data)) === 'images';
+    const perRow = images ? modelInputSize((await loadModelFile(job.model)).graph) : await dataRowSize(job);
+    if (perRow !== undefined) job = { ...job, chunkRows: chunkRowsWithin(req.maxMemoryMb, req.workers, perRow, job.chunkRows) };
   }
   const planned = job === req.job ? plan : await planChunks(job);
   const done = new Set(initOutput(req.out, job, { rows: planned.rows, chunks: planned.chunks.length }));
@@ -126,14 +137,16 @@ export async function runExplainDataset(argv: readonly string[], io: ResolvedIO)
   const bar = progressBar('explain-dataset', req.progress === undefined ? io : { ...io, progress: req.progress }, 'rows');
   bar.update(resumedRows, planned.rows);
   const signal = io.interruption?.signal;
-  const work = () =>
-    runLocal(job, todo, {
+  let adapters: string[] = [];
+  const work = async () => {
+    ({ adapters } = await runLocal(job, todo, {
       out: req.out,
       workers: Math.min(req.workers, Math.max(1, todo.length)),
       ...(req.maxMemoryMb !== undefined ? { heapMbPerWorker: Math.max(64, Math.floor(req.maxMemoryMb / req.workers)) } : {}),
       ...(signal ? { signal } : {}),
       onRows: (rows) => bar.update(resumedRows + rows, planned.rows),
-    });
+    }));
+  };
   try {
     await (io.interruption ? io.interruption.during(work) : work());
   } catch (err) {
@@ -149,11 +162,12 @@ export async function runExplainDataset(argv: readonly string[], io: ResolvedIO)
   const newRows = planned.rows - resumedRows;
   const rate = seconds > 0 ? Math.round(newRows / seconds) : 0;
   const resumed = resumedRows > 0 ? ` (${resumedRows} resumed)` : '';
-  const summary = `explain-dataset: ${job.method}, ${planned.rows} rows${resumed}, ${planned.chunks.length} chunks of ${job.chunkRows}, ${req.workers} worker${req.workers === 1 ? '' : 's'}, ${seconds.toFixed(1)} s (${rate} rows/s) -> ${req.out}`;
+  const on = adapters.length > 0 ? ` on ${adapters.join(', ')}${job.adapter === undefined ? ' (default: fastest installed)' : ''}` : '';
+  const summary = `explain-dataset: ${job.method}, ${planned.rows} rows${resumed}, ${planned.chunks.length} chunks of ${job.chunkRows}, ${req.workers} worker${req.workers === 1 ? '' : 's'}${on}, ${seconds.toFixed(1)} s (${rate} rows/s) -> ${req.out}`;
   const verbose = progressEnabled(req.progress === undefined ? io : { ...io, progress: req.progress });
   if (verbose) bar.finish(summary);
   else bar.stop();
-  if (req.summary !== null) {
+  if (req.summary !== null && planned.rows > 0) {
     const layout = plan.rows > 0 && (job.format ?? guessFormat(job.data)) === 'images' ? imageLayout(await loadModelFile(job.model)) : undefined;
     const { files } = await writeSummary(req.out, req.summary, { job, ...(layout ? { layout } : {}) });
     if (verbose) io.err(`explain-dataset: summary in ${req.summary} (${files.length} files)\n`);

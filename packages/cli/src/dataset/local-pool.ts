@@ -5,6 +5,7 @@
  * ONNX Runtime gets floor(cores / workers) intra-op threads per worker, so the pool does not
  * oversubscribe the cores.
  */
+import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -59,8 +60,13 @@ export function workerExecArgv(argv: readonly string[] = process.execArgv): stri
   return out;
 }
 
-/** Run `chunks` of `job` into `out` (chunks already done are skipped by the workers too). */
-export async function runLocal(job: DatasetJob, chunks: readonly ChunkRef[], options: LocalRunOptions): Promise<void> {
+/**
+ * Run `chunks` of `job` into `out` (chunks already done are skipped by the workers too). Returns
+ * the adapters the sessions ran on (one, unless a default adapter differed between workers).
+ */
+export async function runLocal(job: DatasetJob, chunks: readonly ChunkRef[], options: LocalRunOptions): Promise<{ adapters: string[] }> {
+  if (chunks.length === 0) return { adapters: [] };
+  const adapters = new Set<string>();
   const threads = options.threads ?? threadsPerWorker(options.workers);
   const inFlight = new Map<number, number>();
   let finished = 0;
@@ -71,6 +77,7 @@ export async function runLocal(job: DatasetJob, chunks: readonly ChunkRef[], opt
   };
   if (options.workers <= 1) {
     const session = await openSession(job, { threads });
+    adapters.add(session.opened.adapter);
     try {
       for (const chunk of chunks) {
         const records = await runChunk(job, chunk, {
@@ -89,7 +96,7 @@ export async function runLocal(job: DatasetJob, chunks: readonly ChunkRef[], opt
     } finally {
       await session.dispose();
     }
-    return;
+    return { adapters: [...adapters] };
   }
   const pool = new Piscina({
     filename: workerFile(),
@@ -101,6 +108,8 @@ export async function runLocal(job: DatasetJob, chunks: readonly ChunkRef[], opt
     ...(options.heapMbPerWorker ? { resourceLimits: { maxOldGenerationSizeMb: options.heapMbPerWorker } } : {}),
   });
   const controller = new AbortController();
+  // Every queued task listens on it (piscina), one per chunk: not a leak.
+  setMaxListeners(chunks.length + 10, controller.signal);
   const stop = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', stop, { once: true });
   try {
@@ -113,7 +122,8 @@ export async function runLocal(job: DatasetJob, chunks: readonly ChunkRef[], opt
         });
         const task: WorkerTask = { job, chunk, out: options.out, threads, port: port2 };
         try {
-          await pool.run(task, { transferList: [port2], signal: controller.signal });
+          const done = (await pool.run(task, { transferList: [port2], signal: controller.signal })) as { adapter?: string };
+          if (done.adapter) adapters.add(done.adapter);
         } catch (err) {
           controller.abort(err);
           throw err;
@@ -132,4 +142,5 @@ export async function runLocal(job: DatasetJob, chunks: readonly ChunkRef[], opt
     options.signal?.removeEventListener('abort', stop);
     await pool.destroy();
   }
+  return { adapters: [...adapters] };
 }

@@ -18,7 +18,7 @@ export interface WorkerTask {
 
 let session: { key: string; value: Promise<ChunkSession> } | undefined;
 
-export default async function runTask(task: WorkerTask): Promise<{ rows: number; skipped: boolean }> {
+export default async function runTask(task: WorkerTask): Promise<{ rows: number; skipped: boolean; adapter?: string }> {
   const { job, chunk, out, port } = task;
   try {
     if (isChunkDone(out, chunk.id)) return { rows: chunk.end - chunk.start, skipped: true };
@@ -31,7 +31,7 @@ export default async function runTask(task: WorkerTask): Promise<{ rows: number;
     const s = await session.value;
     const records = await runChunk(job, chunk, { session: s, onProgress: (done) => port?.postMessage(done) });
     writeChunk(out, chunk.id, records);
-    return { rows: records.length, skipped: false };
+    return { rows: records.length, skipped: false, adapter: s.opened.adapter };
   } finally {
     port?.close();
   }

@@ -5,6 +5,7 @@
  * `glasswing dataset-summary`: the beeswarm and the top dependence plot for 1-D inputs, the
  * per-class average attribution maps for images. Errors become a warning note.
  */
+import { basename } from 'node:path';
 import { formatNumber } from '@glasswing/viz';
 import { readOutputJob } from '../dataset/output.js';
 import { buildSummary } from '../dataset/summary.js';
@@ -29,7 +30,7 @@ export async function datasetSection(spec: DatasetReportSpec, layout: 'NHWC' | '
     const names = spec.featureNames ?? built.featureNames;
     const classes = Object.keys(summary.byClass);
     const parts: string[] = [];
-    const what = recorded ? `${recorded.job.method} on ${recorded.job.data}` : spec.datasetResults;
+    const what = recorded ? `${recorded.job.method} on ${basename(recorded.job.data)}` : basename(spec.datasetResults);
     const delta = summary.delta ? `; completeness |δ|: mean ${formatNumber(summary.delta.meanAbs)}, max ${formatNumber(summary.delta.maxAbs)} over ${summary.delta.count} records` : '';
     parts.push(note(`${summary.rows} records (${what}), attributions of shape [${summary.shape.join(', ')}]${delta}.`));
     if (summary.shape.length === 1) {

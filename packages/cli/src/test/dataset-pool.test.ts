@@ -4,7 +4,7 @@
  * clean run, without recomputing finished chunks and without duplicates. Uses the built worker
  * (dist/dataset/worker.js), as `pnpm test` builds first.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRng } from '@glasswing/core';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,9 @@ import { runLocal, threadsPerWorker, workerExecArgv } from '../dataset/local-poo
 import { finalize, initOutput, partsDir } from '../dataset/output.js';
 import { tempDir, writeCsv } from './dataset-fixtures.js';
 import { GRAPH, run } from './helpers.js';
+import { runCli } from '../cli.js';
+import { StopRequest } from '../interrupt.js';
+import { f32Bytes, npyBytes } from './dataset-fixtures.js';
 
 function randomCsv(dir: string, n: number): string {
   const rng = createRng(11);
@@ -84,5 +87,37 @@ describe('local worker pool', () => {
       'tsx',
     ]);
     expect([threadsPerWorker(1, 16), threadsPerWorker(3, 16), threadsPerWorker(16, 16), threadsPerWorker(32, 16)]).toEqual([16, 5, 1, 1]);
+  });
+
+  it('Ctrl-C keeps the finished chunks (exit 130) and the same command resumes', async () => {
+    const dir = tempDir();
+    const data = randomCsv(dir, 400);
+    const out = join(dir, 'r.jsonl');
+    const argv = ['explain-dataset', '--model', GRAPH, '--adapter', 'reference', '--method', 'kernel-shap', '--samples', '24', '--data', data, '--chunk-rows', '4', '--workers', '2', '--out', out, '--no-summary'];
+    const stop = new AbortController();
+    const poll = setInterval(() => {
+      if (existsSync(join(partsDir(out), '0.jsonl'))) stop.abort(new StopRequest('SIGINT'));
+    }, 5);
+    let stderr = '';
+    const code = await runCli(argv, { stdout: () => undefined, stderr: (s) => void (stderr += s), interruption: { signal: stop.signal, during: (work) => work() } });
+    clearInterval(poll);
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted \(SIGINT\): stopped after \d+ of 400 rows; finished chunks are kept in .*r\.jsonl\.parts, rerun the same command to resume/);
+    expect(existsSync(out)).toBe(false);
+    const kept = readdirSync(partsDir(out)).filter((f) => /^\d+\.jsonl$/.test(f)).length;
+    expect(kept).toBeGreaterThanOrEqual(1);
+    expect(kept).toBeLessThan(100);
+    expect((await run(argv)).code).toBe(0);
+    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { row: number }).row);
+    expect(rows).toEqual(Array.from({ length: 400 }, (_, i) => i));
+  }, 60_000);
+
+  it('an empty dataset gives an empty output and no summary', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'e.npy'), npyBytes('<f4', [0, 6], f32Bytes([])));
+    const r = await run(['explain-dataset', '--model', GRAPH, '--method', 'saliency', '--data', 'e.npy', '--workers', '2'], dir);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'results.jsonl'), 'utf8')).toBe('');
+    expect(existsSync(join(dir, 'results-summary'))).toBe(false);
   });
 });

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { encode as encodePng } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { summarizeResults } from '../dataset/aggregate.js';
+import { chunkRowsWithin } from '../commands/explain-dataset.js';
 import { tempDir, writeCsv } from './dataset-fixtures.js';
 import { CAPTUM, GRAPH, record, run } from './helpers.js';
 
@@ -78,7 +79,7 @@ describe('explain-dataset end to end', () => {
     expect(rep.code).toBe(0);
     const html = readFileSync(join(dir, 'r.html'), 'utf8');
     expect(html).toMatch(/<section id="dataset"/);
-    expect(html).toMatch(/4 records \(integrated-gradients on /);
+    expect(html).toMatch(/4 records \(integrated-gradients on x\.csv\)/);
     expect(html).toMatch(/Global importance/);
   }, 60_000);
 
@@ -102,6 +103,13 @@ describe('explain-dataset end to end', () => {
     expect(recs[0]!.topK).toHaveLength(5);
     for (const f of ['class-average.png', 'class-average.svg', 'summary.json']) expect(existsSync(join(dir, 'img-summary', f))).toBe(true);
   }, 60_000);
+
+  it('--max-memory-mb shrinks chunks to 2 × workers × rows × values × 64 bytes', () => {
+    expect(chunkRowsWithin(96, 2, 8, 500)).toBe(500);
+    // 64 MiB over 4 workers of 224×224×3 rows: 67,108,864 / (2·4·150,528·64) < 1 → one row a chunk.
+    expect(chunkRowsWithin(64, 4, 150_528, 256)).toBe(1);
+    expect(chunkRowsWithin(1024, 2, 1000, 1_000_000)).toBe(Math.floor(2 ** 30 / (2 * 2 * 1000 * 64)));
+  });
 
   it('reports usage errors', async () => {
     const dir = tempDir();
