@@ -42,8 +42,8 @@ describe.skipIf(skip !== undefined)('glasswing worker processes on a real redis-
     await server?.stop();
   });
 
-  const startWorkerProcess = (queueName: string): WorkerProc => {
-    const args = [entry, 'worker', '--queue', server!.url, '--queue-name', queueName, '--lock-duration', '1500', '--stalled-interval', '500'];
+  const startWorkerProcess = (queueName: string, extra: string[] = []): WorkerProc => {
+    const args = [entry, 'worker', '--queue', server!.url, '--queue-name', queueName, '--lock-duration', '1500', '--stalled-interval', '500', ...extra];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     const w: WorkerProc = { child, log: '', exit: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
     child.stderr!.on('data', (d: Buffer) => (w.log += d.toString()));
@@ -144,5 +144,13 @@ describe.skipIf(skip !== undefined)('glasswing worker processes on a real redis-
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/24 rows in 3 chunks .* 2 workers/);
     expect(readJsonl(out)).toEqual(JSON.parse(JSON.stringify(await localRecords(job))));
+  });
+
+  it('--idle-exit: a worker with nothing to do exits 0 after that long', async () => {
+    const w = startWorkerProcess('idle-test', ['--idle-exit', '1']);
+    const t0 = Date.now();
+    expect(await w.exit).toBe(0);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+    expect(w.log).toMatch(/worker: idle for 1 s; exiting: 0 chunks done, 0 failed attempts/);
   });
 });
