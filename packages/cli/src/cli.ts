@@ -19,9 +19,10 @@ import { runRules } from './commands/rules.js';
 import { runSurrogate } from './commands/surrogate.js';
 import { runDistill } from './commands/distill.js';
 import { runEvaluate } from './commands/evaluate.js';
-import { runExplainDataset } from './commands/explain-dataset.js';
+import { runExplainDatasetCommand } from './commands/explain-dataset-queue.js';
 import { runDatasetSummary } from './commands/dataset-summary.js';
 import { runVisualize } from './commands/visualize.js';
+import { runWorker } from './commands/worker.js';
 import { InterruptedError, stopSignalName } from './interrupt.js';
 import { resolveIO } from './io.js';
 import type { CliIO, ResolvedIO } from './io.js';
@@ -45,8 +46,10 @@ const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: ResolvedIO
   rules: runRules,
   distill: runDistill,
   evaluate: runEvaluate,
-  'explain-dataset': runExplainDataset,
+  // explain-dataset's --queue path (queue/) wraps the command; without --queue it is runExplainDataset.
+  'explain-dataset': runExplainDatasetCommand,
   'dataset-summary': runDatasetSummary,
+  worker: runWorker,
 };
 
 export function usage(): string {
@@ -82,9 +85,12 @@ Commands:
               bundled ground-truth tasks or your model (run 'glasswing evaluate --help')
   explain-dataset  attributions for every example of a CSV / NPY / NPZ / JSONL file or image
               folder on all cores, resumable, with global importance and summary plots
-              (run 'glasswing explain-dataset --help')
+              (run 'glasswing explain-dataset --help'); --queue redis://... spreads it
+              over 'glasswing worker' processes on any number of machines
   dataset-summary  global importance, beeswarm / dependence plots and per-class average maps
               of an explain-dataset results file (run 'glasswing dataset-summary --help')
+  worker      process the chunks that 'explain-dataset --queue redis://...' enqueues, on any
+              number of machines (run 'glasswing worker --help')
 
 Options:
   -h, --help      show this help

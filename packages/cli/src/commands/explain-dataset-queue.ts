@@ -1,0 +1,73 @@
+/**
+ * `glasswing explain-dataset`, with the queue flags: without `--queue` the command runs as
+ * commands/explain-dataset.ts defines it (the local pool); with `--queue redis://…` the same
+ * parsed job goes to the queue (queue/run-queued.ts), and the output and summary are written
+ * as the local path writes them.
+ */
+import { UsageError } from '../args.js';
+import { imageLayout, loadModelFile } from '../model-file.js';
+import type { ResolvedIO } from '../io.js';
+import { progressEnabled } from '../progress.js';
+import { guessFormat } from '../dataset/readers/index.js';
+import { writeSummary } from '../dataset/summary.js';
+import { QUEUE_FLAGS, QUEUE_USAGE, parseQueueArgs, runQueued } from '../queue/run-queued.js';
+import { parseExplainDatasetArgs, runExplainDataset } from './explain-dataset.js';
+import { explainDatasetUsage } from './explain-dataset-help.js';
+
+/** The queue flags taken out of argv (`--flag value` or `--flag=value`), and the rest in order. */
+export function splitQueueArgs(argv: readonly string[]): { queue: Record<string, string>; rest: string[] } {
+  const queue: Record<string, string> = {};
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') ? (eq >= 0 ? arg.slice(2, eq) : arg.slice(2)) : '';
+    if (!(name in QUEUE_FLAGS)) {
+      rest.push(arg);
+      continue;
+    }
+    let value: string | undefined;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else {
+      value = argv[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`option '--${name}' needs a value`);
+      i++;
+    }
+    if (value === '') throw new UsageError(`option '--${name}' needs a non-empty value`);
+    if (name in queue) throw new UsageError(`option '--${name}' given more than once`);
+    queue[name] = value;
+  }
+  return { queue, rest };
+}
+
+export function explainDatasetFullUsage(): string {
+  return `${explainDatasetUsage().trimEnd()}\n\n${QUEUE_USAGE}`;
+}
+
+export async function runExplainDatasetCommand(argv: readonly string[], io: ResolvedIO): Promise<number> {
+  const { queue, rest } = splitQueueArgs(argv);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(explainDatasetFullUsage());
+    return 0;
+  }
+  const q = parseQueueArgs(queue);
+  if (!q) return runExplainDataset(rest, io);
+  const req = parseExplainDatasetArgs(rest, io.cwd);
+  if (req === 'help') {
+    io.out(explainDatasetFullUsage());
+    return 0;
+  }
+  const rio = req.progress === undefined ? io : { ...io, progress: req.progress };
+  await runQueued(req.job, req.out, q, rio);
+  if (req.summary !== null) {
+    const job = req.job;
+    const layout = (job.format ?? guessFormat(job.data)) === 'images' ? imageLayout(await loadModelFile(job.model)) : undefined;
+    const { files } = await writeSummary(req.out, req.summary, { job, ...(layout ? { layout } : {}) });
+    if (progressEnabled(rio)) io.err(`explain-dataset: summary in ${req.summary} (${files.length} files)\n`);
+  }
+  return 0;
+}
