@@ -1,0 +1,149 @@
+/**
+ * Copies the bundled example models into public/examples/ (git-ignored; Vite serves and builds
+ * it) and writes public/examples/catalog.json: per example its model files, classes, input kind,
+ * preprocessing defaults and sample inputs (PNG images, CSV rows or token sequences). Runs before
+ * `vite` and `vite build` (package scripts), so the page never reads anything outside its folder.
+ *
+ * Sample images: the demo CNN's from apps/demo/scripts/dataset.mjs (held-out seed 2, 8-bit PNG);
+ * LeNet's are synthetic strokes (the repo holds no MNIST images): draw your own on the page.
+ */
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRaster, encodeRasterPng } from '@glasswing/viz';
+import { generateDataset, CLASS_NAMES } from '../../demo/scripts/dataset.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '../../..');
+const OUT = path.resolve(HERE, '../public/examples');
+
+const readJson = (p) => JSON.parse(readFileSync(path.join(ROOT, p), 'utf8'));
+
+function copy(id, files) {
+  mkdirSync(path.join(OUT, id), { recursive: true });
+  for (const [from, to] of files) copyFileSync(path.join(ROOT, from), path.join(OUT, id, to));
+  return files.map(([, to]) => `${id}/${to}`);
+}
+
+/** A gray image (values in [0, 1], row-major h×w) as an 8-bit PNG. */
+function grayPng(values, h, w) {
+  const r = createRaster(w, h);
+  for (let i = 0; i < h * w; i++) {
+    const v = Math.round(Math.min(1, Math.max(0, values[i])) * 255);
+    r.data.set([v, v, v, 255], i * 4);
+  }
+  return encodeRasterPng(r);
+}
+
+function writeSample(id, name, png) {
+  writeFileSync(path.join(OUT, id, name), png);
+  return `${id}/${name}`;
+}
+
+/** Synthetic 28×28 digit strokes (white on black, like MNIST): 1, 7 and 0. */
+function digits() {
+  const S = 28;
+  const make = (paint) => {
+    const img = new Float32Array(S * S);
+    const dot = (r, c) => {
+      for (let dr = -1; dr <= 1; dr++) for (let dc = -1; dc <= 1; dc++) {
+        const y = Math.round(r + dr), x = Math.round(c + dc);
+        if (y >= 0 && y < S && x >= 0 && x < S) img[y * S + x] = Math.max(img[y * S + x], dr === 0 && dc === 0 ? 1 : 0.6);
+      }
+    };
+    paint(dot);
+    return img;
+  };
+  const line = (dot, r0, c0, r1, c1) => {
+    for (let t = 0; t <= 40; t++) dot(r0 + ((r1 - r0) * t) / 40, c0 + ((c1 - c0) * t) / 40);
+  };
+  return [
+    { label: 'one', image: make((dot) => line(dot, 5, 15, 22, 13)) },
+    { label: 'seven', image: make((dot) => (line(dot, 6, 8, 6, 20), line(dot, 6, 20, 22, 11))) },
+    {
+      label: 'zero',
+      image: make((dot) => {
+        for (let t = 0; t < 60; t++) dot(14 + 8 * Math.sin((2 * Math.PI * t) / 60), 14 + 5.5 * Math.cos((2 * Math.PI * t) / 60));
+      }),
+    },
+  ];
+}
+
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+const catalog = [];
+
+{
+  const files = copy('demo-cnn', [['apps/demo/model/model.json', 'model.json'], ['apps/demo/model/weights.bin', 'weights.bin']]);
+  const { images, labels } = generateDataset({ count: 6, seed: 2 });
+  const samples = [];
+  for (let n = 0; n < 6; n++) {
+    const file = writeSample('demo-cnn', `sample-${n}.png`, grayPng(images.subarray(n * 400, (n + 1) * 400), 20, 20));
+    samples.push({ label: `${CLASS_NAMES[labels[n]]} (#${n})`, file });
+  }
+  catalog.push({
+    id: 'demo-cnn',
+    title: 'Demo CNN (20×20 strokes)',
+    description: 'The stroke inside the framed region (rows 3–8, columns 11–16) decides the class; strokes elsewhere are distractors. A good explanation lights up the frame.',
+    files,
+    classes: CLASS_NAMES,
+    input: { kind: 'image', preprocessing: { scale: 1 / 255, mean: 0, std: 1, invert: false } },
+    samples,
+  });
+}
+{
+  const files = copy('lenet', [['benchmarks/models/lenet_mnist/model.json', 'model.json'], ['benchmarks/models/lenet_mnist/group1-shard1of1.bin', 'group1-shard1of1.bin']]);
+  const samples = digits().map((d, i) => ({ label: `drawn ${d.label}`, file: writeSample('lenet', `digit-${i}.png`, grayPng(d.image, 28, 28)) }));
+  catalog.push({
+    id: 'lenet',
+    title: 'LeNet (MNIST digits, 28×28)',
+    description: 'A LeNet-style CNN for handwritten digits. Draw a digit (white on black) or drop an image.',
+    files,
+    classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    input: { kind: 'image', preprocessing: { scale: 1 / 255, mean: 0, std: 1, invert: false } },
+    samples,
+  });
+}
+{
+  const meta = readJson('apps/demo/credit/meta.json');
+  const files = copy('credit', [['apps/demo/credit/model.json', 'model.json'], ['apps/demo/credit/weights.bin', 'weights.bin']]);
+  const rows = readFileSync(path.join(ROOT, 'apps/demo/credit/data.csv'), 'utf8').trim().split('\n').slice(1, 7);
+  catalog.push({
+    id: 'credit',
+    title: 'Credit scoring MLP (8 features)',
+    description: 'Approve iff few late payments, a low debt ratio and enough income — or high income, or high savings.',
+    files,
+    classes: meta.classes,
+    input: { kind: 'tabular', features: meta.features },
+    samples: rows.map((row, i) => ({ label: `applicant ${i + 1}`, row })),
+  });
+}
+{
+  const files = copy('mlp-tabular', [['benchmarks/models/mlp_tabular/model.json', 'model.json'], ['benchmarks/models/mlp_tabular/group1-shard1of1.bin', 'group1-shard1of1.bin']]);
+  const row = (seed) => Array.from({ length: 10 }, (_, i) => (Math.sin(seed * 12.9898 + i * 78.233) * 0.5 + (i % 3) * 0.2).toFixed(3)).join(',');
+  catalog.push({
+    id: 'mlp-tabular',
+    title: 'mlp_tabular (benchmark MLP, 10 features)',
+    description: 'The benchmarks’ tabular MLP (random weights, 10 unnamed features, 2 classes).',
+    files,
+    classes: ['class 0', 'class 1'],
+    input: { kind: 'tabular', features: Array.from({ length: 10 }, (_, i) => `x${i}`) },
+    samples: [1, 2, 3].map((s) => ({ label: `row ${s}`, row: row(s) })),
+  });
+}
+{
+  const meta = readJson('apps/demo/transformer/meta.json');
+  const files = copy('transformer', [['apps/demo/transformer/tfjs/model.json', 'model.json'], ['apps/demo/transformer/tfjs/weights.bin', 'weights.bin']]);
+  const tokens = meta.samples.tokens.slice(0, 6);
+  catalog.push({
+    id: 'transformer',
+    title: 'Tiny transformer (2 layers, 2 heads)',
+    description: `Sequences of ${meta.seqLength} tokens: [CLS], then exactly one marker A or B somewhere among filler tokens c–g; the class is the marker. A good explanation points at it.`,
+    files,
+    classes: meta.labels.map((l) => `${l}`),
+    input: { kind: 'tokens', vocab: meta.vocab, seqLength: meta.seqLength },
+    samples: tokens.map((t, i) => ({ label: `sequence ${i + 1}`, tokens: t.map((k) => meta.vocab[k]).join(' ') })),
+  });
+}
+writeFileSync(path.join(OUT, 'catalog.json'), JSON.stringify(catalog, null, 1));
+console.log(`examples: ${catalog.map((c) => c.id).join(', ')} -> ${path.relative(ROOT, OUT)}`);
