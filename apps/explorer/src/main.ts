@@ -125,8 +125,7 @@ async function loadModel(backend: BackendId = explain.backend.value as BackendId
       state.targetChosen = false;
       clear(byId('results'), h('p', { class: 'muted' }, 'Choose methods and press ', h('strong', {}, 'Explain'), '.'));
       state.results = [];
-      const firstSample = byId('input-controls').querySelector<HTMLButtonElement>('.samples button');
-      firstSample?.click();
+      if (state.input instanceof ImageInput) await state.input.selectSample(0);
     }
     setStatus(`Ready: ${summary.ran}.`);
     explain.runButton.disabled = false;

@@ -51,6 +51,7 @@ export class ExplainPanel {
       neuron: num('0', '1', '0'),
     };
     this.opt.samples.placeholder = 'method default';
+    for (const [k, el] of Object.entries(this.opt)) el.id = `method-${k}`;
     this.layer = h('select', { id: 'layer' });
     this.runButton = h('button', { type: 'button', class: 'primary', id: 'run', onclick: () => cb.onRun() }, 'Explain');
     this.cancelButton = h('button', { type: 'button', id: 'cancel', disabled: true, onclick: () => cb.onCancel() }, 'Cancel');

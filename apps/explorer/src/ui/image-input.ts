@@ -36,6 +36,8 @@ export class ImageInput {
   private readonly pipeline: HTMLElement;
   private readonly inputs: Record<keyof Preprocessing, HTMLInputElement>;
   private drawing = false;
+  /** Show sample i (no change event). */
+  selectSample: (i: number) => Promise<void>;
 
   constructor(
     private readonly geometry: ImageGeometry,
@@ -68,12 +70,13 @@ export class ImageInput {
     file.addEventListener('change', () => file.files?.[0] && void this.loadFile(file.files[0]));
     const sampleButtons = samples.map((s, i) => {
       const b = h('button', { type: 'button', 'aria-pressed': 'false', title: s.label, 'aria-label': `sample: ${s.label}`, 'data-sample': i }, h('img', { src: s.url, alt: '' }));
-      b.addEventListener('click', () => {
-        for (const o of sampleButtons) o.setAttribute('aria-pressed', String(o === b));
-        void this.loadUrl(s.url).then(() => this.onChange());
-      });
+      b.addEventListener('click', () => void this.selectSample(i).then(() => this.onChange()));
       return b;
     });
+    this.selectSample = async (i: number) => {
+      sampleButtons.forEach((o, k) => o.setAttribute('aria-pressed', String(k === i)));
+      if (samples[i]) await this.loadUrl(samples[i].url);
+    };
     this.element = h(
       'div',
       {},

@@ -1,0 +1,148 @@
+/**
+ * End-to-end: the built Explorer (dist/) in Debian Chromium (headless, software WebGL), every
+ * bundled model loaded, a method of every family (gradient, perturbation, rules, layer, neuron)
+ * run on ONNX Runtime Web (wasm) and on TensorFlow.js (wasm; webgl where the browser has it),
+ * the numbers each result card exposes (its data-result JSON, the same as its JSON download)
+ * compared with the same computation in Node on core's reference executor (1e-4 of the largest
+ * magnitude), cancel and "a second run cancels the first", and screenshots in test-artifacts/.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { explain, loadExample } from './drive.js';
+import { ARTIFACTS, DIST, haveChromium, launch, openApp, serve } from './harness.js';
+import { maxRelativeError, nodeAttributions } from './node-reference.js';
+
+const TOLERANCE = 1e-4;
+const run = haveChromium() ? describe : describe.skip;
+
+run('Explorer in Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  let close: () => void;
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(DIST, 'index.html'))) {
+      const { build } = await import('vite');
+      await build({ root: path.dirname(DIST), logLevel: 'warn' });
+    }
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const { server, origin } = await serve(DIST);
+    close = () => server.close();
+    browser = await launch();
+    ({ page, errors } = await openApp(browser, origin));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    close?.();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  async function check(example: string, backend: string, methods: string[], fill: Record<string, string> = {}) {
+    const loadError = await loadExample(page, example, backend);
+    expect(loadError).toBeUndefined();
+    const { status, results, errors: failed } = await explain(page, methods, fill);
+    expect(status).toBe('done');
+    expect(failed).toEqual({});
+    expect(results.map((r) => r.method).sort()).toEqual([...methods].sort());
+    for (const r of results) {
+      expect(r.backend).toBe(backend);
+      const node = await nodeAttributions(example, r);
+      expect(r.attributions.data.length).toBe(node.length);
+      expect(r.attributions.data.every(Number.isFinite)).toBe(true);
+      const err = maxRelativeError(r.attributions.data, node);
+      expect(err, `${example} ${r.method} on ${backend}: max relative error ${err}`).toBeLessThanOrEqual(TOLERANCE);
+    }
+    return results;
+  }
+
+  const FAMILIES = ['saliency', 'occlusion', 'deeplift', 'grad-cam', 'neuron-gradient'];
+
+  it('explains the demo CNN with every family on onnx-wasm and matches Node', async () => {
+    const results = await check('demo-cnn', 'onnx-wasm', FAMILIES);
+    // The decisive region (rows 3-8, cols 11-16) holds most of the occlusion attribution's mass.
+    const occ = results.find((r) => r.method === 'occlusion')!;
+    let inside = 0;
+    let total = 0;
+    occ.attributions.data.forEach((v, i) => {
+      const row = Math.floor(i / 20);
+      const col = i % 20;
+      total += Math.abs(v);
+      if (row >= 2 && row <= 9 && col >= 10 && col <= 17) inside += Math.abs(v);
+    });
+    expect(inside / total).toBeGreaterThan(0.5);
+    await shot('demo-cnn-onnx-wasm');
+  });
+
+  it('explains the demo CNN with every family on tfjs-wasm and matches Node', async () => {
+    await check('demo-cnn', 'tfjs-wasm', FAMILIES);
+    await shot('demo-cnn-tfjs-wasm');
+  });
+
+  it('runs on tfjs-webgl where this browser has WebGL (software WebGL here: values to 1e-3)', async () => {
+    const err = await loadExample(page, 'demo-cnn', 'tfjs-webgl');
+    if (err) {
+      // A browser without WebGL says why, and the backend is marked unavailable.
+      expect(err).toMatch(/WebGL|webgl/);
+      return;
+    }
+    const { status, results } = await explain(page, ['saliency', 'integrated-gradients']);
+    expect(status).toBe('done');
+    for (const r of results) expect(maxRelativeError(r.attributions.data, await nodeAttributions('demo-cnn', r))).toBeLessThanOrEqual(1e-3);
+  });
+
+  it('explains LeNet on onnx-wasm', async () => {
+    await check('lenet', 'onnx-wasm', ['saliency', 'deeplift', 'layer-gradient']);
+    await shot('lenet-onnx-wasm');
+  });
+
+  it('explains the credit MLP (tabular) on onnx-wasm and tfjs-wasm', async () => {
+    await check('credit', 'onnx-wasm', ['integrated-gradients', 'feature-ablation', 'lrp', 'layer-activation', 'neuron-integrated-gradients']);
+    await shot('credit-onnx-wasm');
+    await check('credit', 'tfjs-wasm', ['integrated-gradients', 'shapley-values']);
+  });
+
+  it('explains mlp_tabular on tfjs-wasm', async () => {
+    await check('mlp-tabular', 'tfjs-wasm', ['input-x-gradient', 'kernel-shap', 'guided-backprop', 'layer-gradient-x-activation', 'neuron-gradient']);
+  });
+
+  it('explains the transformer (tokens) on onnx-wasm and tfjs-wasm', async () => {
+    const results = await check('transformer', 'onnx-wasm', ['integrated-gradients', 'occlusion', 'layer-activation']);
+    await shot('transformer-onnx-wasm');
+    // The marker token (A or B) carries the largest integrated-gradients attribution.
+    const ig = results.find((r) => r.method === 'integrated-gradients')!;
+    const [L, V] = ig.attributions.shape.slice(1) as [number, number];
+    const per = Array.from({ length: L }, (_, p) => ig.attributions.data.slice(p * V, (p + 1) * V).reduce((a, b) => a + b, 0));
+    const marker = Array.from({ length: L }, (_, p) => ig.input.data.slice(p * V, (p + 1) * V).findIndex((v) => v === 1)).findIndex((k) => k === 1 || k === 2);
+    const abs = per.map(Math.abs);
+    expect(abs.indexOf(Math.max(...abs))).toBe(marker);
+    await check('transformer', 'tfjs-wasm', ['saliency']);
+  });
+
+  it('cancels a run, and a second run cancels the first', async () => {
+    expect(await loadExample(page, 'demo-cnn', 'reference')).toBeUndefined();
+    await page.evaluate(() => (globalThis as unknown as { glasswingExplorer: { selectMethods(ids: string[]): void } }).glasswingExplorer.selectMethods(['lime']));
+    await page.evaluate(() => document.querySelector('#explain details')?.setAttribute('open', ''));
+    await page.fill('#method-samples', '200000');
+    await page.click('#run');
+    await page.waitForFunction(() => Number((document.getElementById('progress') as HTMLProgressElement).value) > 0, undefined, { timeout: 60_000 });
+    await page.click('#cancel');
+    await page.waitForFunction(() => document.getElementById('progress-text')?.textContent === 'Cancelled.', undefined, { timeout: 30_000 });
+    expect(await page.locator('#results article').count()).toBe(0);
+    // A slow run, then a quick one started while it runs: only the second finishes.
+    await page.click('#run');
+    await page.waitForFunction(() => Number((document.getElementById('progress') as HTMLProgressElement).value) > 0, undefined, { timeout: 60_000 });
+    await page.fill('#method-samples', '');
+    const { status, results } = await explain(page, ['saliency']);
+    expect(status).toBe('done');
+    expect(results.map((r) => r.method)).toEqual(['saliency']);
+    await shot('demo-cnn-after-cancel');
+  });
+
+  it('loaded nothing from the network and logged no page errors', () => {
+    expect(errors.filter((e) => !/WebGL|webgl|GPU stall/i.test(e))).toEqual([]);
+  });
+});

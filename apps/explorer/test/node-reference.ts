@@ -1,0 +1,48 @@
+/**
+ * The same computation in Node: the bundled model imported from its files by @glasswing/tfjs and
+ * run on core's reference executor (pure JS, independent of ONNX Runtime and TensorFlow.js), with
+ * the input, target and options the page used (read from its data-result JSON).
+ */
+import path from 'node:path';
+import { createReferenceModel, METHODS, type MethodOptions, type Model } from '@glasswing/core';
+import { importLayersModel, loadLayersArtifacts } from '@glasswing/tfjs';
+import type { PageResult } from './drive.js';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
+const MODEL_FILES: Record<string, string> = {
+  'demo-cnn': 'apps/demo/model/model.json',
+  lenet: 'benchmarks/models/lenet_mnist/model.json',
+  credit: 'apps/demo/credit/model.json',
+  'mlp-tabular': 'benchmarks/models/mlp_tabular/model.json',
+  transformer: 'apps/demo/transformer/tfjs/model.json',
+};
+
+const models = new Map<string, Model>();
+export async function referenceModel(example: string): Promise<Model> {
+  let m = models.get(example);
+  if (!m) {
+    const graph = importLayersModel(await loadLayersArtifacts(path.join(ROOT, MODEL_FILES[example]!)));
+    m = createReferenceModel(graph);
+    models.set(example, m);
+  }
+  return m;
+}
+
+/** The method run in Node on the page's input. */
+export async function nodeAttributions(example: string, r: PageResult): Promise<Float32Array> {
+  const model = await referenceModel(example);
+  const spec = METHODS[r.method]!;
+  const x = { shape: r.input.shape, data: Float32Array.from(r.input.data) };
+  const options = { ...(r.options as MethodOptions), ...(spec.options.includes('target') ? { target: [r.target] } : {}) };
+  const out = await spec.run(model, x, options);
+  return out.attributions.data as Float32Array;
+}
+
+/** Largest |page − node| relative to the largest |node| value (at least 1). */
+export function maxRelativeError(page: readonly number[], node: ArrayLike<number>): number {
+  let scale = 1;
+  for (let i = 0; i < node.length; i++) scale = Math.max(scale, Math.abs(node[i]!));
+  let worst = 0;
+  for (let i = 0; i < node.length; i++) worst = Math.max(worst, Math.abs(page[i]! - node[i]!));
+  return worst / scale;
+}
