@@ -12,6 +12,7 @@ import { ExplainPanel, type InputKind } from './ui/explain-panel.js';
 import { ImageInput, imageGeometry } from './ui/image-input.js';
 import { predictionView, probabilities } from './ui/prediction.js';
 import { resultCard, resultJson, type ResultContext } from './ui/results.js';
+import { sessionHtml } from './ui/session-report.js';
 import { summaryView } from './ui/summary-view.js';
 import { TableInput, TokenInput } from './ui/table-input.js';
 
@@ -180,6 +181,7 @@ async function runExplain(): Promise<void> {
   };
   const grid = byId('results');
   clear(grid);
+  grid.classList.toggle('wide', state.kind !== 'image');
   state.results = [];
   const id = state.run.id + 1;
   state.run = { status: 'running', id };
@@ -209,7 +211,8 @@ function sessionActions(): HTMLElement {
   return h(
     'div',
     { class: 'downloads row' },
-    h('button', { type: 'button', id: 'download-session', onclick: () => state.results.length && download('glasswing-explorer-session.json', JSON.stringify({ format: 'glasswing-explorer-session/1', results: state.results.map((r) => r.json) }, null, 1), 'application/json') }, 'Download all (JSON)'),
+    h('button', { type: 'button', id: 'download-session', onclick: () => state.results.length && download('glasswing-explorer-session.json', JSON.stringify({ format: 'glasswing-explorer-session/1', results: state.results.map((r) => r.json) }, null, 1), 'application/json') }, 'All results (JSON)'),
+    h('button', { type: 'button', id: 'download-report', onclick: () => download('glasswing-explorer-report.html', sessionHtml({ title: `Explanations of ${state.name}`, sections: [byId('prediction'), byId('results-panel'), byId('model-info')] }), 'text/html') }, 'Report (HTML)'),
   );
 }
 

@@ -6,13 +6,13 @@
  * compared with the same computation in Node on core's reference executor (1e-4 of the largest
  * magnitude), cancel and "a second run cancels the first", and screenshots in test-artifacts/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explain, loadExample } from './drive.js';
 import { ARTIFACTS, DIST, haveChromium, launch, openApp, serve } from './harness.js';
-import { maxRelativeError, nodeAttributions } from './node-reference.js';
+import { maxRelativeError, nodeAttributions, ONNX_FILES, repoPath } from './node-reference.js';
 
 const TOLERANCE = 1e-4;
 const run = haveChromium() ? describe : describe.skip;
@@ -140,6 +140,43 @@ run('Explorer in Chromium', () => {
     expect(status).toBe('done');
     expect(results.map((r) => r.method)).toEqual(['saliency']);
     await shot('demo-cnn-after-cancel');
+  });
+
+  it('loads a dropped .onnx file (LeNet), takes a drawn digit and matches Node', async () => {
+    await page.setInputFiles('#model-files', repoPath(ONNX_FILES['lenet.onnx']!));
+    await page.waitForFunction(() => (globalThis as unknown as { glasswingExplorer: { state: { status: string; summary?: { format: string } } } }).glasswingExplorer.state.summary?.format === 'ONNX', undefined, { timeout: 120_000 });
+    expect(await page.evaluate(() => (globalThis as unknown as { glasswingExplorer: { state: { status: string } } }).glasswingExplorer.state.status)).toMatch(/^Ready/);
+    await page.locator('canvas.pad').scrollIntoViewIfNeeded();
+    const pad = (await page.locator('canvas.pad').boundingBox())!;
+    await page.mouse.move(pad.x + pad.width * 0.5, pad.y + pad.height * 0.2);
+    await page.mouse.down();
+    await page.mouse.move(pad.x + pad.width * 0.45, pad.y + pad.height * 0.8, { steps: 12 });
+    await page.mouse.up();
+    await page.waitForSelector('#prediction-body [data-prediction]');
+    const { status, results } = await explain(page, ['saliency', 'feature-ablation']);
+    expect(status).toBe('done');
+    expect(results).toHaveLength(2);
+    for (const r of results) {
+      expect(r.input.data.some((v) => v > 0.5)).toBe(true);
+      const err = maxRelativeError(r.attributions.data, await nodeAttributions('lenet.onnx', r));
+      expect(err, `${r.method}: ${err}`).toBeLessThanOrEqual(TOLERANCE);
+    }
+    await shot('lenet-dropped-onnx');
+  });
+
+  it('downloads a result as JSON (the numbers shown) and the session as an HTML report', async () => {
+    const card = page.locator('#results article.card').first();
+    const shown = JSON.parse((await card.getAttribute('data-result'))!) as { attributions: { data: number[] } };
+    const [json] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: /as JSON/ }).click()]);
+    const saved = JSON.parse(readFileSync((await json.path())!, 'utf8')) as { format: string; attributions: { data: number[] } };
+    expect(saved.format).toBe('glasswing-explorer-result/1');
+    expect(saved.attributions.data).toEqual(shown.attributions.data);
+    const [png] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: /as PNG/ }).click()]);
+    expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG');
+    const [report] = await Promise.all([page.waitForEvent('download'), page.click('#download-report')]);
+    const html = readFileSync((await report.path())!, 'utf8');
+    expect(html).toContain('data:image/png;base64,');
+    expect(html).not.toMatch(/<script/);
   });
 
   it('loaded nothing from the network and logged no page errors', () => {

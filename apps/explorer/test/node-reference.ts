@@ -3,6 +3,7 @@
  * run on core's reference executor (pure JS, independent of ONNX Runtime and TensorFlow.js), with
  * the input, target and options the page used (read from its data-result JSON).
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createReferenceModel, METHODS, type MethodOptions, type Model } from '@glasswing/core';
 import { importLayersModel, loadLayersArtifacts } from '@glasswing/tfjs';
@@ -17,9 +18,18 @@ const MODEL_FILES: Record<string, string> = {
   transformer: 'apps/demo/transformer/tfjs/model.json',
 };
 
+export const ONNX_FILES: Record<string, string> = { 'lenet.onnx': 'benchmarks/models/lenet_mnist/model.onnx' };
+export const repoPath = (rel: string): string => path.join(ROOT, rel);
+
 const models = new Map<string, Model>();
 export async function referenceModel(example: string): Promise<Model> {
   let m = models.get(example);
+  if (!m && ONNX_FILES[example]) {
+    const { importOnnxModel } = await import('@glasswing/onnx');
+    const graph = importOnnxModel(new Uint8Array(readFileSync(repoPath(ONNX_FILES[example]!)))).graph!;
+    m = createReferenceModel(graph);
+    models.set(example, m);
+  }
   if (!m) {
     const graph = importLayersModel(await loadLayersArtifacts(path.join(ROOT, MODEL_FILES[example]!)));
     m = createReferenceModel(graph);

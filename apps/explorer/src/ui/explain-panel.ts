@@ -76,9 +76,7 @@ export class ExplainPanel {
         field('Layer', this.layer),
         field('Neuron (flat index)', this.opt.neuron),
       )),
-      h('div', { class: 'actions' }, this.runButton, this.cancelButton),
-      this.progress,
-      this.progressText,
+      h('div', { class: 'actions-bar' }, h('div', { class: 'actions' }, this.runButton, this.cancelButton), this.progress, this.progressText),
     );
   }
 

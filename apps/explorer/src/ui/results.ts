@@ -4,7 +4,7 @@
  * attributions), numeric values on hover or in a table, and JSON / PNG / SVG downloads. Pictures
  * come from @glasswing/viz (colour-blind-safe maps).
  */
-import { barChartSvg, encodeRasterPng, imageAttrGridSvg, tokenHighlightHtml, visualizeImageAttr, waterfallSvg, type ImageAttrPicture } from '@glasswing/viz';
+import { barChartSvg, encodeRasterPng, forcePlotSvg, imageAttrGridSvg, tokenHighlightHtml, visualizeImageAttr, waterfallSvg, type ImageAttrPicture } from '@glasswing/viz';
 import type { MethodResult, ModelSummary, WireTensor } from '../protocol.js';
 import { download, h, hideTip, showTip } from './dom.js';
 import type { InputKind } from './explain-panel.js';
@@ -110,15 +110,15 @@ function imageView(r: MethodResult, ctx: ResultContext, layerSpace: boolean): Vi
   const attr = { shape: r.attributions.shape.slice(1), data: r.attributions.data };
   const shapeLayout = layerSpace ? 'NHWC' : layout;
   const opts = layerSpace
-    ? { method: 'heat_map' as const, sign: 'all' as const, layout: shapeLayout, colorBar: true, minSize: 220 }
-    : { method: 'blended_heat_map' as const, sign: 'all' as const, image: ctx.display!, layout: 'NHWC' as const, colorBar: true, minSize: 220, alphaOverlay: 0.6 };
+    ? { method: 'heat_map' as const, sign: 'all' as const, layout: shapeLayout, colorBar: true, minSize: 260 }
+    : { method: 'blended_heat_map' as const, sign: 'all' as const, image: ctx.display!, layout: 'NHWC' as const, colorBar: true, minSize: 260, alphaOverlay: 0.6 };
   const attrForViz = layerSpace ? attr : toNhwc(attr, layout);
   const pic = visualizeImageAttr(attrForViz, opts);
   const map = summedMap(attrForViz, 'NHWC');
   const figure = h('div', { class: 'figure' }, heatCanvas(pic, map, `${r.title} heat map; hover for values`));
   return {
     figure,
-    svg: () => imageAttrGridSvg([{ title: r.title, attribution: attrForViz, method: opts.method, sign: 'all' }], { ...(layerSpace ? {} : { image: ctx.display! }), layout: 'NHWC', minSize: 220 }),
+    svg: () => imageAttrGridSvg([{ title: r.title, attribution: attrForViz, method: opts.method, sign: 'all' }], { ...(layerSpace ? {} : { image: ctx.display! }), layout: 'NHWC', minSize: 260 }),
     png: async () => new Blob([encodeRasterPng(pic.raster) as BlobPart], { type: 'image/png' }),
   };
 }
@@ -145,9 +145,12 @@ function tabularView(r: MethodResult, ctx: ResultContext): View {
   const bars = barChartSvg(values, { featureNames: names, featureValues, title: `${r.title} → ${ctx.classes[ctx.target] ?? `class ${ctx.target}`}` });
   const output = ctx.logits[ctx.target] ?? 0;
   const base = output - values.reduce((a, b) => a + b, 0);
+  const steps = { baseValue: base, values, output, featureNames: names, featureValues };
   const water = h('details', {}, h('summary', {}, 'Waterfall'), h('div', { class: 'figure' }));
-  (water.lastChild as HTMLElement).innerHTML = waterfallSvg({ baseValue: base, values, output, featureNames: names, featureValues, title: 'from f(baseline) to f(x)' } as Parameters<typeof waterfallSvg>[0]);
-  return svgView(bars, `${r.title} bar chart`, h('div', {}, water, valueTable(names, values)));
+  (water.lastChild as HTMLElement).innerHTML = waterfallSvg({ ...steps, title: 'from f(baseline) to f(x), target logit' });
+  const force = h('details', {}, h('summary', {}, 'Force plot'), h('div', { class: 'figure' }));
+  (force.lastChild as HTMLElement).innerHTML = forcePlotSvg({ ...steps, title: 'pushes up (red) and down (blue)' });
+  return svgView(bars, `${r.title} bar chart`, h('div', {}, water, force, valueTable(names, values)));
 }
 
 function tokenView(r: MethodResult, ctx: ResultContext): View {
