@@ -96,8 +96,8 @@ const catalog = [];
   const samples = digits().map((d, i) => ({ label: `drawn ${d.label}`, file: writeSample('lenet', `digit-${i}.png`, grayPng(d.image, 28, 28)) }));
   catalog.push({
     id: 'lenet',
-    title: 'LeNet (MNIST digits, 28×28)',
-    description: 'A LeNet-style CNN for handwritten digits. Draw a digit (white on black) or drop an image.',
+    title: 'LeNet (28×28 digits layout)',
+    description: 'The benchmarks’ LeNet (Conv–Pool–Conv–Pool–Dense–Dense, 421k parameters) with seeded, untrained weights: its predictions mean nothing, but it shows every method on a real-sized CNN. Draw on the pad or drop an image.',
     files,
     classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
     input: { kind: 'image', preprocessing: { scale: 1 / 255, mean: 0, std: 1, invert: false } },

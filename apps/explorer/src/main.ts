@@ -28,6 +28,8 @@ const state: {
   kind: InputKind;
   input?: InputWidget;
   logits?: number[];
+  /** The prediction in flight (a run waits for it, so its target is the predicted class). */
+  predicting?: Promise<void>;
   targetChosen: boolean;
   results: { result: MethodResult; json: Record<string, unknown> }[];
   run: { status: 'idle' | 'running' | 'done' | 'cancelled' | 'error'; id: number; error?: string };
@@ -128,9 +130,9 @@ async function loadModel(backend: BackendId = explain.backend.value as BackendId
       state.results = [];
       if (state.input instanceof ImageInput) await state.input.selectSample(0);
     }
+    await predict();
     setStatus(`Ready: ${summary.ran}.`);
     explain.runButton.disabled = false;
-    await predict();
   } catch (e) {
     setStatus((e as Error).message, true);
     if (state.summary) explain.setModel({ ...state.summary, unavailable: { ...state.summary.unavailable, [backend]: (e as Error).message } }, state.classes);
@@ -145,7 +147,13 @@ function currentInput(): { input: WireTensor; display?: WireTensor } | undefined
   }
 }
 
-async function predict(): Promise<void> {
+function predict(): Promise<void> {
+  const p = predictNow();
+  state.predicting = p;
+  return p;
+}
+
+async function predictNow(): Promise<void> {
   const x = currentInput();
   if (!x || !state.summary) return;
   try {
@@ -162,6 +170,7 @@ async function predict(): Promise<void> {
 }
 
 async function runExplain(): Promise<void> {
+  await state.predicting;
   const x = currentInput();
   const summary = state.summary;
   if (!x || !summary) return;

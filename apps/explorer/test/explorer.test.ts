@@ -50,6 +50,9 @@ run('Explorer in Chromium', () => {
     expect(results.map((r) => r.method).sort()).toEqual([...methods].sort());
     for (const r of results) {
       expect(r.backend).toBe(backend);
+      // The target is the predicted class (the page's default) and the logits are the ones shown.
+      expect(r.logits.length).toBeGreaterThan(0);
+      expect(r.target).toBe(r.logits.indexOf(Math.max(...r.logits)));
       const node = await nodeAttributions(example, r);
       expect(r.attributions.data.length).toBe(node.length);
       expect(r.attributions.data.every(Number.isFinite)).toBe(true);
@@ -144,7 +147,14 @@ run('Explorer in Chromium', () => {
 
   it('loads a dropped .onnx file (LeNet), takes a drawn digit and matches Node', async () => {
     await page.setInputFiles('#model-files', repoPath(ONNX_FILES['lenet.onnx']!));
-    await page.waitForFunction(() => (globalThis as unknown as { glasswingExplorer: { state: { status: string; summary?: { format: string } } } }).glasswingExplorer.state.summary?.format === 'ONNX', undefined, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => {
+        const s = (globalThis as unknown as { glasswingExplorer: { state: { status: string; summary?: { format: string } } } }).glasswingExplorer.state;
+        return s.status.startsWith('error') || (s.summary?.format === 'ONNX' && s.status.startsWith('Ready'));
+      },
+      undefined,
+      { timeout: 120_000 },
+    );
     expect(await page.evaluate(() => (globalThis as unknown as { glasswingExplorer: { state: { status: string } } }).glasswingExplorer.state.status)).toMatch(/^Ready/);
     await page.locator('canvas.pad').scrollIntoViewIfNeeded();
     const pad = (await page.locator('canvas.pad').boundingBox())!;

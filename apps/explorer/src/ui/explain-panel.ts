@@ -39,7 +39,7 @@ export class ExplainPanel {
     this.backend.addEventListener('change', () => cb.onBackend(this.backend.value as BackendId));
     this.target = h('select', { id: 'target' });
     this.target.addEventListener('change', () => cb.onTarget());
-    this.methodsBox = h('div', { id: 'methods' });
+    this.methodsBox = h('div', { id: 'methods', role: 'group', 'aria-labelledby': 'methods-h' });
     const num = (value: string, step = 'any', min?: string) => h('input', { type: 'number', step, value, ...(min ? { min } : {}) });
     this.opt = {
       steps: num('50', '1', '1'),
@@ -62,7 +62,12 @@ export class ExplainPanel {
       {},
       field('Backend', this.backend, 'Where the model runs, inside a Web Worker.'),
       field('Target class', this.target, 'The output whose decision is explained.'),
-      h('h3', {}, 'Methods'),
+      h(
+        'div',
+        { class: 'row', style: 'justify-content:space-between' },
+        h('h3', { id: 'methods-h' }, 'Methods'),
+        h('div', {}, h('button', { type: 'button', class: 'link', onclick: () => this.setAll(true) }, 'all'), h('button', { type: 'button', class: 'link', onclick: () => this.setAll(false) }, 'none')),
+      ),
       this.methodsBox,
       h('details', {}, h('summary', {}, 'Method options'), h(
         'div',
@@ -119,6 +124,10 @@ export class ExplainPanel {
         ),
       ),
     );
+  }
+
+  private setAll(on: boolean): void {
+    for (const c of this.checks.values()) c.checked = on && !c.disabled;
   }
 
   /** Check exactly these methods (tests and links). */
