@@ -65,7 +65,7 @@ export async function openApp(browser: Browser, origin: string): Promise<{ page:
     errors.push(`refused network request: ${u}`);
     return route.abort('blockedbyclient');
   });
-  await page.goto(`${origin}/index.html`);
+  await page.goto(`${origin}/`);
   await page.waitForFunction(() => (globalThis as { glasswingExplorer?: { state: { status: string } } }).glasswingExplorer?.state.status.startsWith('Ready'), undefined, { timeout: 90_000 });
   return { page, errors };
 }

@@ -95,8 +95,9 @@ function summedMap(t: WireTensor, layout: 'NHWC' | 'NCHW'): { h: number; w: numb
 }
 
 function valueTable(names: readonly string[], values: ArrayLike<number>, limit = 40): HTMLElement {
+  const title = values.length > limit ? `Largest ${limit} values (by |attribution|)` : 'Values';
   const order = Array.from(values, (_, i) => i).sort((a, b) => Math.abs(values[b]!) - Math.abs(values[a]!)).slice(0, limit);
-  return h('details', {}, h('summary', {}, 'Values'), h('div', { class: 'values' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'feature'), h('th', { class: 'num' }, 'attribution'))), h('tbody', {}, ...order.map((i) => h('tr', {}, h('td', {}, names[i] ?? String(i)), h('td', { class: 'num' }, fmt(values[i]!))))))));
+  return h('details', {}, h('summary', {}, title), h('div', { class: 'values' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'feature'), h('th', { class: 'num' }, 'attribution'))), h('tbody', {}, ...order.map((i) => h('tr', {}, h('td', {}, names[i] ?? String(i)), h('td', { class: 'num' }, fmt(values[i]!))))))));
 }
 
 interface View {
@@ -115,7 +116,8 @@ function imageView(r: MethodResult, ctx: ResultContext, layerSpace: boolean): Vi
   const attrForViz = layerSpace ? attr : toNhwc(attr, layout);
   const pic = visualizeImageAttr(attrForViz, opts);
   const map = summedMap(attrForViz, 'NHWC');
-  const figure = h('div', { class: 'figure' }, heatCanvas(pic, map, `${r.title} heat map; hover for values`));
+  const names = Array.from({ length: map.h * map.w }, (_, i) => `row ${Math.floor(i / map.w)}, col ${i % map.w}`);
+  const figure = h('div', {}, h('div', { class: 'figure' }, heatCanvas(pic, map, `${r.title} heat map; hover for values, or open Values`)), valueTable(names, map.values, 25));
   return {
     figure,
     svg: () => imageAttrGridSvg([{ title: r.title, attribution: attrForViz, method: opts.method, sign: 'all' }], { ...(layerSpace ? {} : { image: ctx.display! }), layout: 'NHWC', minSize: 260 }),
