@@ -8,13 +8,14 @@ export interface WireTensor {
 }
 
 /** Where a model runs. */
-export type BackendId = 'onnx-wasm' | 'onnx-webgpu' | 'tfjs-webgl' | 'tfjs-wasm' | 'reference';
+export type BackendId = 'onnx-wasm' | 'onnx-webgpu' | 'tfjs-webgl' | 'tfjs-wasm' | 'gpujs-webgl2' | 'reference';
 
 export const BACKENDS: readonly { readonly id: BackendId; readonly title: string }[] = [
   { id: 'onnx-wasm', title: 'ONNX Runtime Web · WebAssembly' },
   { id: 'onnx-webgpu', title: 'ONNX Runtime Web · WebGPU' },
   { id: 'tfjs-webgl', title: 'TensorFlow.js · WebGL' },
   { id: 'tfjs-wasm', title: 'TensorFlow.js · WebAssembly' },
+  { id: 'gpujs-webgl2', title: 'gpu.js · WebGL2' },
   { id: 'reference', title: 'Glasswing reference executor (plain JS)' },
 ];
 

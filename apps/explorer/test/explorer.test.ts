@@ -85,17 +85,25 @@ run('Explorer in Chromium', () => {
     await shot('demo-cnn-tfjs-wasm');
   });
 
-  it('runs on tfjs-webgl where this browser has WebGL (software WebGL here: values to 1e-3)', async () => {
-    const err = await loadExample(page, 'demo-cnn', 'tfjs-webgl');
-    if (err) {
-      // A browser without WebGL says why, and the backend is marked unavailable.
-      expect(err).toMatch(/WebGL|webgl/);
-      return;
-    }
-    const { status, results } = await explain(page, ['saliency', 'integrated-gradients']);
-    expect(status).toBe('done');
-    for (const r of results) expect(maxRelativeError(r.attributions.data, await nodeAttributions('demo-cnn', r))).toBeLessThanOrEqual(1e-3);
-  });
+  // WebGL backends (software WebGL on SwiftShader here): a browser without WebGL marks them
+  // unavailable with the reason; where they run, the numbers match Node to 1e-4 too.
+  for (const backend of ['tfjs-webgl', 'gpujs-webgl2']) {
+    it(`runs every family on ${backend} where this browser has WebGL`, async () => {
+      const err = await loadExample(page, 'demo-cnn', backend);
+      if (err) {
+        expect(err).toMatch(/WebGL|webgl/);
+        return;
+      }
+      const { status, results, errors: failed } = await explain(page, FAMILIES);
+      expect(status).toBe('done');
+      expect(failed).toEqual({});
+      expect(results).toHaveLength(FAMILIES.length);
+      for (const r of results) {
+        const e = maxRelativeError(r.attributions.data, await nodeAttributions('demo-cnn', r));
+        expect(e, `${r.method} on ${backend}: ${e}`).toBeLessThanOrEqual(TOLERANCE);
+      }
+    });
+  }
 
   it('explains LeNet on onnx-wasm', async () => {
     await check('lenet', 'onnx-wasm', ['saliency', 'deeplift', 'layer-gradient']);

@@ -2,7 +2,8 @@
  * Building a loaded model on a backend, inside the worker. ONNX Runtime Web (wasm, or WebGPU
  * where `navigator.gpu` gives an adapter) runs an ONNX file's own bytes for forward and emitted
  * ONNX graphs for gradients (or the emitted forward of an IR graph); TensorFlow.js (webgl through
- * an OffscreenCanvas, or wasm) and Glasswing's reference executor run the IR graph. Every binary
+ * an OffscreenCanvas, or wasm), gpu.js (WebGL2, OffscreenCanvas) and Glasswing's reference
+ * executor run the IR graph. Every binary
  * comes from the app's own files (Vite bundles ORT's and tfjs' .wasm), never the network.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -91,6 +92,19 @@ async function wasm(loaded: LoadedModel): Promise<Built> {
   return { model, ran: `tfjs wasm (${backend.getThreadsCount()} thread${backend.getThreadsCount() === 1 ? '' : 's'})`, dispose: async () => model.dispose() };
 }
 
+/** Glasswing's gpu.js kernels on WebGL2 (an OffscreenCanvas in the worker); never gpu.js' silent CPU fallback. */
+async function gpujs(loaded: LoadedModel): Promise<Built> {
+  const graph = needGraph(loaded, 'gpujs-webgl2');
+  const { availableGpujsModes, createGpujsModel } = await import('@glasswing/gpujs');
+  if (!availableGpujsModes().includes('webgl2')) throw new Unavailable(`gpu.js offers no WebGL2 mode here (available: ${availableGpujsModes().join(', ')})`);
+  const model = await createGpujsModel(graph, { mode: 'webgl2' });
+  if (model.runtime.mode !== 'webgl2' || !model.runtime.onDevice) {
+    await model.dispose();
+    throw new Unavailable(`gpu.js ran mode '${model.runtime.mode}' instead of WebGL2`);
+  }
+  return { model, ran: 'gpu.js webgl2', dispose: async () => model.dispose() };
+}
+
 async function onnx(loaded: LoadedModel, runtime: OnnxRuntime, label: string): Promise<Built> {
   const model = loaded.onnxBytes ? await fromOnnx(loaded.onnxBytes, { runtime }) : await createOnnxModel(needGraph(loaded, 'onnx-wasm'), { runtime });
   return { model, ran: label, dispose: async () => model.dispose() };
@@ -107,6 +121,8 @@ export async function buildModel(loaded: LoadedModel, backend: BackendId): Promi
       return webgl(loaded);
     case 'tfjs-wasm':
       return wasm(loaded);
+    case 'gpujs-webgl2':
+      return gpujs(loaded);
     case 'reference': {
       const model = createReferenceModel(needGraph(loaded, 'reference'));
       return { model, ran: 'Glasswing reference executor (plain JS)', dispose: async () => model.dispose() };
