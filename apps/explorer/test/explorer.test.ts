@@ -182,7 +182,31 @@ run('Explorer in Chromium', () => {
     await shot('lenet-dropped-onnx');
   });
 
+  it('loads a dropped graph JSON, and says which weight file a dropped model.json lacks', async () => {
+    const { graphToJSON } = await import('@glasswing/core');
+    const { importLayersModel, loadLayersArtifacts } = await import('@glasswing/tfjs');
+    const graph = importLayersModel(await loadLayersArtifacts(repoPath('apps/demo/credit/model.json')));
+    type Api = { glasswingExplorer: { state: { status: string; summary?: { format: string } } } };
+    const settled = (format: string) =>
+      page.waitForFunction((f) => {
+        const st = (globalThis as unknown as Api).glasswingExplorer.state;
+        return st.status.startsWith('error') || (st.summary?.format === f && st.status.startsWith('Ready'));
+      }, format, { timeout: 120_000 });
+    await page.setInputFiles('#model-files', { name: 'credit.graph.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(graphToJSON(graph))) });
+    await settled('Glasswing graph JSON');
+    expect(await page.evaluate(() => (globalThis as unknown as Api).glasswingExplorer.state.status)).toMatch(/^Ready/);
+    const { status, results } = await explain(page, ['integrated-gradients']);
+    expect(status).toBe('done');
+    const err = maxRelativeError(results[0]!.attributions.data, await nodeAttributions('credit', results[0]!));
+    expect(err).toBeLessThanOrEqual(TOLERANCE);
+    await page.setInputFiles('#model-files', repoPath('benchmarks/models/lenet_mnist/model.json'));
+    await page.waitForFunction(() => (globalThis as unknown as Api).glasswingExplorer.state.status.startsWith('error'), undefined, { timeout: 60_000 });
+    expect(await page.textContent('#model-status')).toMatch(/group1-shard1of1\.bin/);
+  });
+
   it('downloads a result as JSON (the numbers shown) and the session as an HTML report', async () => {
+    expect(await loadExample(page, 'demo-cnn', 'onnx-wasm')).toBeUndefined();
+    expect((await explain(page, ['saliency', 'occlusion'])).status).toBe('done');
     const card = page.locator('#results article.card').first();
     const shown = JSON.parse((await card.getAttribute('data-result'))!) as { attributions: { data: number[] } };
     const [json] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: /as JSON/ }).click()]);
@@ -195,6 +219,37 @@ run('Explorer in Chromium', () => {
     const html = readFileSync((await report.path())!, 'utf8');
     expect(html).toContain('data:image/png;base64,');
     expect(html).not.toMatch(/<script/);
+  });
+
+  it('names every control and reaches Explain from the keyboard', async () => {
+    expect(await loadExample(page, 'credit', 'onnx-wasm')).toBeUndefined();
+    const unnamed = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLInputElement>('input, select, button, textarea')]
+        .filter((el) => !el.hidden && !(el.labels && el.labels.length > 0) && !el.getAttribute('aria-label') && !el.textContent?.trim())
+        .map((el) => el.outerHTML.slice(0, 120)),
+    );
+    expect(unnamed).toEqual([]);
+    // Disabled methods say why (none on this model: every capability is there).
+    expect(await page.locator('#methods input:disabled').count()).toBe(0);
+    await page.evaluate(() => (globalThis as unknown as { glasswingExplorer: { selectMethods(ids: string[]): void } }).glasswingExplorer.selectMethods(['saliency']));
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const visited: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      await page.keyboard.press('Tab');
+      const id = await page.evaluate(() => document.activeElement?.id ?? '');
+      visited.push(id);
+      if (id === 'run') break;
+    }
+    expect(visited).toContain('example');
+    expect(visited).toContain('backend');
+    expect(visited[visited.length - 1]).toBe('run');
+    const before = await page.evaluate(() => (globalThis as unknown as { glasswingExplorer: { state: { run: { id: number } } } }).glasswingExplorer.state.run.id);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((id) => {
+      const run = (globalThis as unknown as { glasswingExplorer: { state: { run: { id: number; status: string } } } }).glasswingExplorer.state.run;
+      return run.id > id && run.status === 'done';
+    }, before);
+    expect(await page.locator('#results article.card[data-method="saliency"]').count()).toBe(1);
   });
 
   it('loaded nothing from the network and logged no page errors', () => {
