@@ -109,11 +109,12 @@ interface View {
 function imageView(r: MethodResult, ctx: ResultContext, layerSpace: boolean): View {
   const layout = ctx.summary.layout ?? 'NHWC';
   const attr = { shape: r.attributions.shape.slice(1), data: r.attributions.data };
-  const shapeLayout = layerSpace ? 'NHWC' : layout;
+  // Layer outputs follow the graph's layout (NHWC for TensorFlow.js imports, NCHW for ONNX): drawn as NHWC.
+  const shapeLayout = 'NHWC' as const;
   const opts = layerSpace
     ? { method: 'heat_map' as const, sign: 'all' as const, layout: shapeLayout, colorBar: true, minSize: 260 }
     : { method: 'blended_heat_map' as const, sign: 'all' as const, image: ctx.display!, layout: 'NHWC' as const, colorBar: true, minSize: 260, alphaOverlay: 0.6 };
-  const attrForViz = layerSpace ? attr : toNhwc(attr, layout);
+  const attrForViz = toNhwc(attr, layout);
   const pic = visualizeImageAttr(attrForViz, opts);
   const map = summedMap(attrForViz, 'NHWC');
   const names = Array.from({ length: map.h * map.w }, (_, i) => `row ${Math.floor(i / map.w)}, col ${i % map.w}`);
@@ -180,7 +181,10 @@ function viewOf(r: MethodResult, ctx: ResultContext): View {
   if (inputSpace && ctx.kind === 'image') return imageView(r, ctx, false);
   if (inputSpace && ctx.kind === 'tabular') return tabularView(r, ctx);
   if (inputSpace && ctx.kind === 'tokens') return tokenView(r, ctx);
-  if (shape.length === 3 || shape.length === 2) return imageView(r, ctx, true);
+  // A spatial layer (both sides > 2) as a heat map; anything else (a [1, 16, 1] slice, a vector) as units.
+  const [a, b, c] = shape;
+  const [hh, ww] = shape.length === 2 ? [a!, b!] : ctx.summary.layout === 'NCHW' ? [b!, c!] : [a!, b!];
+  if ((shape.length === 3 || shape.length === 2) && Math.min(hh, ww) > 2) return imageView(r, ctx, true);
   return layerView(r);
 }
 
