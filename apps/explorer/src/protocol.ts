@@ -88,6 +88,13 @@ export interface MethodResult {
   readonly delta?: number;
   /** Set when this method failed (the others still run). */
   readonly error?: string;
+  /** Attention views: probabilities [1, L, H, T, T], the layers, and the query token's scores. */
+  readonly attention?: {
+    readonly matrices: WireTensor;
+    readonly layers: readonly { readonly index: number; readonly heads: number }[];
+    readonly scores: readonly number[];
+    readonly query: number;
+  };
 }
 
 export type FromWorker =

@@ -121,7 +121,7 @@ run('Explorer in Chromium', () => {
   });
 
   it('explains the transformer (tokens) on onnx-wasm and tfjs-wasm', async () => {
-    const results = await check('transformer', 'onnx-wasm', ['integrated-gradients', 'occlusion', 'layer-activation']);
+    const results = await check('transformer', 'onnx-wasm', ['integrated-gradients', 'occlusion', 'layer-activation', 'attention-rollout', 'grad-attention']);
     await shot('transformer-onnx-wasm');
     // The marker token (A or B) carries the largest integrated-gradients attribution.
     const ig = results.find((r) => r.method === 'integrated-gradients')!;
@@ -130,7 +130,8 @@ run('Explorer in Chromium', () => {
     const marker = Array.from({ length: L }, (_, p) => ig.input.data.slice(p * V, (p + 1) * V).findIndex((v) => v === 1)).findIndex((k) => k === 1 || k === 2);
     const abs = per.map(Math.abs);
     expect(abs.indexOf(Math.max(...abs))).toBe(marker);
-    await check('transformer', 'tfjs-wasm', ['saliency']);
+    await check('transformer', 'tfjs-wasm', ['saliency', 'attention-raw', 'attention-rollout', 'grad-attention']);
+    await shot('transformer-attention-tfjs-wasm');
   });
 
   it('cancels a run, and a second run cancels the first', async () => {

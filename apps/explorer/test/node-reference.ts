@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createReferenceModel, METHODS, type MethodOptions, type Model } from '@glasswing/core';
+import { AttentionRollout, createReferenceModel, GradientWeightedAttention, METHODS, RawAttention, type MethodOptions, type Model } from '@glasswing/core';
 import { importLayersModel, loadLayersArtifacts } from '@glasswing/tfjs';
 import type { PageResult } from './drive.js';
 
@@ -41,8 +41,12 @@ export async function referenceModel(example: string): Promise<Model> {
 /** The method run in Node on the page's input. */
 export async function nodeAttributions(example: string, r: PageResult): Promise<Float32Array> {
   const model = await referenceModel(example);
-  const spec = METHODS[r.method]!;
   const x = { shape: r.input.shape, data: Float32Array.from(r.input.data) };
+  // Attention views: the token-to-token relevance (core's attention classes, query token 0).
+  if (r.method === 'attention-raw') return (await new RawAttention(model).attribute(x, { query: 0 })).relevance.data as Float32Array;
+  if (r.method === 'attention-rollout') return (await new AttentionRollout(model).attribute(x, { query: 0 })).relevance.data as Float32Array;
+  if (r.method === 'grad-attention') return (await new GradientWeightedAttention(model).attribute(x, { query: 0, target: [r.target] })).relevance.data as Float32Array;
+  const spec = METHODS[r.method]!;
   const options = { ...(r.options as MethodOptions), ...(spec.options.includes('target') ? { target: [r.target] } : {}) };
   const out = await spec.run(model, x, options);
   return out.attributions.data as Float32Array;

@@ -8,7 +8,7 @@ import { field, h, nextId } from './dom.js';
 
 export type InputKind = 'image' | 'tabular' | 'tokens';
 
-const FAMILY_TITLES: Record<string, string> = { gradient: 'Gradient', perturbation: 'Perturbation', rules: 'Propagation rules', layer: 'Layer', neuron: 'Neuron' };
+const FAMILY_TITLES: Record<string, string> = { gradient: 'Gradient', perturbation: 'Perturbation', rules: 'Propagation rules', layer: 'Layer', neuron: 'Neuron', attention: 'Attention (transformers)' };
 /** Methods checked when a model loads. */
 const DEFAULT_ON = new Set(['saliency', 'integrated-gradients', 'occlusion', 'feature-ablation']);
 

@@ -4,7 +4,7 @@
  * attributions), numeric values on hover or in a table, and JSON / PNG / SVG downloads. Pictures
  * come from @glasswing/viz (colour-blind-safe maps).
  */
-import { barChartSvg, encodeRasterPng, forcePlotSvg, imageAttrGridSvg, tokenHighlightHtml, visualizeImageAttr, waterfallSvg, type ImageAttrPicture } from '@glasswing/viz';
+import { attentionHeatmapSvg, barChartSvg, encodeRasterPng, forcePlotSvg, imageAttrGridSvg, tokenHighlightHtml, visualizeImageAttr, waterfallSvg, type ImageAttrPicture } from '@glasswing/viz';
 import type { MethodResult, ModelSummary, WireTensor } from '../protocol.js';
 import { download, h, hideTip, showTip } from './dom.js';
 import type { InputKind } from './explain-panel.js';
@@ -95,7 +95,7 @@ function summedMap(t: WireTensor, layout: 'NHWC' | 'NCHW'): { h: number; w: numb
 }
 
 function valueTable(names: readonly string[], values: ArrayLike<number>, limit = 40): HTMLElement {
-  const title = values.length > limit ? `Largest ${limit} values (by |attribution|)` : 'Values';
+  const title = values.length > limit ? `Top ${limit} values` : 'Values';
   const order = Array.from(values, (_, i) => i).sort((a, b) => Math.abs(values[b]!) - Math.abs(values[a]!)).slice(0, limit);
   return h('details', {}, h('summary', {}, title), h('div', { class: 'values' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'feature'), h('th', { class: 'num' }, 'attribution'))), h('tbody', {}, ...order.map((i) => h('tr', {}, h('td', {}, names[i] ?? String(i)), h('td', { class: 'num' }, fmt(values[i]!))))))));
 }
@@ -175,7 +175,25 @@ function layerView(r: MethodResult): View {
   return svgView(barChartSvg(v, { featureNames: v.map((_, i) => `unit ${i}`), maxFeatures: 16, title: `${r.title} (layer units)` }), `${r.title} per unit`, valueTable(v.map((_, i) => `unit ${i}`), v));
 }
 
+/** Attention: raw attention per layer × head, else the relevance matrix; the query token's scores as highlights. */
+function attentionView(r: MethodResult, ctx: ResultContext): View {
+  const a = r.attention!;
+  const [, , H, T] = a.matrices.shape as [number, number, number, number];
+  const tokens = ctx.tokens ?? Array.from({ length: T }, (_, i) => `#${i}`);
+  const panels =
+    r.method === 'attention-raw'
+      ? a.layers.flatMap((l, li) => Array.from({ length: l.heads }, (_, hd) => ({ title: `layer ${l.index} · head ${hd}`, matrix: a.matrices.data.subarray(((li * H + hd) * T) * T, ((li * H + hd + 1) * T) * T) })))
+      : [{ title: 'relevance', matrix: r.attributions.data }];
+  const svg = attentionHeatmapSvg(panels, { tokens, columns: Math.min(panels.length, 2), offDiagonalScale: r.method !== 'attention-raw' });
+  const scores = h('div', { class: 'figure' });
+  // The query token's share of itself (the residual) would wash out the others: scale by the rest.
+  const others = Math.max(0, ...a.scores.map((v, i) => (i === a.query ? 0 : Math.abs(v))));
+  scores.innerHTML = tokenHighlightHtml(tokens, a.scores, { title: `relevance to ${tokens[a.query] ?? `token ${a.query}`}`, ...(others > 0 ? { scale: others } : {}) });
+  return svgView(svg, `${r.title}: token-to-token heat maps`, h('div', {}, scores, valueTable(tokens.map((t, i) => `${i}: ${t}`), a.scores)));
+}
+
 function viewOf(r: MethodResult, ctx: ResultContext): View {
+  if (r.attention) return attentionView(r, ctx);
   const shape = r.attributions.shape.slice(1);
   const inputSpace = same(shape, ctx.summary.inputShape);
   if (inputSpace && ctx.kind === 'image') return imageView(r, ctx, false);
@@ -200,7 +218,8 @@ export function resultCard(r: MethodResult, ctx: ResultContext): HTMLElement {
     view = { figure: h('p', { class: 'error' }, `cannot draw this result: ${(e as Error).message}`) };
   }
   const shapeNote = `[${r.attributions.shape.slice(1).join('×')}]`;
-  const meta = h('div', { class: 'meta' }, `${ctx.summary.ran} · ${r.modelCalls} model call${r.modelCalls === 1 ? '' : 's'} · ${r.seconds.toFixed(2)} s · ${shapeNote}${r.delta !== undefined ? ` · convergence δ ${fmt(r.delta)}` : ''}`);
+  const calls = r.modelCalls > 0 ? ` · ${r.modelCalls} model call${r.modelCalls === 1 ? '' : 's'}` : '';
+  const meta = h('div', { class: 'meta' }, `${ctx.summary.ran}${calls} · ${r.seconds.toFixed(2)} s · ${shapeNote}${r.delta !== undefined ? ` · convergence δ ${fmt(r.delta)}` : ''}`);
   const buttons = h(
     'div',
     { class: 'downloads' },

@@ -3,6 +3,7 @@ import { inferGraphShapes, METHOD_FAMILIES, METHODS, type Capabilities, type Gra
 import { networkDiagramSvg, summarizeGraph } from '@glasswing/viz';
 import type { BackendId, MethodRow, ModelSummary } from '../protocol.js';
 import type { LoadedModel } from './load.js';
+import { attentionNodes, attentionRows } from './attention.js';
 
 const FAMILY_OF: Record<string, string> = Object.fromEntries(METHOD_FAMILIES.flatMap((f) => f.ids.map((id) => [id, f.family])));
 
@@ -74,7 +75,7 @@ export function summarize(loaded: LoadedModel, model: Model, backend: BackendId,
     layerShapes,
     layers: (summary?.layers ?? []).map((l) => ({ name: l.name, op: l.op, params: l.params, ...(layerShapes[l.name] ? { outputShape: layerShapes[l.name] } : {}) })),
     totalParams: summary?.totalParams ?? 0,
-    methods: methodRows(model.capabilities),
+    methods: [...methodRows(model.capabilities), ...attentionRows(attentionNodes(graph), model.capabilities)],
     ...(diagramSvg ? { diagramSvg } : {}),
     ...(loaded.limits ? { limits: loaded.limits } : {}),
     unavailable,

@@ -9,6 +9,7 @@ import type { BackendId, FromWorker, MethodRequest, ModelFiles, ToWorker, WireTe
 import { buildModel, Unavailable, type Built } from './backends.js';
 import { loadModelFiles, type LoadedModel } from './load.js';
 import { methodRows, summarize } from './summary.js';
+import { attentionNodes, attentionRows, isAttentionView, runAttention } from './attention.js';
 
 const post = (m: FromWorker, transfer: Transferable[] = []): void => (self as unknown as Worker).postMessage(m, transfer);
 
@@ -45,6 +46,19 @@ async function runAll(id: number, input: WireTensor, target: number, requests: r
   const rows = Object.fromEntries(methodRows(model.capabilities).map((r) => [r.id, r]));
   for (const [index, req] of requests.entries()) {
     if (controller.signal.aborted) break;
+    if (isAttentionView(req.method)) {
+      const started = performance.now();
+      const onProgress = (p: { done: number; total: number }) => post({ type: 'progress', id, method: req.method, index, count: requests.length, done: p.done, total: p.total });
+      try {
+        if (!attentionRows(attentionNodes(loaded.graph), model.capabilities).some((r) => r.id === req.method && r.supported)) throw new Error(`${req.method} cannot run on this model/backend`);
+        const r = await runAttention(model, x, req.method, target, controller.signal, onProgress);
+        post({ type: 'result', id, result: { ...r, seconds: (performance.now() - started) / 1000 } });
+      } catch (e) {
+        if (controller.signal.aborted) break;
+        post({ type: 'result', id, result: { method: req.method, title: req.method, family: 'attention', options: {}, attributions: { shape: [], data: new Float32Array(0) }, modelCalls: 0, seconds: 0, error: message(e) } });
+      }
+      continue;
+    }
     const spec = METHODS[req.method];
     const row = rows[req.method];
     if (!spec || !row) {
