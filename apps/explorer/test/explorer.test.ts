@@ -253,6 +253,18 @@ run('Explorer in Chromium', () => {
     expect(await page.locator('#results article.card[data-method="saliency"]').count()).toBe(1);
   });
 
+  it('offers WebGPU only where navigator.gpu exists, says why not, and matches Node where it runs', async () => {
+    const option = page.locator('#backend option[value="onnx-webgpu"]');
+    if (!(await page.evaluate(() => 'gpu' in navigator))) {
+      expect(await option.isDisabled()).toBe(true);
+      expect(await option.textContent()).toMatch(/no navigator\.gpu/);
+      return;
+    }
+    const err = await loadExample(page, 'credit', 'onnx-webgpu');
+    if (err) expect(err).toMatch(/WebGPU|webgpu|adapter/);
+    else await check('credit', 'onnx-webgpu', ['saliency', 'integrated-gradients', 'deeplift']);
+  });
+
   it('loaded nothing from the network and logged no page errors', () => {
     expect(errors.filter((e) => !/WebGL|webgl|GPU stall/i.test(e))).toEqual([]);
   });

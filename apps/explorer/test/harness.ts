@@ -15,7 +15,9 @@ export const APP_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DIST = path.join(APP_ROOT, 'dist');
 export const ARTIFACTS = path.join(APP_ROOT, 'test-artifacts');
 export const CHROMIUM = process.env['GLASSWING_CHROMIUM'] ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  // WebGPU is off by default on Linux: expose it (SwiftShader's Vulkan without a GPU), as the benchmarks do.
+  '--enable-unsafe-webgpu', '--enable-features=Vulkan'];
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
