@@ -10,7 +10,7 @@
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRaster, encodeRasterPng } from '@glasswing/viz';
+import { deflateSync } from 'node:zlib';
 import { generateDataset, CLASS_NAMES } from '../../demo/scripts/dataset.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -25,14 +25,39 @@ function copy(id, files) {
   return files.map(([, to]) => `${id}/${to}`);
 }
 
-/** A gray image (values in [0, 1], row-major h×w) as an 8-bit PNG. */
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(bytes) {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function chunk(type, data) {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, 'latin1');
+  data.copy(out, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  return out;
+}
+
+/**
+ * A gray image (values in [0, 1], row-major h×w) as an 8-bit grayscale PNG. Written here (node:zlib)
+ * so that `pnpm explorer` needs no prior build of the workspace packages.
+ */
 function grayPng(values, h, w) {
-  const r = createRaster(w, h);
-  for (let i = 0; i < h * w; i++) {
-    const v = Math.round(Math.min(1, Math.max(0, values[i])) * 255);
-    r.data.set([v, v, v, 255], i * 4);
+  const raw = Buffer.alloc(h * (w + 1));
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) raw[y * (w + 1) + 1 + x] = Math.round(Math.min(1, Math.max(0, values[y * w + x])) * 255);
   }
-  return encodeRasterPng(r);
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(w, 0);
+  header.writeUInt32BE(h, 4);
+  header.set([8, 0, 0, 0, 0], 8); // 8-bit grayscale, no interlace
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 function writeSample(id, name, png) {

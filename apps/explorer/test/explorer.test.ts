@@ -6,6 +6,7 @@
  * compared with the same computation in Node on core's reference executor (1e-4 of the largest
  * magnitude), cancel and "a second run cancels the first", and screenshots in test-artifacts/.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -25,6 +26,8 @@ run('Explorer in Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(path.join(DIST, 'index.html'))) {
+      // `pnpm test` builds first; a lone `vitest run` builds here (examples, then the site).
+      execFileSync(process.execPath, [path.join(path.dirname(DIST), 'scripts/examples.mjs')], { stdio: 'ignore' });
       const { build } = await import('vite');
       await build({ root: path.dirname(DIST), logLevel: 'warn' });
     }
