@@ -22,6 +22,8 @@ const client = new ModelClient();
 const state: {
   example?: Example;
   files?: ModelFiles;
+  /** The files of the model loaded now (a backend switch keeps the input and results). */
+  loadedFiles?: ModelFiles;
   name: string;
   summary?: ModelSummary;
   classes: readonly string[];
@@ -114,12 +116,14 @@ function buildInput(summary: ModelSummary): void {
 
 async function loadModel(backend: BackendId = explain.backend.value as BackendId): Promise<void> {
   if (!state.files) return;
-  const same = state.summary !== undefined && state.summary.name === state.name;
+  const files = state.files;
+  const same = state.summary !== undefined && state.loadedFiles === files;
   setStatus(`Loading ${state.name} on ${backend}…`);
   explain.runButton.disabled = true;
   try {
-    const summary = await client.load(state.name, state.files, backend);
+    const summary = await client.load(state.name, files, backend);
     state.summary = summary;
+    state.loadedFiles = files;
     state.classes = state.example?.classes ?? [];
     explain.setModel(summary, state.classes);
     clear(byId('model-summary'), summaryView(summary));
