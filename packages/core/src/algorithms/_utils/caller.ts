@@ -117,8 +117,9 @@ export class ModelCaller {
 
   /**
    * Before each call: with a signal, yield to the event loop when ABORT_YIELD_MS have passed since
-   * the last yield (so an abort() fired by a timer or another task is seen within one model call
-   * plus ABORT_YIELD_MS even on a synchronous backend), then throw AbortError if aborted.
+   * the last yield (so an abort() fired by a timer or another task is seen between calls even on a
+   * synchronous backend; graph-backed models also yield and check inside a call, between graph
+   * nodes — GraphModel), then throw AbortError if aborted.
    */
   private async gate(): Promise<void> {
     if (this.signal && now() - this.lastYield >= ABORT_YIELD_MS) {
