@@ -6,23 +6,37 @@
  * model stays usable: the next call equals an un-aborted one bit for bit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AbortError, epsilon, rescale, type GradientRequest } from '@glasswing/core';
+import { AbortError, epsilon, rescale, type GradientRequest, type Tensor } from '@glasswing/core';
 import { abortInsideCall, deepMlpGraph, sameGradientBits } from '@glasswing/core/testing';
 import { createGpujsModel, type GpujsModel } from '../src/index.js';
 import { MODES, randomTensor } from './helpers.js';
 
 const graph = deepMlpGraph({ depth: 24, width: 192 });
-const x = randomTensor([16, 192], 7);
-const seed = { kind: 'index', indices: Array.from({ length: 16 }, (_, i) => i % 4) } as const;
-const requests: Record<string, Omit<GradientRequest, 'signal'>> = {
-  'plain VJP': { seed },
-  'rule-modified VJP (ε on Gemm, Rescale on Relu with a reference), layer taps': {
-    seed,
+type Request = Omit<GradientRequest, 'signal'>;
+const seed = (rows: number) => ({ kind: 'index', indices: Array.from({ length: rows }, (_, i) => i % 4) }) as const;
+const requests: Record<string, (rows: number) => Request> = {
+  'plain VJP': (rows) => ({ seed: seed(rows) }),
+  'rule-modified VJP (ε on Gemm, Rescale on Relu with a reference), layer taps': (rows) => ({
+    seed: seed(rows),
     rules: Object.fromEntries(graph.nodes.map((n) => [n.name, n.op === 'Gemm' ? epsilon(1e-6) : rescale()])),
-    reference: { shape: [16, 192], data: new Float32Array(16 * 192) },
+    reference: { shape: [rows, 192], data: new Float32Array(rows * 192) },
     layers: ['dense3', 'relu20'],
-  },
+  }),
 };
+
+/**
+ * 16 rows, or 4× more until one call takes ≥ 200 ms (GL modes can be fast): the 20 ms abort must
+ * land well inside the call. Also warms the kernel cache up.
+ */
+async function slowCall(model: GpujsModel, request: (rows: number) => Request): Promise<{ x: Tensor; req: Request }> {
+  for (let rows = 16; ; rows *= 4) {
+    const x = randomTensor([rows, 192], 7);
+    const req = request(rows);
+    const t0 = performance.now();
+    await model.gradient(x, req);
+    if (performance.now() - t0 >= 200 || rows >= 4096) return { x, req };
+  }
+}
 
 for (const mode of MODES) {
   describe(`abort inside one model call (gpujs-${mode})`, () => {
@@ -41,9 +55,9 @@ for (const mode of MODES) {
 
     for (const [name, request] of Object.entries(requests)) {
       it(`${name}: a 20 ms abort rejects long before the call's work is done; no texture leaks; same bits after`, async () => {
-        await model.gradient(x, request); // warm-up: kernel compilation
+        const { x, req } = await slowCall(model, request);
         const textures = model.runtime.liveTextures;
-        const r = await abortInsideCall(model, x, request, () => launched, 20);
+        const r = await abortInsideCall(model, x, req, () => launched, 20);
         expect(r.error).toBeInstanceOf(AbortError);
         expect(r.fullWork).toBeGreaterThan(100);
         expect(r.abortedWork).toBeLessThan(r.fullWork / 2);
