@@ -8,7 +8,12 @@
  * folded value and its graph initializer).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { FuzzCase } from './loaders.js';
+
+/** What the bound needs of a case (loaders.ts' FuzzCase; not imported, loaders.ts imports this file). */
+export interface SizedCase {
+  readonly loader: string;
+  readonly files: Readonly<Record<string, Uint8Array | { readonly symlinkTo: string }>>;
+}
 
 export interface MemoryUse {
   /** Peak resident bytes above the resident size before the case (VmHWM − RSS before). */
@@ -24,7 +29,7 @@ export interface MemoryProbe {
 }
 
 /** Bytes a case is made of (its files; a symlink counts its target's 4 KiB). */
-export function caseBytes(c: FuzzCase): number {
+export function caseBytes(c: SizedCase): number {
   let n = 0;
   for (const f of Object.values(c.files)) n += f instanceof Uint8Array ? f.byteLength : 4096;
   return n;
@@ -37,7 +42,7 @@ export const MEMORY_BOUND = {
   onnxFoldingCapBytes: 4 * 2 ** 24,
 } as const;
 
-export function memoryBound(c: FuzzCase): number {
+export function memoryBound(c: SizedCase): number {
   return MEMORY_BOUND.perInputByte * caseBytes(c) + MEMORY_BOUND.constantBytes + (c.loader === 'onnx' ? 2 * MEMORY_BOUND.onnxFoldingCapBytes : 0);
 }
 
