@@ -3,12 +3,16 @@
  * Loader fuzzing (issue 16; docs/reliability.md, "Loader fuzzing"). Generates seeded mutations of
  * valid ONNX, TensorFlow.js, Glasswing graph JSON and input tensor (JSON, CSV) files and runs each
  * through the CLI's loaders in a child process with a per-case time limit and a heap limit; a case
- * that times out is a hang, a child that dies (e.g. out of memory) a crash.
+ * that times out is a hang, a child that dies (e.g. out of memory) a crash. Children run with
+ * --expose-gc and measure each case's memory (packages/cli/src/fuzz/memory.ts): the peak resident
+ * bytes it added (Linux VmHWM) and what its result retains after a GC must stay within
+ * MEMORY_BOUND (proportional to the case's bytes plus a constant); a case above is a failure.
  *
  *   pnpm build && node scripts/fuzz-loaders.mjs [--cases 10000] [--seed 1] [--loaders onnx,tfjs,graph-json,tensor-file]
  *                                                [--timeout-ms 10000] [--heap-mb 1024] [--out fuzz.json]
  *
- * Exit code 1 when any case is untyped, escaped its directory, names no file, hangs or crashes.
+ * Exit code 1 when any case is untyped, escaped its directory, names no file, hangs, crashes or
+ * allocates more than its bound.
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const harness = join(root, 'packages/cli/dist/fuzz/loaders.js');
+const memoryModule = join(root, 'packages/cli/dist/fuzz/memory.js');
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,13 +32,15 @@ function arg(name, fallback) {
 if (process.argv[2] === '--child') {
   const [, , , loader, seedText, startText, endText, scratch] = process.argv;
   const { generateCase, loadSeeds, runCase } = await import(harness);
+  const { caseBytes, linuxMemoryProbe, memoryBound } = await import(memoryModule);
+  const probe = linuxMemoryProbe();
   const seeds = await loadSeeds(root);
   for (let i = Number(startText); i < Number(endText); i++) {
     const c = await generateCase(loader, Number(seedText), i, seeds);
     process.send({ type: 'start', i, mutation: c.mutation });
-    const outcome = await runCase(c, scratch);
+    const outcome = await runCase(c, scratch, probe);
     const { rss, arrayBuffers } = process.memoryUsage();
-    process.send({ type: 'done', i, outcome, rss, arrayBuffers });
+    process.send({ type: 'done', i, outcome, rss, arrayBuffers, bytes: caseBytes(c), bound: memoryBound(c), mutation: c.mutation });
   }
   process.send({ type: 'end' });
   process.exit(0);
@@ -47,7 +54,10 @@ const loaders = arg('loaders', 'onnx,tfjs,graph-json,tensor-file').split(',');
 const out = arg('out');
 
 function runLoader(loader) {
-  const stats = { loader, cases: 0, ok: 0, typed: 0, untyped: 0, escaped: 0, unnamed: 0, hangs: 0, crashes: 0, maxMs: 0, maxRssMb: 0, failures: [] };
+  const stats = {
+    loader, cases: 0, ok: 0, typed: 0, untyped: 0, escaped: 0, unnamed: 0, hangs: 0, crashes: 0, overMemory: 0, maxMs: 0, maxRssMb: 0,
+    measured: 0, maxCaseKiB: 0, maxPeakMiB: 0, maxRetainedMiB: 0, worstPeakOverBound: 0, worstCase: undefined, failures: [],
+  };
   const scratch = mkdtempSync(join(tmpdir(), `glasswing-fuzz-${loader}-`));
   return new Promise((done) => {
     const startChild = (from) => {
@@ -57,7 +67,7 @@ function runLoader(loader) {
         return;
       }
       const child = fork(fileURLToPath(import.meta.url), ['--child', loader, String(seed), String(from), String(cases), scratch], {
-        execArgv: [`--max-old-space-size=${heapMb}`],
+        execArgv: [`--max-old-space-size=${heapMb}`, '--expose-gc'],
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       });
       let current;
@@ -90,6 +100,22 @@ function runLoader(loader) {
           stats.maxMs = Math.max(stats.maxMs, o.ms);
           stats.maxRssMb = Math.max(stats.maxRssMb, Math.round(m.rss / 2 ** 20));
           if (o.kind !== 'ok' && o.kind !== 'typed' && stats.failures.length < 50) stats.failures.push({ i: m.i, kind: o.kind, error: o.error });
+          stats.maxCaseKiB = Math.max(stats.maxCaseKiB, Math.round(m.bytes / 1024));
+          if (o.memory) {
+            const { peakBytes, retainedBytes } = o.memory;
+            stats.measured++;
+            stats.maxPeakMiB = Math.max(stats.maxPeakMiB, +(peakBytes / 2 ** 20).toFixed(1));
+            if (Number.isFinite(retainedBytes)) stats.maxRetainedMiB = Math.max(stats.maxRetainedMiB, +(retainedBytes / 2 ** 20).toFixed(1));
+            const worst = Math.max(peakBytes, Number.isFinite(retainedBytes) ? retainedBytes : 0) / m.bound;
+            if (worst > stats.worstPeakOverBound) {
+              stats.worstPeakOverBound = +worst.toFixed(3);
+              stats.worstCase = { i: m.i, mutation: m.mutation, bytes: m.bytes, peakMiB: +(peakBytes / 2 ** 20).toFixed(1), retainedMiB: +(retainedBytes / 2 ** 20).toFixed(1), boundMiB: +(m.bound / 2 ** 20).toFixed(1) };
+            }
+            if (worst > 1) {
+              stats.overMemory++;
+              if (stats.failures.length < 50) stats.failures.push({ i: m.i, kind: 'memory', mutation: m.mutation, bytes: m.bytes, peakBytes, retainedBytes, bound: m.bound });
+            }
+          }
           if (m.i % 1000 === 999) process.stderr.write(`${loader}: ${m.i + 1}/${cases}\n`);
         }
       });
@@ -119,5 +145,5 @@ for (const loader of loaders) {
   for (const f of failures.slice(0, 10)) console.log('  ', JSON.stringify(f).slice(0, 600));
 }
 if (out) writeFileSync(out, JSON.stringify({ seed, cases, timeoutMs, heapMb, node: process.version, results }, null, 1));
-const bad = results.some((s) => s.untyped + s.escaped + s.unnamed + s.hangs + s.crashes > 0);
+const bad = results.some((s) => s.untyped + s.escaped + s.unnamed + s.hangs + s.crashes + s.overMemory > 0);
 process.exit(bad ? 1 : 0);

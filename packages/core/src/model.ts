@@ -26,6 +26,14 @@ export interface Capabilities {
 }
 
 export interface CallOptions {
+  /**
+   * Abort this call: it rejects with AbortError. Every model checks the signal when the call
+   * starts; graph-backed models (reference executor, tfjs, gpu.js) also check it *inside* the call,
+   * between graph nodes (forward, VJP and rule-modified VJP), yielding to the event loop every
+   * ABORT_YIELD_MS (10 ms) of work, so an abort lands within about one graph node even on a
+   * synchronous backend. A call with a signal that is never aborted returns the same bits as
+   * one without; a call without a signal runs synchronously, node by node, without yielding.
+   */
   readonly signal?: AbortSignal;
 }
 

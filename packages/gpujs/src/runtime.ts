@@ -52,6 +52,19 @@ export class GpujsRuntime {
     return this.cache.size;
   }
 
+  /**
+   * Textures alive (GL modes): results of kernels not yet freed, model constants and uploads
+   * included; always 0 on cpu / webasm, where values are host arrays.
+   */
+  get liveTextures(): number {
+    return this.madeBy.size;
+  }
+
+  /** Kernels evicted from the cache but kept until their last live result is freed. */
+  get retiredKernels(): number {
+    return this.retired.size;
+  }
+
   /** Kernels compiled over this runtime's life (cache misses). */
   get compiledKernels(): number {
     return this.compiled;

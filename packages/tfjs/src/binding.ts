@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendBinding } from '@glasswing/core';
 import { createTfjsKernels, type TfjsKernels } from './kernels/index.js';
 import { readHost } from './kernels/to-host.js';
+import { markTransient } from './kernels/weight-cache.js';
 import type { TfjsBackendName } from './backend.js';
 
 export interface TfjsBinding extends BackendBinding<tf.Tensor> {
@@ -25,7 +26,9 @@ export function tfjsBinding(backend: TfjsBackendName): TfjsBinding {
       // tfjs has one active backend; a model runs on the one it was created for (switching to an
       // already initialised backend is synchronous).
       if (tf.getBackend() !== backend) void tf.setBackend(backend);
-      return tf.tidy(fn as () => never) as R;
+      const result = tf.tidy(fn as () => never) as R;
+      markTransient(result as tf.TensorContainer);
+      return result;
     },
     read: (t: tf.Tensor) => readHost(t),
     release: (value: unknown) => tf.dispose(value as tf.TensorContainer),

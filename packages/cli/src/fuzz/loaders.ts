@@ -13,6 +13,7 @@ import { GlasswingError, createRng, type Rng } from '@glasswing/core';
 import { CliError, readTensorFile, readText } from '../files.js';
 import { parseCsv } from '../csv.js';
 import { loadModelFile } from '../model-file.js';
+import type { MemoryProbe, MemoryUse } from './memory.js';
 import { dec, enc, mutateBytes, mutateJson, pick } from './mutations.js';
 export { mutateBytes, mutateJson } from './mutations.js';
 
@@ -40,6 +41,8 @@ export interface Outcome {
   readonly kind: OutcomeKind;
   readonly ms: number;
   readonly error?: string;
+  /** Memory the case used, when run with a probe (fuzz/memory.ts). */
+  readonly memory?: MemoryUse;
 }
 
 /** The valid files mutations start from. */
@@ -326,22 +329,32 @@ export function isTypedError(e: unknown): boolean {
   return e instanceof GlasswingError || e instanceof CliError;
 }
 
-/** Run one case in `root` (a scratch directory); never throws. */
-export async function runCase(c: FuzzCase, root: string): Promise<Outcome> {
+/**
+ * Run one case in `root` (a scratch directory); never throws. With a probe, the outcome carries
+ * the memory the case used (measured with the loaded result still alive).
+ */
+export async function runCase(c: FuzzCase, root: string, probe?: MemoryProbe): Promise<Outcome> {
   const path = writeCase(c, root);
+  probe?.start();
   const t0 = performance.now();
   try {
+    let loaded: unknown;
     if (c.loader === 'tensor-file') {
-      if (c.entry.endsWith('.csv')) parseCsv(readText(path, 'input file'), `input file '${path}'`);
-      else readTensorFile(path, 'input file');
-    } else await loadModelFile(path);
+      if (c.entry.endsWith('.csv')) loaded = parseCsv(readText(path, 'input file'), `input file '${path}'`);
+      else loaded = readTensorFile(path, 'input file');
+    } else loaded = await loadModelFile(path);
     const ms = performance.now() - t0;
-    return c.mustFail ? { kind: 'escaped', ms, error: `loaded a file outside the model's directory (${c.mutation})` } : { kind: 'ok', ms };
+    const memory = probe?.end();
+    if (loaded === undefined) throw new Error('internal: the loader returned nothing');
+    const m = memory ? { memory } : {};
+    return c.mustFail ? { kind: 'escaped', ms, error: `loaded a file outside the model's directory (${c.mutation})`, ...m } : { kind: 'ok', ms, ...m };
   } catch (e) {
     const ms = performance.now() - t0;
+    const memory = probe?.end();
+    const m = memory ? { memory } : {};
     const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    if (!isTypedError(e)) return { kind: 'untyped', ms, error: `${msg}\n${e instanceof Error ? (e.stack ?? '').split('\n').slice(1, 6).join('\n') : ''}` };
-    if (!msg.includes(path) && !msg.includes(join(root, 'case'))) return { kind: 'unnamed', ms, error: msg };
-    return { kind: 'typed', ms, error: msg };
+    if (!isTypedError(e)) return { kind: 'untyped', ms, error: `${msg}\n${e instanceof Error ? (e.stack ?? '').split('\n').slice(1, 6).join('\n') : ''}`, ...m };
+    if (!msg.includes(path) && !msg.includes(join(root, 'case'))) return { kind: 'unnamed', ms, error: msg, ...m };
+    return { kind: 'typed', ms, error: msg, ...m };
   }
 }

@@ -1,7 +1,9 @@
 /**
  * The seeded CI slice of the loader fuzzer (scripts/fuzz-loaders.mjs runs ≥ 10,000 cases per
  * loader). Every generated case must load or fail with a typed error naming the file; cases that
- * point outside the model's directory must fail.
+ * point outside the model's directory must fail; on Linux, no case may add more resident memory
+ * than its bound (fuzz/memory.ts: proportional to its bytes plus a constant). Files declaring
+ * huge sizes are refused (or, for folded ONNX constants, blocked) before allocating.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,7 @@ import { ModelFormatError } from '@glasswing/core';
 import { CliError, readTensorFile } from '../files.js';
 import { loadModelFile } from '../model-file.js';
 import { LOADERS, generateCase, loadSeeds, runCase, type Seeds } from '../fuzz/loaders.js';
+import { linuxMemoryProbe, memoryBound } from '../fuzz/memory.js';
 
 const root = resolve(import.meta.dirname, '../../../..');
 const scratch = mkdtempSync(join(tmpdir(), 'glasswing-fuzz-slice-'));
@@ -18,6 +21,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const CASES = 200;
 let seeds: Seeds | undefined;
+const probe = linuxMemoryProbe();
 
 describe('loader fuzzing (seeded slice)', () => {
   for (const loader of LOADERS) {
@@ -27,9 +31,10 @@ describe('loader fuzzing (seeded slice)', () => {
       const failures: string[] = [];
       for (let i = 0; i < CASES; i++) {
         const c = await generateCase(loader, 16, i, seeds);
-        const o = await runCase(c, scratch);
+        const o = await runCase(c, scratch, probe);
         counts[o.kind]++;
         if (o.kind !== 'ok' && o.kind !== 'typed') failures.push(`#${i} ${c.mutation}: ${o.kind} ${o.error}`);
+        if (o.memory && o.memory.peakBytes > memoryBound(c)) failures.push(`#${i} ${c.mutation}: peak ${o.memory.peakBytes} B above the bound ${memoryBound(c)} B`);
       }
       expect(failures).toEqual([]);
       // The generator exercises the error paths (and some mutations still load).

@@ -1,6 +1,8 @@
 /**
  * GraphExecutor: runs a validated graph on any Kernels<T> — forward with layer taps and
  * overrides, and reverse mode (plain or rule-modified VJP) over the topologically sorted nodes.
+ * Both also run one node at a time (`forwardSteps` / `backwardSteps`), so a driver can yield to
+ * the event loop and check an AbortSignal between nodes (GraphModel does when a call has a signal).
  */
 import { InvalidArgumentError, ShapeError, UnsupportedOpError } from '../errors.js';
 import { ruleNeedsReference, type Rule, type RuleAssignment } from '../rules/rule.js';
@@ -43,6 +45,21 @@ function asRescale(rule: Rule): Rule {
   return { ...rule, vjp: 'secant' };
 }
 
+/**
+ * A computation run one graph node at a time: each step yields the values it created that later
+ * steps or the result use (a driver running each step in its own memory scope must keep them;
+ * everything else a step allocates may be freed when it ends); the return value is the result.
+ */
+export type Steps<T, R> = Generator<readonly T[], R, void>;
+
+/** Runs steps to the end synchronously (the plain `forward` / `backward`). */
+function drain<T, R>(steps: Steps<T, R>): R {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
 function fmt(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
@@ -81,16 +98,26 @@ export class GraphExecutor<T> {
   }
 
   forward(x: T, opts: ForwardOptions<T> = {}): ForwardResult<T> {
+    return drain(this.forwardSteps(x, opts));
+  }
+
+  /** `forward` one node per step (see Steps). */
+  *forwardSteps(x: T, opts: ForwardOptions<T> = {}): Steps<T, ForwardResult<T>> {
     const layers = this.checkLayers(opts.layers ?? []);
     const overrides = this.checkOverrides(x, opts.overrides ?? {});
     const outputsOf = layers.map((i) => this.plan.nodes[i]!.outputs[0]!);
-    const values = this.run(x, overrides, [this.plan.outputName, ...outputsOf]);
+    const values = yield* this.runSteps(x, overrides, [this.plan.outputName, ...outputsOf]);
     const taps: Record<string, T> = {};
     layers.forEach((i, j) => (taps[this.plan.nodes[i]!.name] = values.get(outputsOf[j]!)!));
     return { outputs: values.get(this.plan.outputName)!, layers: taps };
   }
 
   backward(x: T, seed: T, opts: BackwardOptions<T> = {}): BackwardResult<T> {
+    return drain(this.backwardSteps(x, seed, opts));
+  }
+
+  /** `backward` one node per step (see Steps): the forward pass(es), then the VJPs in reverse order. */
+  *backwardSteps(x: T, seed: T, opts: BackwardOptions<T> = {}): Steps<T, BackwardResult<T>> {
     const k = this.kernels;
     const plan = this.plan;
     const layers = this.checkLayers(opts.layers ?? []);
@@ -106,7 +133,7 @@ export class GraphExecutor<T> {
     }
     const outName = plan.outputName;
     const tapNames = layers.map((i) => plan.nodes[i]!.outputs[0]!);
-    const values = this.run(x, overrides, [outName, ...tapNames]);
+    const values = yield* this.runSteps(x, overrides, [outName, ...tapNames]);
     const outputs = values.get(outName)!;
     const seedShape = k.shape(seed);
     if (fmt(seedShape) !== fmt(k.shape(outputs))) {
@@ -121,7 +148,7 @@ export class GraphExecutor<T> {
       if (fmt(k.shape(opts.reference)) !== fmt(k.shape(x))) {
         throw new ShapeError(`reference has shape ${fmt(k.shape(opts.reference))} but the input has shape ${fmt(k.shape(x))}`);
       }
-      refValues = this.run(opts.reference, new Map(), [outName]);
+      refValues = yield* this.runSteps(opts.reference, new Map(), [outName]);
     }
 
     // Tensors that receive a gradient: downstream of a source and upstream of the output.
@@ -131,11 +158,16 @@ export class GraphExecutor<T> {
     const upstream = tensorsUpstream(plan, outName);
 
     const grads = new Map<string, T>([[outName, seed]]);
+    /** Gradients stored since the last step ended. */
+    const fresh: T[] = [];
     const accumulate = (name: string, g: T): void => {
       const prev = grads.get(name);
-      grads.set(name, prev === undefined ? g : k.add(prev, g));
+      const sum = prev === undefined ? g : k.add(prev, g);
+      grads.set(name, sum);
+      fresh.push(sum);
     };
     for (let i = plan.nodes.length - 1; i >= 0; i--) {
+      if (fresh.length > 0) yield fresh.splice(0);
       const node = plan.nodes[i]!;
       const out = node.outputs[0]!;
       if (cut.has(i) || !live.has(out) || !upstream.has(out)) continue;
@@ -261,22 +293,24 @@ export class GraphExecutor<T> {
     return v;
   }
 
-  /** Forward pass computing what `targets` need; returns every computed tensor by name. */
-  private run(x: T, overrides: ReadonlyMap<number, T>, targets: readonly string[]): Map<string, T> {
+  /** Forward pass computing what `targets` need, one node per step; returns every computed tensor by name. */
+  private *runSteps(x: T, overrides: ReadonlyMap<number, T>, targets: readonly string[]): Steps<T, Map<string, T>> {
     const plan = this.plan;
     const values = new Map<string, T>([[plan.inputName, x]]);
     const needed = nodesNeeded(plan, targets, new Set(overrides.keys()));
-    plan.nodes.forEach((node, i) => {
+    for (let i = 0; i < plan.nodes.length; i++) {
+      const node = plan.nodes[i]!;
       const override = overrides.get(i);
       if (override !== undefined) {
         values.set(node.outputs[0]!, override);
-        return;
+        continue;
       }
-      if (!needed.has(i)) return;
+      if (!needed.has(i)) continue;
       const inputs = plan.inputsOf[i]!.map((name) => this.valueOf(values, name));
       const [y] = getOp(node.op, node.name).forward(this.kernels, inputs, node);
       values.set(node.outputs[0]!, y!);
-    });
+      yield [y!];
+    }
     return values;
   }
 }

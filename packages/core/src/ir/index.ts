@@ -3,7 +3,7 @@ export { validateGraph, inferGraphShapes } from './validate.js';
 export { activationBytesPerRow, largestOutputPerRow, rowsWithinBudget } from './memory.js';
 export type { RowBudget } from './memory.js';
 export { GraphExecutor } from './executor.js';
-export type { ForwardOptions, ForwardResult, BackwardOptions, BackwardResult } from './executor.js';
+export type { ForwardOptions, ForwardResult, BackwardOptions, BackwardResult, Steps } from './executor.js';
 export { validateRule } from './rule-vjp.js';
 export { graphToJSON, graphFromJSON, serializeGraph, parseGraph } from './serialize.js';
 export type { GraphJSON } from './serialize.js';

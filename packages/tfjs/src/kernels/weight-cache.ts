@@ -48,9 +48,25 @@ export class WeightCache {
   }
 }
 
-/** True when `t` does not belong to a currently open tf.tidy scope (it will outlive this call). */
+/**
+ * Tensors a model call returned from one of its scopes to use in the next (a call with an abort
+ * signal runs each graph node in its own tf.tidy): no longer in an open scope, yet freed when the
+ * call ends, so never cache keys.
+ */
+const transient = new WeakSet<tf.Tensor>();
+
+/** Marks the tensors of a scope's result as belonging to the running call (see `transient`). */
+export function markTransient(value: tf.TensorContainer): void {
+  for (const t of tf.tensor_util.getTensorsInContainer(value)) transient.add(t);
+}
+
+/**
+ * True when `t` does not belong to a currently open tf.tidy scope nor to a running call (it will
+ * outlive this call).
+ */
 export function isPersistent(t: tf.Tensor): boolean {
   if (t.kept) return true;
+  if (transient.has(t)) return false;
   const stack = tf.engine().state.scopeStack;
   for (const scope of stack) if (scope.id === t.scopeId) return false;
   return true;

@@ -8,6 +8,7 @@ import type { ActivationResult, GradientRequest, Model, GradientResult, OutputSe
 import { sizeOf, type Tensor } from '../../tensor.js';
 import { asResourceError, NumericError, ShapeError, throwIfAborted } from '../../errors.js';
 import type { Progress, ResolvedTarget } from './types.js';
+import { ABORT_YIELD_MS, nowMs, yieldToEventLoop } from '../../event-loop.js';
 
 /** The seed for rows [start, end) of a batch whose target is `t` (one entry per row). */
 export function seedSlice(t: ResolvedTarget, start: number, end: number): OutputSeed {
@@ -79,20 +80,9 @@ function checkShape(t: Tensor, rows: number, perRow: readonly number[], what: st
   }
 }
 
-/** Longest stretch (ms) of back-to-back model calls without yielding to the event loop, when a signal is given. */
-export const ABORT_YIELD_MS = 10;
+export { ABORT_YIELD_MS, yieldToEventLoop } from '../../event-loop.js';
 
-const now = (): number => globalThis.performance?.now() ?? Date.now();
-
-/**
- * Resolves on the next turn of the event loop (a macrotask: setImmediate where it exists, else
- * setTimeout 0), so timers and `abort()` calls queued behind a synchronous backend (the reference
- * executor computes a whole call without awaiting) get to run.
- */
-export function yieldToEventLoop(): Promise<void> {
-  const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
-  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
-}
+const now = nowMs;
 
 /** Makes the model calls of one attribution: counts, checks, honours abort, reports progress. */
 export class ModelCaller {
@@ -127,8 +117,9 @@ export class ModelCaller {
 
   /**
    * Before each call: with a signal, yield to the event loop when ABORT_YIELD_MS have passed since
-   * the last yield (so an abort() fired by a timer or another task is seen within one model call
-   * plus ABORT_YIELD_MS even on a synchronous backend), then throw AbortError if aborted.
+   * the last yield (so an abort() fired by a timer or another task is seen between calls even on a
+   * synchronous backend; graph-backed models also yield and check inside a call, between graph
+   * nodes — GraphModel), then throw AbortError if aborted.
    */
   private async gate(): Promise<void> {
     if (this.signal && now() - this.lastYield >= ABORT_YIELD_MS) {
