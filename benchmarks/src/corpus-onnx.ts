@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { IntegratedGradients, METHODS, Saliency, DeepLift, type Model, type Tensor } from '@glasswing/core';
 import { importOnnxModel, loadOnnxBytes } from '@glasswing/onnx';
 import { adapterById } from './adapters.js';
-import { corpusFixtures, corpusPath, deepLiftExact, inputOf, methodLayers, ortReference, relError, type CorpusFixture } from './onnx-corpus-fixtures.js';
+import { corpusFixtures, corpusPath, deepLiftExact, inputOf, methodLayers, ortReference, relError, sumRows, targetValues, type CorpusFixture } from './onnx-corpus-fixtures.js';
 
 const PREDICTION_TOL = 1e-5;
 const IG_COMPLETENESS = { rel: 0.05, scale: 0.01 };
@@ -34,17 +34,6 @@ const GRADIENT_METHODS = Object.values(METHODS).filter((s) => Object.values(s.re
 const RESULTS = (adapter: string): string => fileURLToPath(new URL(`../../packages/onnx/test/corpus-results/${adapter}.json`, import.meta.url));
 
 const errorBound = (err: number): number => (Number.isFinite(err) ? Number(`1e${Math.ceil(Math.log10(Math.max(err, 1e-9)) - 1e-9)}`) : err);
-
-function targetValues(y: Tensor, targets: readonly number[]): number[] {
-  const per = y.data.length / y.shape[0]!;
-  return targets.map((t, i) => y.data[i * per + t]!);
-}
-
-function sumRows(t: Tensor): number[] {
-  const n = t.shape[0]!;
-  const per = t.data.length / n;
-  return Array.from({ length: n }, (_, i) => t.data.subarray(i * per, (i + 1) * per).reduce((a, v) => a + v, 0));
-}
 
 const finite = (t: Tensor): void => {
   const bad = Array.from(t.data).findIndex((v) => !Number.isFinite(v));

@@ -13,33 +13,15 @@ import { writeSummary } from '../dataset/summary.js';
 import { QUEUE_FLAGS, QUEUE_USAGE, parseQueueArgs, runQueued } from '../queue/run-queued.js';
 import { parseExplainDatasetArgs, runExplainDataset } from './explain-dataset.js';
 import { explainDatasetUsage } from './explain-dataset-help.js';
+import { takeRepeated } from './internals-args.js';
 
 /** The queue flags taken out of argv (`--flag value` or `--flag=value`), and the rest in order. */
 export function splitQueueArgs(argv: readonly string[]): { queue: Record<string, string>; rest: string[] } {
+  const { rest, values } = takeRepeated(argv, Object.keys(QUEUE_FLAGS));
   const queue: Record<string, string> = {};
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      rest.push(...argv.slice(i));
-      break;
-    }
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') ? (eq >= 0 ? arg.slice(2, eq) : arg.slice(2)) : '';
-    if (!(name in QUEUE_FLAGS)) {
-      rest.push(arg);
-      continue;
-    }
-    let value: string | undefined;
-    if (eq >= 0) value = arg.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`option '--${name}' needs a value`);
-      i++;
-    }
-    if (value === '') throw new UsageError(`option '--${name}' needs a non-empty value`);
-    if (name in queue) throw new UsageError(`option '--${name}' given more than once`);
-    queue[name] = value;
+  for (const [name, given] of Object.entries(values)) {
+    if (given.length > 1) throw new UsageError(`option '--${name}' given more than once`);
+    if (given.length === 1) queue[name] = given[0]!;
   }
   return { queue, rest };
 }

@@ -81,6 +81,19 @@ export async function ortReference(f: CorpusFixture, x: Tensor): Promise<Tensor>
   }
 }
 
+/** The target's output per example. */
+export function targetValues(y: Tensor, targets: readonly number[]): number[] {
+  const per = y.data.length / y.shape[0]!;
+  return targets.map((t, i) => y.data[i * per + t]!);
+}
+
+/** Σ of each example's values. */
+export function sumRows(t: Tensor): number[] {
+  const n = t.shape[0]!;
+  const per = t.data.length / n;
+  return Array.from({ length: n }, (_, i) => t.data.subarray(i * per, (i + 1) * per).reduce((a, v) => a + v, 0));
+}
+
 /** max |a − e| / max |e| (errors relative to the tensor's scale). */
 export function relError(actual: Tensor, expected: { shape: readonly number[]; data: ArrayLike<number> }): number {
   if (actual.shape.join() !== expected.shape.join()) return Infinity;

@@ -29,6 +29,8 @@ import {
   notBatchMajorLayer,
   ortReference,
   relError,
+  sumRows,
+  targetValues,
   type CorpusFixture,
 } from './fixtures.js';
 import { settleResults, type CorpusRow } from './results.js';
@@ -52,21 +54,6 @@ const GRADIENT_METHODS = Object.values(METHODS).filter((s) => Object.values(s.re
 
 function describeExporter(f: CorpusFixture): string {
   return f.exporter === 'dynamo' ? 'torch.onnx (dynamo)' : 'torch.onnx (TorchScript)';
-}
-
-function targetValues(y: Tensor, targets: readonly number[]): number[] {
-  const per = y.data.length / y.shape[0]!;
-  return targets.map((t, i) => y.data[i * per + t]!);
-}
-
-function sumRows(t: Tensor): number[] {
-  const n = t.shape[0]!;
-  const per = t.data.length / n;
-  return Array.from({ length: n }, (_, i) => {
-    let s = 0;
-    for (let k = 0; k < per; k++) s += t.data[i * per + k]!;
-    return s;
-  });
 }
 
 export function registerCorpus(runtime: Runtime): void {
