@@ -251,7 +251,7 @@ export async function runCorpus(opts: {
   for (const adapter of opts.adapters) {
     for (const id of ids) {
       const previous = opts.previous?.filter((r) => r.adapter === adapter && r.model === id);
-      if (previous?.length && previous[0]!.methods.failed.length === 0 && !previous[0]!.methods.skipped?.length) {
+      if (previous?.length && previous[0]!.methods.failed.length === 0 && CORPUS_METHODS.every((c) => previous[0]!.methods.ok.includes(c.id))) {
         log(`  ${adapter} ${id}: every method already finished (--resume)`);
         continue;
       }
