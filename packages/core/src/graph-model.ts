@@ -10,7 +10,7 @@
  */
 import { InvalidArgumentError, ModelFormatError, throwIfAborted } from './errors.js';
 import { ABORT_YIELD_MS, nowMs, yieldToEventLoop } from './event-loop.js';
-import { GraphExecutor, type BackwardResult, type Steps } from './ir/executor.js';
+import { drain, GraphExecutor, type BackwardResult, type Steps } from './ir/executor.js';
 import type { Graph } from './ir/graph.js';
 import type { Kernels } from './ir/kernels.js';
 import type {
@@ -149,13 +149,7 @@ export class GraphModel<T> implements Model {
           const s = start();
           return { inputs: s.inputs, steps: thenSteps(s.steps, collect) };
         })
-      : await this.execute(exec, () => {
-          const steps = start().steps;
-          for (;;) {
-            const r = steps.next();
-            if (r.done) return collect(r.value);
-          }
-        });
+      : await this.execute(exec, () => collect(drain(start().steps)));
     const layers: Record<string, LayerTap> = {};
     names.forEach((nm, i) => (layers[nm] = { activation: host[2 + 2 * i]!, gradient: host[3 + 2 * i]! }));
     return { outputs: host[0]!, inputGradient: host[1]!, layers };

@@ -53,7 +53,7 @@ function asRescale(rule: Rule): Rule {
 export type Steps<T, R> = Generator<readonly T[], R, void>;
 
 /** Runs steps to the end synchronously (the plain `forward` / `backward`). */
-function drain<T, R>(steps: Steps<T, R>): R {
+export function drain<T, R>(steps: Steps<T, R>): R {
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;

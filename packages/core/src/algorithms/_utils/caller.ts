@@ -82,13 +82,12 @@ function checkShape(t: Tensor, rows: number, perRow: readonly number[], what: st
 
 export { ABORT_YIELD_MS, yieldToEventLoop } from '../../event-loop.js';
 
-const now = nowMs;
 
 /** Makes the model calls of one attribution: counts, checks, honours abort, reports progress. */
 export class ModelCaller {
   modelCalls = 0;
   private total = 0;
-  private lastYield = now();
+  private lastYield = nowMs();
 
   constructor(
     readonly model: Model,
@@ -122,9 +121,9 @@ export class ModelCaller {
    * nodes — GraphModel), then throw AbortError if aborted.
    */
   private async gate(): Promise<void> {
-    if (this.signal && now() - this.lastYield >= ABORT_YIELD_MS) {
+    if (this.signal && nowMs() - this.lastYield >= ABORT_YIELD_MS) {
       await yieldToEventLoop();
-      this.lastYield = now();
+      this.lastYield = nowMs();
     }
     throwIfAborted(this.signal);
   }
