@@ -177,7 +177,7 @@ async function sweep(d: Awaited<ReturnType<typeof ensureData>>): Promise<Run[]> 
 }
 
 function table(runs: readonly Run[]): string {
-  const rows = runs.map((r) => `| ${r.job} | ${r.workers} | ${r.rows} | ${r.seconds.toFixed(1)} | ${Number.isNaN(r.rowsPerSecond) ? '–' : r.rowsPerSecond.toFixed(0)} | ${r.peakRssMb} | ${r.note ?? ''} |`);
+  const rows = runs.map((r) => `| ${r.job} | ${r.workers} | ${r.rows} | ${r.seconds.toFixed(1)} | ${Number.isNaN(r.rowsPerSecond) ? '–' : r.rowsPerSecond.toFixed(0)} | ${Number.isNaN(r.peakRssMb) ? '– (killed)' : r.peakRssMb} | ${r.note ?? ''} |`);
   return ['| job | workers | rows | seconds | rows/s | peak RSS (MiB) | note |', '|---|---:|---:|---:|---:|---:|---|', ...rows].join('\n');
 }
 
