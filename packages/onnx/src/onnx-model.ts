@@ -322,7 +322,7 @@ export class OnnxModel implements Model {
 
   /** A session for an emitted model: from the disk cache when it holds one, else emitted (and stored). */
   private async createEmitted(key: string, emit: () => EmittedModel): Promise<{ session: InferenceSession; meta: SessionMeta }> {
-    const { session, emitted } = await emittedSession(this.config.runtime, this.diskCache, key, emit);
+    const { session, emitted } = await emittedSession(this.config.runtime, this.diskCache, key, emit, { spinning: !isForwardKey(key) });
     return { session, meta: { emitted } };
   }
 
@@ -355,7 +355,7 @@ export class OnnxModel implements Model {
     return this.pinned(key, async () =>
       this.diskCache && orig
         ? this.createEmitted(key, () => ({ bytes, inputs: { x: orig.inputName, overrides: {} }, outputs: { outputs: orig.outputName, layers: {} }, nodeCount: 0 }))
-        : { session: await this.config.runtime.createSession(bytes), meta: {} },
+        : { session: await this.config.runtime.createSession(bytes, { spinning: false }), meta: {} },
     );
   }
 
@@ -390,3 +390,11 @@ export class OnnxModel implements Model {
   }
 }
 
+
+/**
+ * Sessions that only run forward (the original model, emitted forwards, activation taps) run in
+ * between a model's gradient runs: they are made without spin-waiting threads (runtime.ts `spinning`).
+ */
+function isForwardKey(key: string): boolean {
+  return key === 'original' || key.startsWith('fwd|') || key.startsWith('act|');
+}

@@ -32,6 +32,13 @@ export interface CreateSessionOptions {
   readonly saveOptimizedTo?: string;
   /** The model is already ORT-optimised (a disk-cache entry): create it with graph optimisation off. */
   readonly preOptimized?: boolean;
+  /**
+   * onnx-node: whether the session's intra-op threads spin-wait for work after a run (ORT's default,
+   * true). A session that runs between another session's runs (a model's forward-only session beside
+   * its gradient sessions) is made with false: its idle threads would otherwise spin on the cores the
+   * next session's run needs (docs/performance.md, "Sessions that spin").
+   */
+  readonly spinning?: boolean;
 }
 
 export interface OnnxRuntime {
@@ -93,6 +100,7 @@ function makeRuntime(name: string, ort: OrtModule, threads: number): OnnxRuntime
       const opts: InferenceSession.SessionOptions = {
         ...options,
         ...(native && create.preOptimized ? { graphOptimizationLevel: 'disabled' as const } : {}),
+        ...(native && create.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
         // Saving an NCHWc-optimised graph logs a warning that it is hardware-specific: the cache key
         // names the CPU, so it is expected here (errors are still logged).
         ...(native && create.saveOptimizedTo && !create.preOptimized ? { optimizedModelFilePath: create.saveOptimizedTo, logSeverityLevel: 3 as const } : {}),

@@ -68,4 +68,16 @@ describe('docs/models.md', () => {
     expect(l!.methods).toBe('2/2 / 1/2 (not run within the time budget: 1 on tfjs-cpu)');
     expect(l!.notes).toBe('layer methods on out_relu; IG gap 0.4; all methods: 24 s on onnx-node, 900 s on tfjs-cpu (2 cores)');
   });
+
+  it('says which methods ran with fewer steps or samples (corpus --reduced), and on which adapter', () => {
+    const reduced = [
+      { id: 'integrated-gradients', option: 'steps', value: 2, default: 50 },
+      { id: 'smoothgrad', option: 'samples', value: 2, default: 25 },
+    ];
+    const [l] = mergeRows([
+      file('tfjs', 'onnx-node', [row({})]),
+      file('tfjs', 'tfjs-cpu', [row({ adapter: 'tfjs-cpu', methods: { ok: ['saliency', 'lrp'], failed: [], reduced } })]),
+    ]);
+    expect(l!.methods).toBe('2/2 (with fewer steps / samples, each call of default size: 2 on tfjs-cpu (steps 2 of 50, samples 2 of 25))');
+  });
 });

@@ -18,12 +18,14 @@ export async function emittedSession(
   disk: DiskCache | undefined,
   key: string,
   emit: () => EmittedModel,
+  /** Options every session made for `key` gets (spinning). */
+  options: { readonly spinning?: boolean } = {},
 ): Promise<{ session: InferenceSession; emitted: EmittedModel }> {
   if (disk) {
     const hit = await disk.load(key);
     if (hit) {
       try {
-        return { session: await runtime.createSession(hit.bytes, { preOptimized: hit.preOptimized }), emitted: hit.emitted };
+        return { session: await runtime.createSession(hit.bytes, { ...options, preOptimized: hit.preOptimized }), emitted: hit.emitted };
       } catch {
         // An entry ORT cannot load (another ORT build wrote it): emit as if it were absent.
       }
@@ -35,13 +37,13 @@ export async function emittedSession(
   let session: InferenceSession;
   let saved = scratch;
   try {
-    session = await runtime.createSession(emitted.bytes, scratch ? { saveOptimizedTo: scratch } : {});
+    session = await runtime.createSession(emitted.bytes, scratch ? { ...options, saveOptimizedTo: scratch } : options);
   } catch (e) {
     if (!scratch) throw e;
     // Saving the optimised graph must never be why a model fails: create it as without a cache.
     saved = undefined;
     await disk!.discard(scratch);
-    session = await runtime.createSession(emitted.bytes);
+    session = await runtime.createSession(emitted.bytes, options);
   }
   if (disk) await disk.store(key, emitted, saved);
   return { session, emitted };
