@@ -27,7 +27,9 @@
 //       "reference": "…",                      // what predictions are compared with (the model's own runtime)
 //       "predictionError": 1e-6,               // bound on max |prediction − reference| / max |reference|, or null
 //       "methods": { "ok": ["saliency", …], "failed": [{ "id": "…", "error": "…" }],
-//                    "skipped": [{ "id": "…", "reason": "over the time budget" }] },   // skipped: optional
+//                    "skipped": [{ "id": "…", "reason": "over the time budget" }],     // skipped: optional
+//                    "reduced": [{ "id": "…", "option": "steps", "value": 2, "default": 50 }] },
+//                    // reduced: optional; methods among ok run with fewer steps / samples (corpus --reduced)
 //       "runtime": { "seconds": 24, "peakRssMb": 4970 },   // optional: all methods' wall time on 2 cores
 //       "checks": ["IG completeness", …],      // checks passed beyond "runs"
 //       "notes": "…"
@@ -87,6 +89,10 @@ export function mergeRows(files) {
     const counts = [...new Set(rows.map((r) => `${r.methods.ok.length}/${total(r)}`))];
     const failed = rows.flatMap((r) => r.methods.failed.map((f) => `${f.id} on ${r.adapter}`));
     const skipped = rows.filter((r) => skippedOf(r).length).map((r) => `${skippedOf(r).length} on ${r.adapter}`);
+    // Methods run with fewer steps / samples than their default (corpus --reduced): which, how many.
+    const reduced = rows
+      .filter((r) => r.methods.reduced?.length)
+      .map((r) => `${r.methods.reduced.length} on ${r.adapter} (${[...new Set(r.methods.reduced.map((q) => `${q.option} ${q.value} of ${q.default}`))].join(', ')})`);
     const timed = rows.filter((r) => r.runtime);
     const runtime = timed.length
       ? `all methods: ${timed.map((r) => `${Math.round(r.runtime.seconds)} s on ${r.adapter}`).join(', ')} (2 cores)`
@@ -110,7 +116,8 @@ export function mergeRows(files) {
       methods:
         counts.join(' / ') +
         (failed.length ? ` (failed: ${failed.join(', ')})` : '') +
-        (skipped.length ? ` (not run within the time budget: ${skipped.join(', ')})` : ''),
+        (skipped.length ? ` (not run within the time budget: ${skipped.join(', ')})` : '') +
+        (reduced.length ? ` (with fewer steps / samples, each call of default size: ${reduced.join('; ')})` : ''),
       checks: checks.join(', ') || '—',
       notes: notes.join('; '),
     };

@@ -14,10 +14,17 @@
  * The rows are written to packages/tfjs/test/corpus-results/<adapter>.json (format
  * glasswing-model-corpus/1, rendered into docs/models.md by scripts/gen-models-doc.mjs).
  *
- *   pnpm --filter @glasswing/benchmarks corpus [--adapter onnx-node,reference] [--model inception] [--budget-s 1800] [--out <dir>] [--resume]
+ *   pnpm --filter @glasswing/benchmarks corpus [--adapter onnx-node,reference] [--model inception] [--budget-s 1800] [--out <dir>] [--resume] [--reduced]
  *
  * `--resume` starts from the rows already in `--out` (else the committed ones): methods finished there
  * are kept and not run again, so runs on slow adapters add up across sessions.
+ *
+ * `--reduced` (for adapters where a 50-step method on InceptionV3 takes hours: tfjs-cpu, gpu.js' cpu
+ * modes) runs the methods not yet finished with every default except their step or sample count,
+ * set to the model's largest default call plus one (`maxRowsPerCall + 1`, at least 2): each call is
+ * as large as a default run's, so memory and every code path are those of the default run, and only
+ * the number of calls is smaller. Such methods are listed in the row's `methods.reduced`; a later
+ * run without `--reduced` runs them again with the defaults and drops them from that list.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -77,10 +84,17 @@ export async function runModel(
   previous?: CorpusRow,
   /** Called with the row so far after each method. */
   checkpoint?: (row: CorpusRow) => void,
+  /** Run unfinished methods with fewer steps / samples (see `--reduced` above). */
+  reducedRun = false,
 ): Promise<CorpusRow> {
   const seconds: Record<string, number> = { ...(previous?.runtime?.methods ?? {}) };
-  const done = new Set(previous?.methods.failed.length === 0 ? previous.methods.ok : []);
-  const ok: string[] = [...done];
+  // Methods an earlier --reduced run finished are done for another --reduced run; a default run runs
+  // them again and keeps the reduced result until the default one finishes.
+  const kept = previous?.methods.failed.length === 0 ? previous.methods : undefined;
+  const reduced = [...(kept?.reduced ?? [])];
+  const done = new Set(kept ? kept.ok.filter((id) => reducedRun || !reduced.some((r) => r.id === id)) : []);
+  const ok: string[] = kept ? [...kept.ok] : [];
+  const isReduced = (id: string): boolean => reduced.some((r) => r.id === id);
   const failed: { id: string; error: string }[] = [];
   const skipped: { id: string; reason: string }[] = [];
   const checks: string[] = previous && done.size ? [...previous.checks] : [];
@@ -105,7 +119,7 @@ export async function runModel(
       ...rowHead(adapter, m),
       loads: model !== undefined,
       predictionError,
-      methods: { ok: [...ok].sort(), failed: [...failed], ...(notRun().length ? { skipped: notRun() } : {}) },
+      methods: { ok: [...ok].sort(), failed: [...failed], ...(notRun().length ? { skipped: notRun() } : {}), ...(reduced.length ? { reduced: [...reduced].sort((a, b) => a.id.localeCompare(b.id)) } : {}) },
       checks: [...new Set(checks)].sort(),
       notes: [`layer methods on ${m.layer.split('/').slice(-2).join('/')}`, ...new Set(notes)].join('; '),
       timing: { seconds: { ...seconds }, peakRssMb: Math.max(peakRssMb, previous?.runtime?.peakRssMb ?? 0), totalS: totalS + (previous?.runtime?.seconds ?? 0) },
@@ -125,18 +139,29 @@ export async function runModel(
       if (done.has(spec.id)) continue;
       const left = budgetEnd - Date.now();
       if (left <= 0) {
-        skipped.push({ id: spec.id, reason: 'over the time budget' });
+        if (!isReduced(spec.id)) skipped.push({ id: spec.id, reason: 'over the time budget' });
         continue;
       }
-      const o = { target, signal: AbortSignal.timeout(left), ...(spec.options.includes('layer') ? { layer: m.layer } : {}), ...(spec.options.includes('neuron') ? { neuron: 0 } : {}) };
+      // --reduced: the step / sample count of one largest default call plus one (at least 2).
+      const count = spec.options.includes('steps') ? 'steps' : spec.options.includes('samples') ? 'samples' : undefined;
+      const cut = reducedRun && count ? { option: count, value: Math.max(2, (model.maxRowsPerCall ?? 1) + 1), default: spec.defaults[count] as number } : undefined;
+      const o = {
+        target,
+        signal: AbortSignal.timeout(left),
+        ...(spec.options.includes('layer') ? { layer: m.layer } : {}),
+        ...(spec.options.includes('neuron') ? { neuron: 0 } : {}),
+        ...(cut ? { [cut.option]: cut.value } : {}),
+      };
       const s0 = performance.now();
       try {
         const r = await spec.run(model, x, o);
         seconds[spec.id] = (performance.now() - s0) / 1000;
         const bad = Array.from(r.attributions.data).findIndex((v) => !Number.isFinite(v));
         if (bad >= 0) throw new Error(`non-finite attribution at ${bad}`);
-        ok.push(spec.id);
-        if (spec.id === 'integrated-gradients') {
+        if (isReduced(spec.id)) reduced.splice(reduced.findIndex((q) => q.id === spec.id), 1);
+        else ok.push(spec.id);
+        if (cut) reduced.push({ id: spec.id, ...cut });
+        if (spec.id === 'integrated-gradients' && !cut) {
           const gap = Math.abs(sumOf(r.attributions) - dF);
           if (gap <= IG_TOL.rel * Math.abs(dF) + IG_TOL.abs) checks.push('IG completeness');
           else notes.push(`IG at 50 steps: |Σ − (f(x) − f(0))| = ${gap.toPrecision(2)} of ${Math.abs(dF).toPrecision(2)}`);
@@ -149,8 +174,13 @@ export async function runModel(
         log(`  ${adapter} ${m.id} ${spec.id}: ${seconds[spec.id]!.toFixed(2)} s`);
       } catch (e) {
         const err = e as Error;
-        if (err.name === 'AbortError' || err.name === 'TimeoutError') skipped.push({ id: spec.id, reason: 'over the time budget' });
-        else failed.push({ id: spec.id, error: `${err.name}: ${err.message}` });
+        const timeUp = err.name === 'AbortError' || err.name === 'TimeoutError';
+        if (!timeUp && isReduced(spec.id)) {
+          ok.splice(ok.indexOf(spec.id), 1);
+          reduced.splice(reduced.findIndex((q) => q.id === spec.id), 1);
+        }
+        if (timeUp && !isReduced(spec.id)) skipped.push({ id: spec.id, reason: 'over the time budget' });
+        else if (!timeUp) failed.push({ id: spec.id, error: `${err.name}: ${err.message}` });
         log(`  ${adapter} ${m.id} ${spec.id}: ${err.name}: ${err.message.slice(0, 200)}`);
       }
       checkpoint?.(rowNow());
@@ -193,6 +223,8 @@ interface ChildJob {
   readonly budgetS: number;
   /** Rows from an earlier run (`--resume`): their finished methods are kept, not run again. */
   readonly previous?: readonly CorpusRow[];
+  /** `--reduced`. */
+  readonly reduced?: boolean;
 }
 
 function child(args: readonly string[], log: (l: string) => void, onPartial?: (row: CorpusRow) => void): Promise<unknown> {
@@ -238,6 +270,8 @@ export async function runCorpus(opts: {
   onRows?: (rows: readonly CorpusRow[]) => void;
   /** Earlier rows to resume from (methods already finished there are not run again). */
   previous?: readonly CorpusRow[];
+  /** `--reduced`: unfinished methods with fewer steps / samples. */
+  reduced?: boolean;
 }): Promise<CorpusRow[]> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const ids = opts.models.map((m) => m.id);
@@ -251,11 +285,12 @@ export async function runCorpus(opts: {
   for (const adapter of opts.adapters) {
     for (const id of ids) {
       const previous = opts.previous?.filter((r) => r.adapter === adapter && r.model === id);
-      if (previous?.length && previous[0]!.methods.failed.length === 0 && CORPUS_METHODS.every((c) => previous[0]!.methods.ok.includes(c.id))) {
+      const full = (r: CorpusRow) => r.methods.failed.length === 0 && CORPUS_METHODS.every((c) => r.methods.ok.includes(c.id)) && (opts.reduced || !r.methods.reduced?.length);
+      if (previous?.length && full(previous[0]!)) {
         log(`  ${adapter} ${id}: every method already finished (--resume)`);
         continue;
       }
-      const job: ChildJob = { adapter, models: [id], expected, budgetS: opts.budgetS, ...(previous?.length ? { previous } : {}) };
+      const job: ChildJob = { adapter, models: [id], expected, budgetS: opts.budgetS, ...(previous?.length ? { previous } : {}), ...(opts.reduced ? { reduced: true } : {}) };
       let last: CorpusRow | undefined;
       try {
         const onPartial = (row: CorpusRow) => {
@@ -294,7 +329,7 @@ async function main(argv: readonly string[]): Promise<void> {
     for (const m of CORPUS_MODELS.filter((c) => job.models.includes(c.id))) {
       const previous = job.previous?.find((r) => r.model === m.id && r.adapter === job.adapter);
       const partial = (row: CorpusRow) => process.stdout.write(`PARTIAL ${JSON.stringify(row)}\n`);
-      rows.push(await runModel(job.adapter, m, job.expected[m.id]!, end, (l) => process.stderr.write(`${l}\n`), previous, partial));
+      rows.push(await runModel(job.adapter, m, job.expected[m.id]!, end, (l) => process.stderr.write(`${l}\n`), previous, partial, job.reduced === true));
     }
     process.stdout.write(`RESULT ${JSON.stringify(rows)}\n`);
     return;
@@ -327,7 +362,8 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   let pending = Promise.resolve();
   const expectedCache = path.join(out, '..', 'corpus-expected.local.json');
-  const rows = await runCorpus({ adapters, models, budgetS, expectedCache, previous, onRows: (r) => void (pending = pending.then(() => write(r))) });
+  const reducedRun = argv.includes('--reduced');
+  const rows = await runCorpus({ adapters, models, budgetS, expectedCache, previous, reduced: reducedRun, onRows: (r) => void (pending = pending.then(() => write(r))) });
   await pending;
   await write(rows);
   await writeFile(path.join(out, '..', 'corpus-timings.local.json'), JSON.stringify(rows.map((r) => ({ model: r.model, adapter: r.adapter, ...r.timing })), null, 2)).catch(() => undefined);

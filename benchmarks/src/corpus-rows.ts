@@ -20,6 +20,8 @@ export interface CorpusRow {
     readonly ok: string[];
     readonly failed: { id: string; error: string }[];
     readonly skipped?: { id: string; reason: string }[];
+    /** Methods (among `ok`) run with fewer steps / samples than their default (`--reduced`). */
+    readonly reduced?: { id: string; option: string; value: number; default: number }[];
   };
   readonly checks: string[];
   readonly notes: string;
