@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ADAPTERS, adapterById } from './adapters.js';
 import { headlessGlStarts } from './gpujs-adapters.js';
 import { loadGraph, modelFiles } from './models.js';
-import { captumExamplesPerSecond } from './captum-baseline.js';
+import { captumExamplesPerSecond, captumSourceOf } from './captum-baseline.js';
 import { bench, parseArgs, selectWorkloads } from './cli.js';
 import { median } from './measure.js';
 import { WORKLOADS, workloadsFor, ALGORITHM_ROWS } from './workloads.js';
@@ -118,5 +118,9 @@ describe('benchmark harness', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 2, 3])).toBe(2.5);
     expect(captumExamplesPerSecond('integrated-gradients', 'lenet_mnist', 32)).toBe(48.8);
+    // 224×224 layouts: the torch-autograd baseline measured beside the onnx-node rows, said as such.
+    expect(captumExamplesPerSecond('saliency', 'resnet18_224', 8)).toBeGreaterThan(0);
+    expect(captumSourceOf('integrated-gradients', 'mobilenet_v2_224')).toMatch(/torch_baseline\.py/);
+    expect(captumSourceOf('integrated-gradients', 'lenet_mnist')).toMatch(/Captum 0\.8\.0/);
   });
 });

@@ -8,7 +8,7 @@
  */
 export interface CaptumFigure {
   readonly method: 'saliency' | 'integrated-gradients' | 'kernel-shap' | 'lime';
-  readonly model: 'mlp_tabular' | 'lenet_mnist' | 'nsfwjs_mobilenet_v2' | 'nsfwjs_inception_v3' | 'resnet18_64' | 'mobilenet_v2_64';
+  readonly model: 'mlp_tabular' | 'lenet_mnist' | 'nsfwjs_mobilenet_v2' | 'nsfwjs_inception_v3' | 'resnet18_64' | 'mobilenet_v2_64' | 'resnet18_224' | 'mobilenet_v2_224';
   /** The Glasswing workload's batch (perturbation figures are per explanation, any batch). */
   readonly batch: number;
   /** examples/second of the runs, in file order. */
@@ -25,6 +25,9 @@ const ISSUE_19 =
 
 const ISSUE_15 =
   'Captum 0.8 / torch 2.13 CPU, 2 threads, torchvision resnet18 / mobilenet_v2, 3×64×64, batch 8 (figures quoted in issue 15, measured side by side with onnx-node; IG settings of that run not recorded here)';
+
+const TORCH_224 =
+  "torch 2.13 CPU autograd in Captum's own loops (benchmarks/scripts/torch_baseline.py; Captum 0.8 is not installable here), 2 threads, torchvision resnet18 / mobilenet_v2 (random weights), 3×224×224, batch 8, IG 50 Gauss–Legendre steps 50 rows a pass; measured 2026-12-08 beside the onnx-node rows (at 64×64 the same script gave 0.9–1.7× the Captum figures of issue 15)";
 
 export const CAPTUM_CPU: readonly CaptumFigure[] = [
   { method: 'integrated-gradients', model: 'mlp_tabular', batch: 256, runs: [4952.68, 5045.7, 4872.52] },
@@ -50,6 +53,12 @@ export const CAPTUM_CPU: readonly CaptumFigure[] = [
   { method: 'integrated-gradients', model: 'resnet18_64', batch: 8, runs: [3.5], source: ISSUE_15 },
   { method: 'saliency', model: 'mobilenet_v2_64', batch: 8, runs: [225], source: ISSUE_15 },
   { method: 'integrated-gradients', model: 'mobilenet_v2_64', batch: 8, runs: [4.1], source: ISSUE_15 },
+  // 224×224 (issue 15 asks for ≥ 2× there too; no Captum figure was quoted): the torch-autograd
+  // baseline, examples per second at batch 8 (median of 3 repetitions after a warm-up).
+  { method: 'saliency', model: 'resnet18_224', batch: 8, runs: [17.378], source: TORCH_224 },
+  { method: 'integrated-gradients', model: 'resnet18_224', batch: 8, runs: [0.301], source: TORCH_224 },
+  { method: 'saliency', model: 'mobilenet_v2_224', batch: 8, runs: [36.017], source: TORCH_224 },
+  { method: 'integrated-gradients', model: 'mobilenet_v2_224', batch: 8, runs: [0.34], source: TORCH_224 },
 ];
 
 /** Where the figure for a method × model comes from (CAPTUM_SOURCE unless the figure says). */
