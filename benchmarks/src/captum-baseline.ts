@@ -54,11 +54,13 @@ export const CAPTUM_CPU: readonly CaptumFigure[] = [
   { method: 'saliency', model: 'mobilenet_v2_64', batch: 8, runs: [225], source: ISSUE_15 },
   { method: 'integrated-gradients', model: 'mobilenet_v2_64', batch: 8, runs: [4.1], source: ISSUE_15 },
   // 224×224 (issue 15 asks for ≥ 2× there too; no Captum figure was quoted): the torch-autograd
-  // baseline, examples per second at batch 8 (median of 3 repetitions after a warm-up).
-  { method: 'saliency', model: 'resnet18_224', batch: 8, runs: [17.378], source: TORCH_224 },
-  { method: 'integrated-gradients', model: 'resnet18_224', batch: 8, runs: [0.301], source: TORCH_224 },
-  { method: 'saliency', model: 'mobilenet_v2_224', batch: 8, runs: [36.017], source: TORCH_224 },
-  { method: 'integrated-gradients', model: 'mobilenet_v2_224', batch: 8, runs: [0.34], source: TORCH_224 },
+  // baseline, examples per second at batch 8, each the median of 3 repetitions after a warm-up, in
+  // two windows ~15 min apart (benchmarks/results/2026-12-08-torch-baseline.jsonl); with two runs
+  // the higher is used, so ratios err against Glasswing.
+  { method: 'saliency', model: 'resnet18_224', batch: 8, runs: [17.378, 22.589], source: TORCH_224 },
+  { method: 'integrated-gradients', model: 'resnet18_224', batch: 8, runs: [0.301, 0.384], source: TORCH_224 },
+  { method: 'saliency', model: 'mobilenet_v2_224', batch: 8, runs: [36.017, 34.857], source: TORCH_224 },
+  { method: 'integrated-gradients', model: 'mobilenet_v2_224', batch: 8, runs: [0.34, 0.672], source: TORCH_224 },
 ];
 
 /** Where the figure for a method × model comes from (CAPTUM_SOURCE unless the figure says). */
