@@ -6,7 +6,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendBinding } from '@glasswing/core';
 import { createTfjsKernels, type TfjsKernels } from './kernels/index.js';
 import { readHost } from './kernels/to-host.js';
-import { markTransient } from './kernels/weight-cache.js';
 import type { TfjsBackendName } from './backend.js';
 
 export interface TfjsBinding extends BackendBinding<tf.Tensor> {
@@ -27,7 +26,7 @@ export function tfjsBinding(backend: TfjsBackendName): TfjsBinding {
       // already initialised backend is synchronous).
       if (tf.getBackend() !== backend) void tf.setBackend(backend);
       const result = tf.tidy(fn as () => never) as R;
-      markTransient(result as tf.TensorContainer);
+      kernels.markTransient(result as tf.TensorContainer);
       return result;
     },
     read: (t: tf.Tensor) => readHost(t),

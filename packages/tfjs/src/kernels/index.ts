@@ -40,6 +40,8 @@ export interface TfjsKernels extends Kernels<tf.Tensor> {
   dispose(): void;
   /** Number of cached transformed-weight tensors. */
   readonly cachedWeights: number;
+  /** Marks a scope's result as the running call's (never a weight-cache key; binding.ts). */
+  markTransient(value: tf.TensorContainer): void;
 }
 
 export function createTfjsKernels(): TfjsKernels {
@@ -61,6 +63,7 @@ export function createTfjsKernels(): TfjsKernels {
       return cache.size;
     },
     dispose: () => cache.dispose(),
+    markTransient: (value) => cache.markTransient(value),
     fromHost,
     toHost,
     shape,
