@@ -390,7 +390,6 @@ export class OnnxModel implements Model {
   }
 }
 
-
 /**
  * Sessions that only run forward (the original model, emitted forwards, activation taps) run in
  * between a model's gradient runs: they are made without spin-waiting threads (runtime.ts `spinning`).
