@@ -10,10 +10,10 @@
  * Nothing here reads the network beyond the page's own server (graphs, ONNX files, wasm binaries).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ChunkedModel, createRng, graphFromJSON, GraphModel, METHODS, type Graph, type MethodOptions, type Model, type Tensor } from '@glasswing/core';
+import { createRng, graphFromJSON, METHODS, type Graph, type MethodOptions, type Model, type Tensor } from '@glasswing/core';
 import { availableGpujsModes, createGpujsModel, type GpujsModel } from '@glasswing/gpujs';
 import { fromOnnx, loadRuntime, type OnnxRuntime } from '@glasswing/onnx';
-import { createTfjsModel, defaultMaxBatch, registerMissingGradients, tfjsBinding, type TfjsBackendName } from '@glasswing/tfjs';
+import { createTfjsModel } from '@glasswing/tfjs';
 import type { BrowserProbe, PageRowResult, PageRowSpec } from './protocol.js';
 
 interface PerformanceMemory {
@@ -117,22 +117,14 @@ async function build(spec: PageRowSpec): Promise<Built> {
   switch (spec.adapter) {
     case 'tfjs-webgl': {
       if (!info.webgl2.ok && !info.webgl.ok) throw new CannotRun(`no WebGL context: ${info.webgl2.reason}; ${info.webgl.reason}`);
-      registerMissingGradients();
-      await import('@tensorflow/tfjs-backend-webgl');
-      let ok = false;
-      try {
-        ok = await tf.setBackend('webgl');
-      } catch {
-        ok = false;
-      }
-      if (!ok || tf.getBackend() !== 'webgl') throw new CannotRun(`tfjs could not set the webgl backend (active: ${tf.getBackend() ?? 'none'})`);
-      await tf.ready();
-      // Glasswing's tfjs kernels on the webgl backend (createTfjsModel names only 'cpu' and 'wasm';
-      // the binding works on whichever backend is active and keeps it active).
-      const binding = tfjsBinding('webgl' as TfjsBackendName);
       const graph = await graphOf(spec.graphUrl);
-      const model = new ChunkedModel(new GraphModel(graph, binding), defaultMaxBatch(graph));
-      return { model, ran: `tfjs ${tf.getBackend()} (WebGL ${tf.env().getNumber('WEBGL_VERSION')}, ${tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED') ? 'float32' : 'float16'} textures)`, tfjs: true, dispose: () => (model.dispose(), binding.kernels.dispose()) };
+      let model: Model;
+      try {
+        model = await createTfjsModel(graph, { backend: 'webgl' });
+      } catch (e) {
+        throw new CannotRun(`tfjs could not set the webgl backend: ${(e as Error).message}`);
+      }
+      return { model, ran: `tfjs ${tf.getBackend()} (WebGL ${tf.env().getNumber('WEBGL_VERSION')}, ${tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED') ? 'float32' : 'float16'} textures)`, tfjs: true, dispose: () => model.dispose() };
     }
     case 'tfjs-wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');

@@ -7,9 +7,9 @@
  * comes from the app's own files (Vite bundles ORT's and tfjs' .wasm), never the network.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ChunkedModel, createReferenceModel, GraphModel, InvalidArgumentError, type Model } from '@glasswing/core';
+import { createReferenceModel, InvalidArgumentError, type Model } from '@glasswing/core';
 import { createOnnxModel, fromOnnx, loadRuntime, type OnnxRuntime } from '@glasswing/onnx';
-import { createTfjsModel, defaultMaxBatch, registerMissingGradients, tfjsBinding, type TfjsBackendName } from '@glasswing/tfjs';
+import { createTfjsModel } from '@glasswing/tfjs';
 import tfjsWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import tfjsWasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import tfjsWasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -57,27 +57,17 @@ async function webgl(loaded: LoadedModel): Promise<Built> {
   if (typeof OffscreenCanvas === 'undefined') throw new Unavailable('no OffscreenCanvas in this worker (tfjs WebGL needs one)');
   const probe = new OffscreenCanvas(1, 1);
   if (!probe.getContext('webgl2') && !new OffscreenCanvas(1, 1).getContext('webgl')) throw new Unavailable('no WebGL context in this browser');
-  registerMissingGradients();
-  await import('@tensorflow/tfjs-backend-webgl');
-  let ok = false;
+  let model: Model;
   try {
-    ok = await tf.setBackend('webgl');
-  } catch {
-    ok = false;
+    model = await createTfjsModel(graph, { backend: 'webgl' });
+  } catch (e) {
+    throw new Unavailable(`tfjs could not start its webgl backend: ${(e as Error).message}`);
   }
-  if (!ok || tf.getBackend() !== 'webgl') throw new Unavailable(`tfjs could not start its webgl backend (active: ${tf.getBackend() ?? 'none'})`);
-  await tf.ready();
-  // Glasswing's tfjs kernels on the active backend (createTfjsModel itself names only cpu and wasm).
-  const binding = tfjsBinding('webgl' as TfjsBackendName);
-  const model = new ChunkedModel(new GraphModel(graph, binding), defaultMaxBatch(graph));
   const version = tf.env().getNumber('WEBGL_VERSION');
   return {
     model,
     ran: `tfjs webgl (WebGL ${version}, ${tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED') ? 'float32' : 'float16'} textures)`,
-    dispose: async () => {
-      await model.dispose();
-      binding.kernels.dispose();
-    },
+    dispose: async () => model.dispose(),
   };
 }
 
