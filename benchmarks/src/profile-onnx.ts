@@ -30,12 +30,10 @@ async function main(argv: readonly string[]): Promise<void> {
   if (unknown.length) throw new Error(`unknown method ${unknown.join(', ')} (known: ${Object.keys(METHODS).join(', ')})`);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'glasswing-profile-'));
   try {
-    const model = await adapterById('onnx-node').create(await loadGraph(id), modelFiles(id));
-    const x: Tensor = { shape: [batch, ...model.inputShape], data: fill(batch * model.inputShape.reduce((a, b) => a * b, 1)) };
-    // The model was made before the cache directory was set: make it again through the cache.
+    // Every session the model makes goes through a disk cache there (ORT's optimised graphs).
     process.env['GLASSWING_ONNX_CACHE'] = path.join(dir, 'cache');
     const cached = await adapterById('onnx-node').create(await loadGraph(id), modelFiles(id));
-    await model.dispose();
+    const x: Tensor = { shape: [batch, ...cached.inputShape], data: fill(batch * cached.inputShape.reduce((a, b) => a * b, 1)) };
     for (const m of methods) {
       const spec = METHODS[m]!;
       await spec.run(cached, x, { target: 0 });

@@ -47,6 +47,14 @@ interface SessionMeta {
   readonly emitted?: EmittedModel;
 }
 
+/**
+ * Sessions that only run forward (the original model, emitted forwards, activation taps) run in
+ * between a model's gradient runs: they are made without spin-waiting threads (runtime.ts
+ * `spinning`); gradient sessions keep ORT's default.
+ */
+const FORWARD_ONLY = { spinning: false } as const;
+const GRADIENT = { spinning: true } as const;
+
 export class OnnxModel implements Model {
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
@@ -177,7 +185,7 @@ export class OnnxModel implements Model {
       throwIfAborted(options.signal);
       const xs = n === e - s ? x : sliceBatch(x, s, e);
       const key = `act|${e - s}|${JSON.stringify(unique)}`;
-      const { session, meta, unpin } = await this.session(key, () => emitForwardModel(this.config.graph!, { batch: e - s, layers: unique }));
+      const { session, meta, unpin } = await this.session(key, () => emitForwardModel(this.config.graph!, { batch: e - s, layers: unique }), FORWARD_ONLY);
       const em = meta.emitted!;
       const names = [em.outputs.outputs, ...unique.map((l) => em.outputs.layers[l]!.activation)];
       const r = await this.run(session, { [em.inputs.x]: xs }, names, unpin);
@@ -305,8 +313,8 @@ export class OnnxModel implements Model {
   }
 
   /** The cached session for `key`, pinned until the `unpin` passed to `run` (or called on failure). */
-  private session(key: string, emit: () => EmittedModel) {
-    return this.pinned(key, () => this.createEmitted(key, emit));
+  private session(key: string, emit: () => EmittedModel, options: { readonly spinning: boolean } = GRADIENT) {
+    return this.pinned(key, () => this.createEmitted(key, emit, options));
   }
 
   /** The cached session `key` (made by `create` when absent), pinned; refused once the model is disposed. */
@@ -321,8 +329,8 @@ export class OnnxModel implements Model {
   }
 
   /** A session for an emitted model: from the disk cache when it holds one, else emitted (and stored). */
-  private async createEmitted(key: string, emit: () => EmittedModel): Promise<{ session: InferenceSession; meta: SessionMeta }> {
-    const { session, emitted } = await emittedSession(this.config.runtime, this.diskCache, key, emit, { spinning: !isForwardKey(key) });
+  private async createEmitted(key: string, emit: () => EmittedModel, options: { readonly spinning: boolean }): Promise<{ session: InferenceSession; meta: SessionMeta }> {
+    const { session, emitted } = await emittedSession(this.config.runtime, this.diskCache, key, emit, options);
     return { session, meta: { emitted } };
   }
 
@@ -343,7 +351,7 @@ export class OnnxModel implements Model {
       const shaped = { shape: want, data: y.data };
       return xs === x ? shaped : sliceBatch(shaped, 0, n);
     }
-    const { session, meta, unpin } = await this.session(`fwd|${n}`, () => emitForwardModel(this.config.graph!, { batch: n }));
+    const { session, meta, unpin } = await this.session(`fwd|${n}`, () => emitForwardModel(this.config.graph!, { batch: n }), FORWARD_ONLY);
     const em = meta.emitted!;
     const r = await this.run(session, { [em.inputs.x]: x }, [em.outputs.outputs], unpin);
     return r[em.outputs.outputs]!;
@@ -354,8 +362,8 @@ export class OnnxModel implements Model {
     // The original model goes through the disk cache too (ORT's optimisation of it is skipped on a hit).
     return this.pinned(key, async () =>
       this.diskCache && orig
-        ? this.createEmitted(key, () => ({ bytes, inputs: { x: orig.inputName, overrides: {} }, outputs: { outputs: orig.outputName, layers: {} }, nodeCount: 0 }))
-        : { session: await this.config.runtime.createSession(bytes, { spinning: false }), meta: {} },
+        ? this.createEmitted(key, () => ({ bytes, inputs: { x: orig.inputName, overrides: {} }, outputs: { outputs: orig.outputName, layers: {} }, nodeCount: 0 }), FORWARD_ONLY)
+        : { session: await this.config.runtime.createSession(bytes, FORWARD_ONLY), meta: {} },
     );
   }
 
@@ -388,12 +396,4 @@ export class OnnxModel implements Model {
     });
     return { outputs, inputGradient, layers: {} };
   }
-}
-
-/**
- * Sessions that only run forward (the original model, emitted forwards, activation taps) run in
- * between a model's gradient runs: they are made without spin-waiting threads (runtime.ts `spinning`).
- */
-function isForwardKey(key: string): boolean {
-  return key === 'original' || key.startsWith('fwd|') || key.startsWith('act|');
 }

@@ -82,7 +82,6 @@ function checkShape(t: Tensor, rows: number, perRow: readonly number[], what: st
 
 export { ABORT_YIELD_MS, yieldToEventLoop } from '../../event-loop.js';
 
-
 /** Makes the model calls of one attribution: counts, checks, honours abort, reports progress. */
 export class ModelCaller {
   modelCalls = 0;
