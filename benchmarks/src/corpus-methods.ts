@@ -35,7 +35,7 @@ import { adapterById } from './adapters.js';
 import { loadNsfwGraph } from './nsfwjs.js';
 import { CORPUS_METHODS, CORPUS_MODELS, inputOf, photo, type CorpusModel } from './corpus-models.js';
 
-import { crashedRow, resultsFile, rowHead, type CorpusRow } from './corpus-rows.js';
+import { crashedRow, MethodLedger, resultsFile, rowHead, type CorpusRow } from './corpus-rows.js';
 export { CORPUS_METHODS, CORPUS_MODELS, inputOf, photo, type CorpusModel };
 export { resultsFile, type CorpusRow } from './corpus-rows.js';
 
@@ -117,27 +117,14 @@ export async function runModel(
   reducedRun = false,
 ): Promise<CorpusRow> {
   const seconds: Record<string, number> = { ...(previous?.runtime?.methods ?? {}) };
-  // Methods an earlier --reduced run finished are done for another --reduced run; a default run runs
-  // them again and keeps the reduced result until the default one finishes.
-  const kept = previous?.methods.failed.length === 0 ? previous.methods : undefined;
-  const reduced = [...(kept?.reduced ?? [])];
-  const done = new Set(kept ? kept.ok.filter((id) => reducedRun || !reduced.some((r) => r.id === id)) : []);
-  const ok: string[] = kept ? [...kept.ok] : [];
-  const isReduced = (id: string): boolean => reduced.some((r) => r.id === id);
-  const failed: { id: string; error: string }[] = [];
-  const skipped: { id: string; reason: string }[] = [];
-  const checks: string[] = previous && done.size ? [...previous.checks] : [];
-  const notes: string[] = previous && done.size ? previous.notes.split('; ').filter((n) => !n.startsWith('layer methods on ') && !n.startsWith('DeepLIFT on the logits')) : [];
+  const ledger = new MethodLedger(previous?.methods, reducedRun);
+  const checks: string[] = previous && ledger.keptAny ? [...previous.checks] : [];
+  const notes: string[] = previous && ledger.keptAny ? previous.notes.split('; ').filter((n) => !n.startsWith('layer methods on ') && !n.startsWith('DeepLIFT on the logits')) : [];
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
   const t0 = performance.now();
   let model: Model | undefined;
   let predictionError: number | null = null;
-  // Methods neither finished nor failed (yet): skipped, with the reason when one is known.
-  const notRun = (): { id: string; reason: string }[] => [
-    ...skipped,
-    ...CORPUS_METHODS.filter((c) => !ok.includes(c.id) && !failed.some((f) => f.id === c.id) && !skipped.some((k) => k.id === c.id)).map((c) => ({ id: c.id, reason: 'over the time budget' })),
-  ];
   // The row as it stands (also sent after each method, so a run cut short keeps what it finished).
   const rowNow = (): CorpusRow => {
     const totalS = (performance.now() - t0) / 1000;
@@ -146,7 +133,7 @@ export async function runModel(
       ...rowHead(adapter, m),
       loads: model !== undefined,
       predictionError,
-      methods: { ok: [...ok].sort(), failed: [...failed], ...(notRun().length ? { skipped: notRun() } : {}), ...(reduced.length ? { reduced: [...reduced].sort((a, b) => a.id.localeCompare(b.id)) } : {}) },
+      methods: ledger.methods(CORPUS_METHODS.map((c) => c.id)),
       checks: [...new Set(checks)].sort(),
       notes: [`layer methods on ${m.layer.split('/').slice(-2).join('/')}`, ...new Set(notes)].join('; '),
       timing: { seconds: { ...seconds }, peakRssMb: Math.max(peakRssMb, previous?.runtime?.peakRssMb ?? 0), totalS: totalS + (previous?.runtime?.seconds ?? 0) },
@@ -168,10 +155,10 @@ export async function runModel(
     const f0 = (await model.forward({ shape: x.shape, data: new Float32Array(x.data.length) })).data[target]!;
     const dF = y.data[target]! - f0;
     for (const spec of CORPUS_METHODS) {
-      if (done.has(spec.id)) continue;
+      if (ledger.done(spec.id)) continue;
       const left = budgetEnd - Date.now();
       if (left <= 0) {
-        if (!isReduced(spec.id)) skipped.push({ id: spec.id, reason: 'over the time budget' });
+        ledger.timedOut(spec.id);
         continue;
       }
       // --reduced: the step / sample count of one largest default call plus one (at least 2).
@@ -190,9 +177,7 @@ export async function runModel(
         seconds[spec.id] = (performance.now() - s0) / 1000;
         const bad = Array.from(r.attributions.data).findIndex((v) => !Number.isFinite(v));
         if (bad >= 0) throw new Error(`non-finite attribution at ${bad}`);
-        if (isReduced(spec.id)) reduced.splice(reduced.findIndex((q) => q.id === spec.id), 1);
-        else ok.push(spec.id);
-        if (cut) reduced.push({ id: spec.id, ...cut });
+        ledger.finished(spec.id, cut);
         if (spec.id === 'integrated-gradients' && !cut) {
           const gap = Math.abs(sumOf(r.attributions) - dF);
           if (gap <= IG_TOL.rel * Math.abs(dF) + IG_TOL.abs) checks.push('IG completeness');
@@ -206,19 +191,14 @@ export async function runModel(
         log(`  ${adapter} ${m.id} ${spec.id}: ${seconds[spec.id]!.toFixed(2)} s`);
       } catch (e) {
         const err = e as Error;
-        const timeUp = err.name === 'AbortError' || err.name === 'TimeoutError';
-        if (!timeUp && isReduced(spec.id)) {
-          ok.splice(ok.indexOf(spec.id), 1);
-          reduced.splice(reduced.findIndex((q) => q.id === spec.id), 1);
-        }
-        if (timeUp && !isReduced(spec.id)) skipped.push({ id: spec.id, reason: 'over the time budget' });
-        else if (!timeUp) failed.push({ id: spec.id, error: `${err.name}: ${err.message}` });
+        if (err.name === 'AbortError' || err.name === 'TimeoutError') ledger.timedOut(spec.id);
+        else ledger.failedWith(spec.id, `${err.name}: ${err.message}`);
         log(`  ${adapter} ${m.id} ${spec.id}: ${err.name}: ${err.message.slice(0, 200)}`);
       }
       checkpoint?.(rowNow());
     }
   } catch (e) {
-    failed.push({ id: 'load', error: `${(e as Error).name}: ${(e as Error).message}` });
+    ledger.failedWith('load', `${(e as Error).name}: ${(e as Error).message}`);
   } finally {
     await model?.dispose();
     clearInterval(sampler);
