@@ -27,7 +27,7 @@ const ISSUE_15 =
   'Captum 0.8 / torch 2.13 CPU, 2 threads, torchvision resnet18 / mobilenet_v2, 3×64×64, batch 8 (figures quoted in issue 15, measured side by side with onnx-node; IG settings of that run not recorded here)';
 
 const TORCH_224 =
-  "torch 2.13 CPU autograd in Captum's own loops (benchmarks/scripts/torch_baseline.py; Captum 0.8 is not installable here), 2 threads, torchvision resnet18 / mobilenet_v2 (random weights), 3×224×224, batch 8, IG 50 Gauss–Legendre steps 50 rows a pass; measured 2026-12-08 beside the onnx-node rows (at 64×64 the same script gave 0.9–1.7× the Captum figures of issue 15)";
+  "torch 2.13 CPU autograd in Captum's own loops (benchmarks/scripts/torch_baseline.py; Captum 0.8 is not installable here), 2 threads, torchvision resnet18 / mobilenet_v2 (random weights), 3×224×224, batch 8, IG 50 Gauss–Legendre steps 50 rows a pass; measured 2026-12-08 beside the onnx-node rows (at 64×64 the same script gave 0.96–1.7× the Captum figures of issue 15)";
 
 export const CAPTUM_CPU: readonly CaptumFigure[] = [
   { method: 'integrated-gradients', model: 'mlp_tabular', batch: 256, runs: [4952.68, 5045.7, 4872.52] },
